@@ -1,0 +1,56 @@
+# Placette — the two commands: `make run` (demo cooperative at http://127.0.0.1:8000) and `make test`.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= placette.settings
+
+.PHONY: run test test-postgres test-browser lint format bench setup setup-test clean mypy
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || "$$(sh scripts/find_python.sh)" -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+setup: $(VENV)/.installed
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py createcachetable
+	DEBUG=1 $(PY) manage.py seed_demo
+
+run: setup
+	@echo "Placette : http://127.0.0.1:$(PORT)/ (Ctrl+C pour arrêter)"
+	@DEBUG=1 $(PY) manage.py db_worker --queue-name '*' & worker=$$!; \
+	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+setup-test: $(VENV)/.installed-test
+
+test: setup-test
+	$(PY) -m pytest -n 2 -q
+
+test-postgres: setup-test
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/placette} $(PY) -m pytest -n 2 -q
+
+test-browser: setup-test
+	$(PY) -m pytest -q -m browser -p no:xdist
+
+lint: setup-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup-test
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+mypy: setup-test
+	$(VENV)/bin/mypy placette/lib placette/governance/tally.py placette/contacts/communes.py
+
+bench: setup-test
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) staticfiles .test-media

@@ -1,0 +1,61 @@
+"""Fixtures shared by the whole suite: a real SMTP server and Debian's Chromium."""
+
+import os
+import shutil
+
+import pytest
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on localhost that keeps every message it receives."""
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Message
+
+    received = []
+
+    class Keep(Message):
+        def handle_message(self, message):
+            received.append(message)
+
+    controller = Controller(Keep(), hostname="127.0.0.1", port=0)
+    controller.start()
+    controller.messages = received
+    yield controller
+    controller.stop()
+
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+@pytest.fixture
+def page(live_server):
+    """A Playwright page in Debian's Chromium (never a downloaded browser)."""
+    if not os.path.exists(CHROMIUM) and not shutil.which("chromium"):
+        if os.environ.get("CI"):
+            pytest.fail("Chromium est introuvable : .ci/run doit installer le paquet chromium.")
+        pytest.skip("Chromium n’est pas installé (apt-get install chromium).")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
+    # test itself are still synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        context = browser.new_context(locale="fr-FR", base_url=live_server.url)
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        yield page
+        context.close()
+        browser.close()

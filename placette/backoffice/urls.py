@@ -1,0 +1,11 @@
+from django.urls import path
+
+from placette.backoffice import views
+
+app_name = "backoffice"
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("journal/", views.audit_list, name="audit"),
+    path("jetons-api/", views.api_tokens, name="api_tokens"),
+    path("jetons-api/<int:pk>/revoquer/", views.api_token_revoke_view, name="api_token_revoke"),
+]

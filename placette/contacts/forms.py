@@ -1,0 +1,177 @@
+from django import forms
+
+from placette.contacts import communes
+from placette.contacts.models import Contact, ContactKind, OrganisationKind, Tag, TimelineKind
+from placette.lib.text import normalize_email
+
+
+class ContactForm(forms.ModelForm):
+    commune = forms.CharField(
+        label="Commune",
+        required=False,
+        help_text="Saisissez le code postal puis choisissez la commune proposée.",
+        widget=forms.TextInput(attrs={"list": "communes-list", "autocomplete": "off"}),
+    )
+    tag_names = forms.CharField(
+        label="Étiquettes", required=False, help_text="Séparées par des virgules."
+    )
+
+    class Meta:
+        model = Contact
+        fields = [
+            "kind",
+            "first_name",
+            "last_name",
+            "organisation_name",
+            "org_kind",
+            "siren",
+            "email",
+            "phone",
+            "website",
+            "address_line1",
+            "address_line2",
+            "postcode",
+        ]
+        widgets = {"kind": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["postcode"].widget.attrs.update(
+            {"inputmode": "numeric", "pattern": "[0-9]{5}", "maxlength": "5"}
+        )
+        if self.instance.pk:
+            self.fields["commune"].initial = self.instance.commune_name
+            self.fields["tag_names"].initial = ", ".join(t.name for t in self.instance.tags.all())
+        self.fields["org_kind"].choices = [("", "—")] + list(OrganisationKind.choices)
+
+    def clean_email(self) -> str:
+        email = normalize_email(self.cleaned_data.get("email", ""))
+        if email:
+            other = Contact.objects.filter(email_normalized=email).exclude(pk=self.instance.pk)
+            if other.exists():
+                raise forms.ValidationError(
+                    f"L’adresse {email} est déjà celle de « {other.first()} » : "
+                    "ouvrez cette fiche ou fusionnez les doublons."
+                )
+        return email
+
+    def clean_siren(self) -> str:
+        siren = self.cleaned_data.get("siren", "").replace(" ", "")
+        if siren and not (siren.isdigit() and len(siren) == 9):
+            raise forms.ValidationError("Un SIREN compte exactement 9 chiffres.")
+        return siren
+
+    def clean(self):
+        data = super().clean()
+        self._clean_identity(data)
+        self._clean_commune(data)
+        return data
+
+    def _clean_identity(self, data: dict) -> None:
+        kind = data.get("kind")
+        if kind == ContactKind.PERSON and not data.get("last_name"):
+            self.add_error("last_name", "Le nom est obligatoire pour une personne.")
+        if kind == ContactKind.ORGANISATION:
+            if not data.get("organisation_name"):
+                self.add_error("organisation_name", "La raison sociale est obligatoire.")
+            if not data.get("org_kind"):
+                self.add_error("org_kind", "Précisez le type d’organisation.")
+
+    def _clean_commune(self, data: dict) -> None:
+        postcode, name = data.get("postcode", ""), data.get("commune", "").strip()
+        data["commune_code"] = ""
+        if postcode and not (postcode.isdigit() and len(postcode) == 5):
+            self.add_error("postcode", "Un code postal compte 5 chiffres.")
+        elif postcode or name:
+            found = communes.commune_resolve(postcode, name)
+            if found is None and postcode and not name:
+                candidates = communes.communes_for_postcode(postcode)
+                if len(candidates) == 1:
+                    found = candidates[0]
+            if found is None:
+                known = ", ".join(c.name for c in communes.communes_for_postcode(postcode)[:8])
+                hint = f" Communes de ce code postal : {known}." if known else ""
+                self.add_error(
+                    "commune",
+                    f"Commune inconnue : « {name or '—'} » avec le code postal "
+                    f"« {postcode or '—'} ».{hint}",
+                )
+            else:
+                data["commune_code"] = found.code
+
+    def contact_data(self) -> dict:
+        data = {k: self.cleaned_data.get(k, "") for k in self.Meta.fields}
+        data["commune_code"] = self.cleaned_data.get("commune_code", "")
+        return data
+
+    def tags(self) -> list[str]:
+        return [t.strip() for t in self.cleaned_data.get("tag_names", "").split(",") if t.strip()]
+
+
+class ContactFilterForm(forms.Form):
+    q = forms.CharField(label="Rechercher", required=False)
+    kind = forms.ChoiceField(
+        label="Type", required=False, choices=[("", "Tous")] + list(ContactKind.choices)
+    )
+    org_kind = forms.ChoiceField(
+        label="Organisation",
+        required=False,
+        choices=[("", "Toutes")] + list(OrganisationKind.choices),
+    )
+    department = forms.ChoiceField(label="Département", required=False)
+    tag = forms.ModelChoiceField(
+        label="Étiquette", required=False, queryset=Tag.objects.all(), empty_label="Toutes"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].choices = [("", "Tous")] + [
+            (code, f"{code} — {name}") for code, name in communes.departments().items()
+        ]
+
+    def filter(self, queryset):
+        if not self.is_valid():
+            return queryset
+        data = self.cleaned_data
+        if data["q"]:
+            queryset = queryset.search(data["q"])
+        if data["kind"]:
+            queryset = queryset.filter(kind=data["kind"])
+        if data["org_kind"]:
+            queryset = queryset.filter(org_kind=data["org_kind"])
+        if data["department"]:
+            queryset = queryset.filter(department_code=data["department"])
+        if data["tag"]:
+            queryset = queryset.filter(tags=data["tag"])
+        return queryset
+
+
+class NoteForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Type",
+        choices=[
+            (k, label)
+            for k, label in TimelineKind.choices
+            if k in {"note", "call", "meeting", "email"}
+        ],
+    )
+    title = forms.CharField(label="Objet", max_length=200)
+    body = forms.CharField(label="Détail", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AffiliationForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label="Organisation",
+        queryset=Contact.objects.filter(kind=ContactKind.ORGANISATION),
+        widget=forms.NumberInput(attrs={"placeholder": "n° de fiche"}),
+        error_messages={"invalid_choice": "Aucune organisation ne porte ce numéro de fiche."},
+    )
+    role = forms.CharField(label="Fonction", max_length=100, required=False)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="Fichier CSV")
+    encoding = forms.ChoiceField(
+        label="Encodage",
+        choices=[("utf-8", "UTF-8 (recommandé)"), ("cp1252", "Windows-1252 (ancien Excel)")],
+    )

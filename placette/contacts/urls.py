@@ -1,0 +1,17 @@
+from django.urls import path
+
+from placette.contacts import views
+
+app_name = "contacts"
+urlpatterns = [
+    path("", views.contact_list, name="list"),
+    path("nouveau/", views.contact_create_view, name="create"),
+    path("export.<str:fmt>", views.contact_export, name="export"),
+    path("doublons/", views.duplicate_list, name="duplicates"),
+    path("import/", views.contact_import, name="import"),
+    path("communes/", views.commune_options, name="communes"),
+    path("<int:pk>/", views.contact_detail, name="detail"),
+    path("<int:pk>/modifier/", views.contact_edit, name="edit"),
+    path("<int:pk>/rattacher/", views.affiliation_create, name="affiliate"),
+    path("fusion/<int:keep>/<int:absorb>/", views.contact_merge_view, name="merge"),
+]

@@ -1,0 +1,248 @@
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from placette.contacts import communes
+from placette.contacts.forms import (
+    AffiliationForm,
+    ContactFilterForm,
+    ContactForm,
+    ImportForm,
+    NoteForm,
+)
+from placette.contacts.importing import ImportFileError, contacts_import
+from placette.contacts.models import Affiliation, Contact, Tag
+from placette.contacts.services import (
+    MergeError,
+    affiliation_add,
+    contact_create,
+    contact_merge,
+    contact_note_add,
+    contact_update,
+    duplicates_find,
+)
+from placette.lib.exports import csv_response, xlsx_response
+from placette.lib.models import AuditEntry
+from placette.lib.paging import paginate, querystring_without_page
+from placette.lib.permissions import staff_required
+
+EXPORT_HEADER = [
+    "n°",
+    "type",
+    "nom",
+    "prénom",
+    "organisation",
+    "type d’organisation",
+    "e-mail",
+    "téléphone",
+    "adresse",
+    "code postal",
+    "commune",
+    "code INSEE",
+    "département",
+    "étiquettes",
+]
+
+
+def _filtered(request: HttpRequest) -> tuple[ContactFilterForm, object]:
+    form = ContactFilterForm(request.GET or None)
+    return form, form.filter(Contact.objects.all())
+
+
+@staff_required
+@require_GET
+def contact_list(request: HttpRequest) -> HttpResponse:
+    form, queryset = _filtered(request)
+    page = paginate(
+        request, queryset.prefetch_related(Prefetch("tags", queryset=Tag.objects.all()))
+    )
+    context = {"form": form, "page": page, "query": querystring_without_page(request)}
+    if request.htmx and request.htmx.target == "contact-results":
+        return render(request, "contacts/contact_list.html#results", context)
+    return render(request, "contacts/contact_list.html", context)
+
+
+@staff_required
+@require_GET
+def contact_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    _, queryset = _filtered(request)
+    rows = (
+        [
+            c.pk,
+            c.get_kind_display(),
+            c.last_name or c.organisation_name,
+            c.first_name,
+            c.organisation_name,
+            c.get_org_kind_display() if c.org_kind else "",
+            c.email,
+            c.phone,
+            c.address_line1,
+            c.postcode,
+            c.commune_name,
+            c.commune_code,
+            c.department_code,
+            ", ".join(t.name for t in c.tags.all()),
+        ]
+        for c in queryset.prefetch_related("tags").iterator(chunk_size=2000)
+    )
+    if fmt == "xlsx":
+        return xlsx_response("contacts", EXPORT_HEADER, rows)
+    if fmt == "csv":
+        return csv_response("contacts", EXPORT_HEADER, rows)
+    raise Http404("Format inconnu")
+
+
+@staff_required
+def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = get_object_or_404(Contact.objects.prefetch_related("tags"), pk=pk)
+    note_form = NoteForm(request.POST or None, prefix="note")
+    if request.method == "POST" and note_form.is_valid():
+        contact_note_add(actor=request.user, contact=contact, **note_form.cleaned_data)
+        messages.success(request, "Note ajoutée à l’historique.")
+        return redirect(contact)
+    timeline = paginate(request, contact.timeline.select_related("actor"), per_page=30)
+    context = {
+        "contact": contact,
+        "note_form": note_form,
+        "affiliation_form": AffiliationForm(prefix="aff"),
+        "timeline": timeline,
+        "affiliations": Affiliation.objects.filter(person=contact).select_related("organisation"),
+        "people": Affiliation.objects.filter(organisation=contact).select_related("person"),
+        "audit": AuditEntry.objects.for_object(contact).select_related("actor")[:20],
+    }
+    return render(request, "contacts/contact_detail.html", context)
+
+
+@staff_required
+@require_POST
+def affiliation_create(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(Contact, pk=pk)
+    form = AffiliationForm(request.POST, prefix="aff")
+    if form.is_valid():
+        try:
+            affiliation_add(
+                actor=request.user,
+                person=person,
+                organisation=form.cleaned_data["organisation"],
+                role=form.cleaned_data["role"],
+            )
+            messages.success(request, "Rattachement enregistré.")
+        except ValueError as exc:
+            messages.error(request, str(exc))
+    else:
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    return redirect(person)
+
+
+@staff_required
+def contact_create_view(request: HttpRequest) -> HttpResponse:
+    form = ContactForm(request.POST or None, initial={"kind": request.GET.get("type", "person")})
+    if request.method == "POST" and form.is_valid():
+        contact = contact_create(actor=request.user, data=form.contact_data(), tags=form.tags())
+        messages.success(request, f"Fiche « {contact} » créée.")
+        return redirect(contact)
+    return render(request, "contacts/contact_form.html", {"form": form})
+
+
+@staff_required
+def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = get_object_or_404(Contact, pk=pk)
+    form = ContactForm(request.POST or None, instance=contact)
+    if request.method == "POST" and form.is_valid():
+        # The ModelForm already wrote the cleaned values on the instance: start from the database.
+        fresh = Contact.objects.get(pk=pk)
+        contact_update(
+            actor=request.user, contact=fresh, data=form.contact_data(), tags=form.tags()
+        )
+        messages.success(request, "Fiche enregistrée.")
+        return redirect(fresh)
+    return render(request, "contacts/contact_form.html", {"form": form, "contact": contact})
+
+
+@staff_required
+@require_GET
+def commune_options(request: HttpRequest) -> HttpResponse:
+    postcode = request.GET.get("postcode", "").strip()
+    found = communes.communes_for_postcode(postcode) if postcode else []
+    if not found and request.GET.get("q"):
+        found = communes.communes_search(request.GET["q"])
+    return render(request, "contacts/commune_options.html", {"communes": found})
+
+
+@staff_required
+@require_GET
+def duplicate_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "contacts/duplicate_list.html", {"groups": duplicates_find()})
+
+
+@staff_required
+def contact_merge_view(request: HttpRequest, keep: int, absorb: int) -> HttpResponse:
+    kept = get_object_or_404(Contact, pk=keep)
+    absorbed = get_object_or_404(Contact, pk=absorb)
+    if request.method == "POST":
+        try:
+            merged = contact_merge(actor=request.user, keep=kept, absorb=absorbed)
+        except MergeError as exc:
+            messages.error(request, str(exc))
+            return redirect("contacts:duplicates")
+        messages.success(request, f"Fiches fusionnées dans « {merged} ».")
+        return redirect(merged)
+    return render(request, "contacts/contact_merge.html", {"keep": kept, "absorb": absorbed})
+
+
+def _import_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@staff_required
+def contact_import(request: HttpRequest) -> HttpResponse:
+    form = ImportForm()
+    report = None
+    token = ""
+    encoding = "utf-8"
+    if request.method == "POST" and "token" in request.POST:
+        token = request.POST["token"]
+        encoding = request.POST.get("encoding", "utf-8")
+        if not token.isalnum() or not (_import_dir() / token).exists():
+            messages.error(request, "Ce fichier d’import a expiré : déposez-le à nouveau.")
+            return redirect("contacts:import")
+        raw = (_import_dir() / token).read_bytes()
+        report = contacts_import(actor=request.user, raw=raw, encoding=encoding, commit=True)
+        if report.committed:
+            (_import_dir() / token).unlink(missing_ok=True)
+            counts = report.counts
+            messages.success(
+                request,
+                f"Import terminé : {counts.get('création', 0)} création(s), "
+                f"{counts.get('mise à jour', 0)} mise(s) à jour, "
+                f"{counts.get('inchangé', 0)} inchangée(s).",
+            )
+            return redirect("contacts:list")
+    elif request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            raw = form.cleaned_data["file"].read()
+            encoding = form.cleaned_data["encoding"]
+            try:
+                report = contacts_import(
+                    actor=request.user, raw=raw, encoding=encoding, commit=False
+                )
+            except ImportFileError as exc:
+                form.add_error("file", str(exc))
+            else:
+                if not report.errors:
+                    token = secrets.token_hex(16)
+                    (_import_dir() / token).write_bytes(raw)
+    return render(
+        request,
+        "contacts/contact_import.html",
+        {"form": form, "report": report, "token": token, "encoding": encoding},
+    )

@@ -1,0 +1,29 @@
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from placette.contacts.models import Contact
+from placette.contacts.services import contact_update
+from placette.lib.permissions import signed_in_required
+from placette.portal.forms import MyDetailsForm
+
+
+@signed_in_required
+def home(request: HttpRequest) -> HttpResponse:
+    contact = request.user.contact
+    return render(request, "portal/home.html", {"contact": contact})
+
+
+@signed_in_required
+def my_details(request: HttpRequest) -> HttpResponse:
+    contact = request.user.contact
+    if contact is None:
+        messages.error(request, "Aucune fiche n’est associée à votre compte : contactez l’équipe.")
+        return redirect("portal:home")
+    form = MyDetailsForm(request.POST or None, instance=contact)
+    if request.method == "POST" and form.is_valid():
+        fresh = Contact.objects.get(pk=contact.pk)
+        contact_update(actor=request.user, contact=fresh, data=form.contact_data())
+        messages.success(request, "Vos coordonnées sont enregistrées.")
+        return redirect("portal:home")
+    return render(request, "portal/my_details.html", {"form": form})

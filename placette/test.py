@@ -1,0 +1,65 @@
+"""Shared test personas: every view test can prove who gets in and who is refused."""
+
+from django.test import TestCase
+from django.urls import reverse
+
+from placette.accounts.models import Role, User
+from placette.contacts.models import Contact, ContactKind
+
+
+def make_contact(**fields) -> Contact:
+    fields.setdefault("kind", ContactKind.PERSON)
+    contact = Contact(**fields)
+    contact.refresh_derived(organisation_names=[])
+    contact.save()
+    return contact
+
+
+class BaseTestCase(TestCase):
+    """Personas: a staff admin, a staff user, a board member, a member, another member and an
+    activity holder. Anonymous is simply `self.client` without login."""
+
+    password = "mot-de-passe-de-test"
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        def user(
+            email: str, role: str, board: bool = False, first: str = "", last: str = ""
+        ) -> User:
+            contact = make_contact(
+                first_name=first,
+                last_name=last or email.split("@")[0],
+                email=email,
+                postcode="26150",
+                commune_code="26113",
+            )
+            return User.objects.create_user(
+                email,
+                cls.password,
+                role=role,
+                is_board_member=board,
+                display_name=f"{first} {last}".strip(),
+                contact=contact,
+            )
+
+        cls.staff_admin = user("admin@test.fr", Role.STAFF_ADMIN, first="Anne", last="Admin")
+        cls.staff = user("equipe@test.fr", Role.STAFF, first="Eric", last="Equipe")
+        cls.board_member = user("ca@test.fr", Role.MEMBER, board=True, first="Bea", last="Conseil")
+        cls.member = user("membre@test.fr", Role.MEMBER, first="Marc", last="Membre")
+        cls.other_member = user("autre@test.fr", Role.MEMBER, first="Alix", last="Autre")
+        cls.activity_holder = user("cafe@test.fr", Role.ACTIVITY, first="Cali", last="Cafe")
+
+    def login(self, user: User) -> None:
+        self.client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+
+    def assert_staff_only(self, url: str, method: str = "get", data: dict | None = None) -> None:
+        """Anonymous → sign-in page; a member, a board member and an activity holder → 403."""
+        call = getattr(self.client, method)
+        self.client.logout()
+        response = call(url, data or {})
+        self.assertEqual(response.status_code, 302, url)
+        self.assertTrue(response["Location"].startswith(reverse("account_login")), url)
+        for persona in (self.member, self.board_member, self.activity_holder):
+            self.login(persona)
+            self.assertEqual(call(url, data or {}).status_code, 403, f"{url} {persona}")
+        self.client.logout()

@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+from placette.api.urls import api
+from placette.backoffice import views as backoffice_views
+
+admin.site.site_header = "Placette — administration technique"
+
+urlpatterns = [
+    path("", backoffice_views.home, name="home"),
+    path("gestion/", include("placette.backoffice.urls")),
+    path("gestion/contacts/", include("placette.contacts.urls")),
+    path("espace/", include("placette.portal.urls")),
+    path("comptes/", include("allauth.urls")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))
