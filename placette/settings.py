@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "placette.accounts",
     "placette.backoffice",
     "placette.contacts",
+    "placette.membership",
+    "placette.places",
     "placette.portal",
     "placette.api",
 ]

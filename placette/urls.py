@@ -12,6 +12,10 @@ urlpatterns = [
     path("", backoffice_views.home, name="home"),
     path("gestion/", include("placette.backoffice.urls")),
     path("gestion/contacts/", include("placette.contacts.urls")),
+    path("gestion/societariat/", include("placette.membership.urls")),
+    path("gestion/lieux/", include("placette.places.urls")),
+    # Public pages of the membership area (the online subscription form lives at /souscrire/).
+    path("", include("placette.membership.public_urls")),
     path("espace/", include("placette.portal.urls")),
     path("comptes/", include("allauth.urls")),
     path("api/", api.urls),
