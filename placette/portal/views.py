@@ -1,3 +1,6 @@
+from importlib import import_module
+
+from django.apps import apps
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -8,10 +11,27 @@ from placette.lib.permissions import signed_in_required
 from placette.portal.forms import MyDetailsForm
 
 
+def _sections(request: HttpRequest) -> list[dict]:
+    """Each area may add sections to the member's space through `<app>/portal.py`:
+    `sections(request) -> list[dict(title=…, template=…, context={…})]`."""
+    found: list[dict] = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("placette.") or config.label == "portal":
+            continue
+        try:
+            module = import_module(f"{config.name}.portal")
+        except ModuleNotFoundError:
+            continue
+        found.extend(module.sections(request))
+    return found
+
+
 @signed_in_required
 def home(request: HttpRequest) -> HttpResponse:
     contact = request.user.contact
-    return render(request, "portal/home.html", {"contact": contact})
+    return render(
+        request, "portal/home.html", {"contact": contact, "sections": _sections(request)}
+    )
 
 
 @signed_in_required
