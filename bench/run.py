@@ -18,7 +18,9 @@ sys.path.insert(0, str(ROOT))
 OUT = ROOT / "bench" / "out"
 OUT.mkdir(exist_ok=True)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "placette.settings")
-os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{OUT / 'bench.sqlite3'}")
+os.environ["DATABASE_URL"] = os.environ.get(
+    "BENCH_DATABASE_URL", f"sqlite:///{OUT / 'bench.sqlite3'}"
+)
 os.environ.setdefault("PLACETTE_MANIFEST_STATIC", "0")
 os.environ.setdefault("TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")
 
@@ -31,8 +33,9 @@ class Report:
 
     def timed(self, label: str, orm, raw_sql=None, repeat: int = 3) -> None:
         """Best of `repeat` runs of the ORM work, beside the best of the same work in raw SQL."""
-        self.rows.append((label, _best(orm, repeat), _best(raw_sql, repeat) if raw_sql else "—",
-                          ""))
+        self.rows.append(
+            (label, _best(orm, repeat), _best(raw_sql, repeat) if raw_sql else "—", "")
+        )
 
     def fact(self, label: str, value: str) -> None:
         self.rows.append((label, value, "", ""))
@@ -52,7 +55,7 @@ def main() -> None:
     import django
 
     if os.environ["DATABASE_URL"].startswith("sqlite:///"):
-        Path(os.environ["DATABASE_URL"][len("sqlite:///"):]).unlink(missing_ok=True)
+        Path(os.environ["DATABASE_URL"][len("sqlite:///") :]).unlink(missing_ok=True)
     django.setup()
     from django.core.management import call_command
     from django.db import connection
@@ -69,17 +72,22 @@ def main() -> None:
         report = Report(area=module.AREA)
         start = time.perf_counter()
         module.run(report)
-        report.notes.append(f"scénario complet (données comprises) : {time.perf_counter() - start:.0f} s")
+        report.notes.append(
+            f"scénario complet (données comprises) : {time.perf_counter() - start:.0f} s"
+        )
         reports.append(report)
         for row in report.rows:
             print(f"   {row[0]:<60} {row[1]:>10} {row[2]:>10}")
     lines = [
-        "# Benchmarks", "",
+        "# Benchmarks",
+        "",
         "Written by `make bench` (bench/run.py). Timings are the best of 3 runs on the machine",
         f"below, database `{connection.vendor}`; « SQL brut » is the same work written by hand",
-        "in SQL, the floor the ORM code is compared with.", "",
-        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"run {time.strftime('%Y-%m-%d')}.", "",
+        "in SQL, the floor the ORM code is compared with.",
+        "",
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, run {time.strftime('%Y-%m-%d')}.",
+        "",
     ]
     for report in reports:
         lines += [f"## {report.area}", "", "| work | Placette (ORM) | raw SQL |", "|---|---:|---:|"]

@@ -4,6 +4,7 @@ Development defaults are safe (SQLite, console email, DEBUG off unless asked); p
 SECRET_KEY, DATABASE_URL, EMAIL_URL and ALLOWED_HOSTS (see README).
 """
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "django_htmx",
     "bootstrap",
     "allauth",
@@ -90,6 +92,9 @@ TEMPLATES = [
         },
     }
 ]
+
+# Widgets get Bootstrap classes from placette/templates/django/forms/widgets/attrs.html.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {
     "default": dj_database_url.parse(
@@ -154,7 +159,12 @@ USE_THOUSAND_SEPARATOR = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "placette" / "static"]
+# Leaflet's files come from the django-leaflet package; its app is not installed because it
+# imports GeoDjango (GDAL), which Placette does not need.
+STATICFILES_DIRS = [
+    BASE_DIR / "placette" / "static",
+    Path(importlib.util.find_spec("leaflet").origin).parent / "static",
+]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 STORAGES = {

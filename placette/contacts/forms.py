@@ -42,7 +42,8 @@ class ContactForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["commune"].initial = self.instance.commune_name
             self.fields["tag_names"].initial = ", ".join(t.name for t in self.instance.tags.all())
-        self.fields["org_kind"].choices = [("", "—")] + list(OrganisationKind.choices)
+        if "org_kind" in self.fields:
+            self.fields["org_kind"].choices = [("", "—"), *OrganisationKind.choices]
 
     def clean_email(self) -> str:
         email = normalize_email(self.cleaned_data.get("email", ""))
@@ -111,12 +112,12 @@ class ContactForm(forms.ModelForm):
 class ContactFilterForm(forms.Form):
     q = forms.CharField(label="Rechercher", required=False)
     kind = forms.ChoiceField(
-        label="Type", required=False, choices=[("", "Tous")] + list(ContactKind.choices)
+        label="Type", required=False, choices=[("", "Tous"), *ContactKind.choices]
     )
     org_kind = forms.ChoiceField(
         label="Organisation",
         required=False,
-        choices=[("", "Toutes")] + list(OrganisationKind.choices),
+        choices=[("", "Toutes"), *OrganisationKind.choices],
     )
     department = forms.ChoiceField(label="Département", required=False)
     tag = forms.ModelChoiceField(

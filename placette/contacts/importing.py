@@ -72,7 +72,8 @@ def _decode(raw: bytes, encoding: str) -> str:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise ImportFileError(
-            f"Le fichier n’est pas encodé en {encoding.upper()} (caractère illisible ligne {line}). "
+            f"Le fichier n’est pas encodé en {encoding.upper()} "
+            f"(caractère illisible ligne {line}). "
             "Enregistrez-le en « CSV UTF-8 » ou choisissez l’encodage Windows-1252."
         ) from exc
     if "\x00" in text:

@@ -162,7 +162,7 @@ class Contact(models.Model):
 
 
 class Affiliation(models.Model):
-    """A person's link to an organisation (role, e.g. « maire », « gérante », « chargé de mission »)."""
+    """A person's link to an organisation, with a role (« maire », « gérante »…)."""
 
     person = models.ForeignKey(
         Contact, on_delete=models.CASCADE, related_name="affiliations", verbose_name="personne"

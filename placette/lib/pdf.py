@@ -16,7 +16,7 @@ def _fetch_static(url: str) -> dict:
         return default_url_fetcher(url)
     prefix = f"{settings.SITE_URL}{settings.STATIC_URL}"
     if url.startswith(prefix):
-        path = finders.find(url[len(prefix):])
+        path = finders.find(url[len(prefix) :])
         if path:
             return default_url_fetcher(f"file://{path}")
     raise ValueError(f"Ressource externe refusée dans un PDF : {url}")

@@ -29,9 +29,7 @@ def _sections(request: HttpRequest) -> list[dict]:
 @signed_in_required
 def home(request: HttpRequest) -> HttpResponse:
     contact = request.user.contact
-    return render(
-        request, "portal/home.html", {"contact": contact, "sections": _sections(request)}
-    )
+    return render(request, "portal/home.html", {"contact": contact, "sections": _sections(request)})
 
 
 @signed_in_required

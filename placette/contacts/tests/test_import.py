@@ -31,10 +31,7 @@ class ImportTests(BaseTestCase):
         self.assertEqual(Contact.objects.count(), count)
 
     def test_one_bad_row_means_nothing_is_imported(self):
-        raw = (
-            GOOD
-            + b"Zed;Nul;pas-une-adresse;26150;Die;\nAl;Bis;al@ex.fr;99999;Nulle part;\n"
-        )
+        raw = GOOD + b"Zed;Nul;pas-une-adresse;26150;Die;\nAl;Bis;al@ex.fr;99999;Nulle part;\n"
         report = contacts_import(actor=self.staff, raw=raw, commit=True)
         self.assertFalse(report.committed)
         errors = {r.line: r.errors for r in report.errors}
