@@ -1,0 +1,439 @@
+import datetime as dt
+
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+
+from placette.contacts import communes
+from placette.contacts.models import Contact, ContactKind, OrganisationKind
+from placette.places.models import (
+    Activity,
+    CriteriaVersion,
+    DocumentKind,
+    FinancingLine,
+    IndexValue,
+    Lease,
+    Operation,
+    PaymentMethod,
+    Place,
+    PlaceKind,
+    PlaceStatus,
+)
+
+TENANT_KINDS = [
+    OrganisationKind.ASSOCIATION,
+    OrganisationKind.ESS,
+    OrganisationKind.COMPANY,
+    OrganisationKind.OTHER,
+]
+FUNDER_KINDS = [
+    OrganisationKind.BANK,
+    OrganisationKind.FOUNDATION,
+    OrganisationKind.PUBLIC_FUNDER,
+    OrganisationKind.COMMUNE,
+    OrganisationKind.EPCI,
+    OrganisationKind.DEPARTEMENT,
+    OrganisationKind.REGION,
+    OrganisationKind.OTHER,
+]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class LocalizedDecimalsMixin:
+    """Decimal fields accept the French comma (« 1200,50 ») and show French formatting."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        for field in self.fields.values():  # type: ignore[attr-defined]
+            if isinstance(field, forms.DecimalField):
+                field.localize = True
+                field.widget = forms.TextInput(attrs={"inputmode": "decimal"})
+                field.widget.is_localized = True
+
+
+class NotNegativeMixin(LocalizedDecimalsMixin):
+    """A clear French message on each negative amount or surface (the database refuses them
+    too, through CheckConstraints)."""
+
+    not_negative: tuple[str, ...] = ()
+
+    def clean(self):
+        data = super().clean()  # type: ignore[misc]
+        for name in self.not_negative:
+            value = data.get(name)
+            if value is not None and value < 0:
+                label = self.fields[name].label  # type: ignore[attr-defined]
+                self.add_error(name, f"« {label} » ne peut pas être négatif.")  # type: ignore[attr-defined]
+        return data
+
+
+class PlaceForm(LocalizedDecimalsMixin, forms.ModelForm):
+    commune = forms.CharField(
+        label="Commune",
+        help_text="Saisissez le code postal puis choisissez la commune proposée.",
+        widget=forms.TextInput(attrs={"list": "communes-list", "autocomplete": "off"}),
+    )
+
+    class Meta:
+        model = Place
+        fields = [
+            "name",
+            "kind",
+            "address_line1",
+            "postcode",
+            "latitude",
+            "longitude",
+            "description",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "latitude": "Facultatif, degrés décimaux (ex. 44,6982) : le lieu paraît sur la carte.",
+            "longitude": "Facultatif, en degrés décimaux (ex. 5,1937).",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["postcode"].required = True
+        self.fields["postcode"].widget.attrs.update(
+            {"inputmode": "numeric", "pattern": "[0-9]{5}", "maxlength": "5"}
+        )
+        if self.instance.pk:
+            self.fields["commune"].initial = self.instance.commune_name
+
+    def clean(self):
+        data = super().clean()
+        postcode, name = data.get("postcode", ""), data.get("commune", "").strip()
+        data["commune_code"] = ""
+        if postcode and not (postcode.isdigit() and len(postcode) == 5):
+            self.add_error("postcode", "Un code postal compte 5 chiffres.")
+        elif postcode:
+            found = communes.commune_resolve(postcode, name)
+            if found is None:
+                known = ", ".join(c.name for c in communes.communes_for_postcode(postcode)[:8])
+                hint = f" Communes de ce code postal : {known}." if known else ""
+                self.add_error(
+                    "commune",
+                    f"Commune inconnue : « {name or '—'} » avec le code postal {postcode}.{hint}",
+                )
+            else:
+                data["commune_code"] = found.code
+        for name, low, high in (("latitude", -90, 90), ("longitude", -180, 180)):
+            value = data.get(name)
+            if value is not None and not low <= value <= high:
+                self.add_error(name, f"La {name} va de {low} à {high} degrés.")
+        return data
+
+    def place_data(self) -> dict:
+        data = {k: self.cleaned_data.get(k) for k in self.Meta.fields}
+        data["commune_code"] = self.cleaned_data["commune_code"]
+        return data
+
+
+class PlaceCreateForm(PlaceForm):
+    status = forms.ChoiceField(label="Étape", choices=PlaceStatus.choices)
+    decided_on = forms.DateField(label="Date de l’étape", widget=DateInput())
+    decided_by = forms.CharField(
+        label="Décidé par",
+        max_length=200,
+        help_text="Ex. « Comité d’investissement », « Conseil d’administration du 12/03/2025 ».",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decided_on"].initial = timezone.localdate()
+
+
+class StatusChangeForm(forms.Form):
+    status = forms.ChoiceField(label="Nouvelle étape", choices=PlaceStatus.choices)
+    decided_on = forms.DateField(label="Date", widget=DateInput())
+    decided_by = forms.CharField(label="Décidé par", max_length=200)
+    note = forms.CharField(
+        label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean_decided_on(self) -> dt.date:
+        value = self.cleaned_data["decided_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(
+                "Une étape se date au jour de la décision : pas de date future."
+            )
+        return value
+
+
+class OperationForm(NotNegativeMixin, forms.ModelForm):
+    not_negative = (
+        "price",
+        "notary_fees",
+        "works_budget",
+        "works_cost",
+        "land_area",
+        "built_area",
+        "renovated_area",
+        "sale_price",
+    )
+
+    class Meta:
+        model = Operation
+        fields = [
+            "acquired_on",
+            "price",
+            "notary_fees",
+            "works_budget",
+            "works_cost",
+            "works_started_on",
+            "works_ended_on",
+            "land_area",
+            "built_area",
+            "renovated_area",
+            "sold_on",
+            "sale_price",
+        ]
+        widgets = {
+            "acquired_on": DateInput(),
+            "works_started_on": DateInput(),
+            "works_ended_on": DateInput(),
+            "sold_on": DateInput(),
+        }
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("works_started_on"), data.get("works_ended_on")
+        if start and end and end < start:
+            self.add_error("works_ended_on", "La fin des travaux précède leur début.")
+        return data
+
+
+class FinancingLineForm(LocalizedDecimalsMixin, forms.ModelForm):
+    class Meta:
+        model = FinancingLine
+        fields = ["source", "funder", "amount", "secured_on", "note"]
+        widgets = {"secured_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["funder"].queryset = Contact.objects.filter(
+            kind=ContactKind.ORGANISATION, org_kind__in=FUNDER_KINDS
+        )
+        self.fields["funder"].empty_label = "— (capital citoyen, autre)"
+        self.fields["secured_on"].initial = timezone.localdate()
+
+    def clean_amount(self):
+        amount = self.cleaned_data["amount"]
+        if amount is not None and amount <= 0:
+            raise forms.ValidationError("Le montant d’une source de financement doit être positif.")
+        return amount
+
+
+class ActivityForm(NotNegativeMixin, forms.ModelForm):
+    not_negative = ("jobs_fte",)
+
+    class Meta:
+        model = Activity
+        fields = [
+            "tenant",
+            "name",
+            "kind",
+            "opened_on",
+            "closed_on",
+            "jobs_fte",
+            "opening_hours",
+            "contact_person",
+        ]
+        widgets = {"opened_on": DateInput(), "closed_on": DateInput()}
+        help_texts = {
+            "tenant": "La structure qui exploite le lieu (fiche organisation des contacts)."
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = self.instance.tenant_id if self.instance.pk else None
+        self.fields["tenant"].queryset = Contact.objects.filter(
+            Q(kind=ContactKind.ORGANISATION, org_kind__in=TENANT_KINDS) | Q(pk=current)
+        )
+        self.fields["contact_person"].queryset = Contact.objects.filter(
+            kind=ContactKind.PERSON, affiliations__organisation__org_kind__in=TENANT_KINDS
+        ).distinct()
+
+    def clean(self):
+        data = super().clean()
+        opened, closed = data.get("opened_on"), data.get("closed_on")
+        if opened and closed and closed < opened:
+            self.add_error("closed_on", "La fermeture précède l’ouverture.")
+        return data
+
+
+class LeaseForm(NotNegativeMixin, forms.ModelForm):
+    not_negative = ("initial_rent", "charges", "deposit")
+
+    class Meta:
+        model = Lease
+        fields = [
+            "kind",
+            "starts_on",
+            "ends_on",
+            "signed_on",
+            "initial_rent",
+            "charges",
+            "deposit",
+            "index_kind",
+            "index_year",
+            "index_quarter",
+        ]
+        widgets = {
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
+            "signed_on": DateInput(),
+            "index_quarter": forms.Select(
+                choices=[
+                    (1, "1er trimestre"),
+                    (2, "2e trimestre"),
+                    (3, "3e trimestre"),
+                    (4, "4e trimestre"),
+                ]
+            ),
+        }
+        help_texts = {
+            "index_year": "L’indice de référence nommé au bail (le dernier publié à la signature).",
+        }
+
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends and ends <= starts:
+            self.add_error(
+                "ends_on",
+                f"Le bail se termine le {ends:%d/%m/%Y}, avant de commencer le {starts:%d/%m/%Y}.",
+            )
+        return data
+
+
+class RevisionForm(forms.Form):
+    effective_on = forms.DateField(label="Date d’effet de la révision", widget=DateInput())
+
+
+class IndexValueForm(LocalizedDecimalsMixin, forms.ModelForm):
+    class Meta:
+        model = IndexValue
+        fields = ["kind", "year", "quarter", "value", "published_on"]
+        widgets = {
+            "published_on": DateInput(),
+            "quarter": forms.Select(choices=[(1, "T1"), (2, "T2"), (3, "T3"), (4, "T4")]),
+        }
+
+    def validate_unique(self):
+        # An existing value is replaced (with an audit entry) by the service.
+        pass
+
+    def validate_constraints(self, exclude=None):
+        pass
+
+    def clean_value(self):
+        value = self.cleaned_data["value"]
+        if value is not None and value <= 0:
+            raise forms.ValidationError("La valeur d’un indice est strictement positive.")
+        return value
+
+
+class IndexImportForm(forms.Form):
+    file = forms.FileField(
+        label="Fichier CSV",
+        help_text="Colonnes : indice;annee;trimestre;valeur (et facultativement publication).",
+    )
+
+
+class PaymentForm(LocalizedDecimalsMixin, forms.Form):
+    amount = forms.DecimalField(label="Montant (€)", max_digits=14, decimal_places=2)
+    paid_on = forms.DateField(label="Date", widget=DateInput())
+    method = forms.ChoiceField(label="Moyen", choices=PaymentMethod.choices)
+
+    def clean_amount(self):
+        amount = self.cleaned_data["amount"]
+        if amount <= 0:
+            raise forms.ValidationError("Le montant d’un paiement doit être positif.")
+        return amount
+
+
+class EventForm(forms.Form):
+    happened_on = forms.DateField(label="Date", widget=DateInput())
+    title = forms.CharField(label="Titre", max_length=200)
+    body = forms.CharField(label="Détail", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label="Type", choices=DocumentKind.choices)
+    title = forms.CharField(label="Titre", max_length=200)
+    file = forms.FileField(label="Fichier")
+
+
+class PlaceFilterForm(forms.Form):
+    q = forms.CharField(label="Rechercher", required=False)
+    department = forms.ChoiceField(label="Département", required=False)
+    kind = forms.ChoiceField(
+        label="Type", required=False, choices=[("", "Tous"), *list(PlaceKind.choices)]
+    )
+    status = forms.ChoiceField(
+        label="Étape", required=False, choices=[("", "Toutes"), *list(PlaceStatus.choices)]
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].choices = [("", "Tous")] + [
+            (code, f"{code} — {name}") for code, name in communes.departments().items()
+        ]
+
+    def filter(self, queryset):
+        if not self.is_valid():
+            return queryset
+        data = self.cleaned_data
+        if data["q"]:
+            for word in data["q"].split():
+                queryset = queryset.filter(
+                    Q(name__icontains=word) | Q(commune_name__icontains=word)
+                )
+        if data["department"]:
+            queryset = queryset.filter(department_code=data["department"])
+        if data["kind"]:
+            queryset = queryset.filter(kind=data["kind"])
+        if data["status"]:
+            queryset = queryset.filter(status=data["status"])
+        return queryset
+
+
+class FiguresDateForm(forms.Form):
+    date = forms.DateField(label="À la date du", required=False, widget=DateInput())
+
+
+class SettingsForm(forms.Form):
+    network_goal = forms.IntegerField(label="Objectif du réseau (nombre de lieux)", min_value=1)
+    goal_year = forms.IntegerField(label="Année visée", required=False, min_value=2000)
+
+
+class DecisionForm(forms.Form):
+    version = forms.ModelChoiceField(
+        label="Grille de critères", queryset=CriteriaVersion.objects.all(), empty_label=None
+    )
+    origin = forms.CharField(label="Origine du projet", required=False, max_length=200)
+    decided_on = forms.DateField(label="Date de la décision", widget=DateInput())
+    decided_by = forms.CharField(label="Instance", max_length=200)
+    outcome = forms.ChoiceField(label="Décision", choices=[])
+    note = forms.CharField(label="Motifs", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, version: CriteriaVersion | None = None, **kwargs):
+        from placette.places.models import DecisionOutcome
+
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].choices = DecisionOutcome.choices
+        self.criteria = list(version.criteria.all()) if version else []
+        for criterion in self.criteria:
+            self.fields[f"criterion_{criterion.pk}"] = forms.IntegerField(
+                label=f"{criterion.label} (poids {criterion.weight})", min_value=0, max_value=5
+            )
+
+    def scores(self) -> dict[int, int]:
+        return {c.pk: self.cleaned_data[f"criterion_{c.pk}"] for c in self.criteria}

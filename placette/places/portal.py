@@ -1,0 +1,48 @@
+"""The activity holder's space: their place, lease and rent schedule (cards in /espace/)."""
+
+from django.db.models import Q, Sum
+from django.http import HttpRequest
+from django.utils import timezone
+
+from placette.places.models import Activity, RentLine
+
+
+def sections(request: HttpRequest) -> list[dict]:
+    user = request.user
+    contact = getattr(user, "contact", None)
+    if not getattr(user, "is_activity_holder", False) or contact is None:
+        return []
+    today = timezone.localdate()
+    # The tenant is the user's own organisation record, or an organisation the person belongs to.
+    activities = (
+        Activity.objects.filter(Q(tenant=contact) | Q(tenant__people__person=contact))
+        .select_related("place")
+        .prefetch_related("leases")
+        .distinct()
+        .order_by("-opened_on")
+    )
+    items = []
+    for activity in activities[:5]:
+        lines = list(RentLine.objects.filter(lease__activity=activity).order_by("-due_on")[:12])
+        due = (
+            RentLine.objects.filter(lease__activity=activity)
+            .unpaid_on(today)
+            .aggregate(due=Sum("amount"), paid=Sum("paid_amount"))
+        )
+        items.append(
+            {
+                "activity": activity,
+                "leases": list(activity.leases.all()),
+                "lines": lines,
+                "balance": (due["due"] or 0) - (due["paid"] or 0),
+            }
+        )
+    if not items:
+        return []
+    return [
+        {
+            "title": "Mon lieu, mon bail et mes loyers",
+            "template": "places/portal_section.html",
+            "context": {"activities": items, "today": today},
+        }
+    ]

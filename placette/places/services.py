@@ -1,0 +1,886 @@
+"""Places: every write of the area (places, operations, financing, activities, leases, index
+values, revisions, schedules, payments, reminders). Keyword-only, atomic, audited."""
+
+import calendar
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+
+from placette.contacts.models import Contact, TimelineKind
+from placette.contacts.services import timeline_append
+from placette.lib.audit import audit_log
+from placette.places import indexation
+from placette.places.models import (
+    STATUS_ORDER,
+    ZERO,
+    Activity,
+    CriteriaVersion,
+    FinancingLine,
+    IndexKind,
+    IndexValue,
+    InvestmentDecision,
+    Lease,
+    Operation,
+    Place,
+    PlaceDocument,
+    PlaceEvent,
+    PlacesSettings,
+    PlaceStatus,
+    RentLine,
+    RentPayment,
+    RentReminder,
+    RentRevision,
+    StatusChange,
+)
+
+CENT = Decimal("0.01")
+PLACE_FIELDS = [
+    "name",
+    "kind",
+    "address_line1",
+    "postcode",
+    "commune_code",
+    "latitude",
+    "longitude",
+    "description",
+]
+OPERATION_FIELDS = [
+    "acquired_on",
+    "price",
+    "notary_fees",
+    "works_budget",
+    "works_cost",
+    "works_started_on",
+    "works_ended_on",
+    "land_area",
+    "built_area",
+    "renovated_area",
+    "sold_on",
+    "sale_price",
+]
+ACTIVITY_FIELDS = [
+    "tenant",
+    "name",
+    "kind",
+    "opened_on",
+    "closed_on",
+    "jobs_fte",
+    "opening_hours",
+    "contact_person",
+]
+LEASE_FIELDS = [
+    "kind",
+    "starts_on",
+    "ends_on",
+    "initial_rent",
+    "charges",
+    "deposit",
+    "index_kind",
+    "index_year",
+    "index_quarter",
+    "signed_on",
+]
+
+
+class PlacesError(ValueError):
+    """A refused change, with the French message shown to the user. Nothing was saved."""
+
+
+def _euros(value: Decimal) -> str:
+    text = f"{value:,.2f}".replace(",", "\u202f").replace(".", ",")
+    return f"{text} €"
+
+
+def _not_negative(data: dict[str, Any], labels: dict[str, str]) -> None:
+    for name, label in labels.items():
+        value = data.get(name)
+        if value is not None and value < 0:
+            raise PlacesError(f"{label} ne peut pas être négatif : rien n’a été enregistré.")
+
+
+# Places and their pipeline -------------------------------------------------------------------
+
+
+@transaction.atomic
+def place_create(
+    *,
+    actor: Any,
+    data: dict[str, Any],
+    decided_on: dt.date | None = None,
+    decided_by: str = "",
+) -> Place:
+    """A new place, its (empty) operation, and the first dated step of its pipeline."""
+    place = Place(**{k: v for k, v in data.items() if k in PLACE_FIELDS})
+    place.status = data.get("status") or PlaceStatus.PROSPECT
+    place.refresh_derived()
+    if not place.commune_name:
+        raise PlacesError("Commune inconnue : choisissez une commune du code officiel (INSEE).")
+    place.save()
+    Operation.objects.create(place=place)
+    StatusChange.objects.create(
+        place=place,
+        status=place.status,
+        decided_on=decided_on or timezone.localdate(),
+        decided_by=decided_by or "Saisie du lieu",
+        actor=_user(actor),
+    )
+    audit_log(actor=actor, action="places.place.created", obj=place, status=place.status)
+    return place
+
+
+@transaction.atomic
+def place_update(*, actor: Any, place: Place, data: dict[str, Any]) -> Place:
+    changed = {}
+    for name in PLACE_FIELDS:
+        if name in data and getattr(place, name) != data[name]:
+            changed[name] = [getattr(place, name), data[name]]
+            setattr(place, name, data[name])
+    place.refresh_derived()
+    if not place.commune_name:
+        raise PlacesError("Commune inconnue : choisissez une commune du code officiel (INSEE).")
+    place.save()
+    if changed:
+        audit_log(actor=actor, action="places.place.updated", obj=place, changes=changed)
+    return place
+
+
+@transaction.atomic
+def place_status_change(
+    *,
+    actor: Any,
+    place: Place,
+    status: str,
+    decided_on: dt.date,
+    decided_by: str,
+    note: str = "",
+) -> StatusChange:
+    """Append a dated step to the pipeline; the place's current step is the latest by date."""
+    if status not in STATUS_ORDER:
+        raise PlacesError("Étape inconnue.")
+    if not decided_by.strip():
+        raise PlacesError("Indiquez qui a décidé cette étape (instance ou personne).")
+    if decided_on > timezone.localdate():
+        raise PlacesError("Une étape se date au jour de la décision : pas de date future.")
+    change = StatusChange.objects.create(
+        place=place,
+        status=status,
+        decided_on=decided_on,
+        decided_by=decided_by.strip(),
+        note=note,
+        actor=_user(actor),
+    )
+    latest = place.status_changes.order_by("-decided_on", "-id").first()
+    place.status = latest.status if latest else status
+    place.save(update_fields=["status"])
+    audit_log(
+        actor=actor,
+        action="places.place.status_changed",
+        obj=place,
+        status=status,
+        decided_on=decided_on,
+        decided_by=decided_by,
+    )
+    return change
+
+
+@transaction.atomic
+def place_event_add(
+    *, actor: Any, place: Place, happened_on: dt.date, title: str, body: str = ""
+) -> PlaceEvent:
+    event = PlaceEvent.objects.create(
+        place=place, happened_on=happened_on, title=title, body=body, actor=_user(actor)
+    )
+    audit_log(actor=actor, action="places.event.added", obj=place, title=title)
+    return event
+
+
+@transaction.atomic
+def place_document_add(
+    *, actor: Any, place: Place, kind: str, title: str, file: Any
+) -> PlaceDocument:
+    document = PlaceDocument.objects.create(
+        place=place, kind=kind, title=title, file=file, actor=_user(actor)
+    )
+    audit_log(actor=actor, action="places.document.added", obj=place, title=title, kind=kind)
+    return document
+
+
+# Operation and financing ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def operation_update(*, actor: Any, operation: Operation, data: dict[str, Any]) -> Operation:
+    _not_negative(
+        data,
+        {
+            "price": "Le prix d’achat",
+            "notary_fees": "Le montant des frais de notaire",
+            "works_budget": "Le budget des travaux",
+            "works_cost": "Le coût des travaux",
+            "sale_price": "Le prix de vente",
+            "land_area": "La surface du terrain",
+            "built_area": "La surface bâtie",
+            "renovated_area": "La surface rénovée",
+        },
+    )
+    start, end = data.get("works_started_on"), data.get("works_ended_on")
+    if start and end and end < start:
+        raise PlacesError(
+            "La fin des travaux précède leur début : corrigez les dates, rien n’a été enregistré."
+        )
+    changed = {}
+    for name in OPERATION_FIELDS:
+        if name in data and getattr(operation, name) != data[name]:
+            changed[name] = [getattr(operation, name), data[name]]
+            setattr(operation, name, data[name])
+    operation.save()
+    if changed:
+        audit_log(
+            actor=actor, action="places.operation.updated", obj=operation.place, changes=changed
+        )
+    return operation
+
+
+@dataclass(frozen=True)
+class FinancingBalance:
+    cost: Decimal
+    financed: Decimal
+
+    @property
+    def gap(self) -> Decimal:
+        return self.cost - self.financed
+
+    @property
+    def balanced(self) -> bool:
+        return self.gap == 0
+
+    @property
+    def message(self) -> str:
+        if self.balanced:
+            return "Le plan de financement équilibre le coût de l’opération."
+        if self.gap > 0:
+            return (
+                f"Plan de financement déséquilibré : il manque {_euros(self.gap)} pour couvrir "
+                f"le coût de l’opération ({_euros(self.cost)})."
+            )
+        return (
+            f"Plan de financement déséquilibré : les sources dépassent de {_euros(-self.gap)} "
+            f"le coût de l’opération ({_euros(self.cost)})."
+        )
+
+
+def financing_balance(*, operation: Operation) -> FinancingBalance:
+    financed = operation.financing.aggregate(total=Sum("amount"))["total"] or ZERO
+    return FinancingBalance(cost=operation.total_cost, financed=financed)
+
+
+@transaction.atomic
+def financing_line_add(
+    *, actor: Any, operation: Operation, data: dict[str, Any]
+) -> tuple[FinancingLine, FinancingBalance]:
+    """Add a source to the plan. A plan that does not balance is saved; the caller shows the
+    returned balance as a warning."""
+    amount = data.get("amount")
+    if amount is None or amount <= 0:
+        raise PlacesError(
+            "Le montant d’une source de financement doit être positif : rien n’a été enregistré."
+        )
+    line = FinancingLine.objects.create(
+        operation=operation,
+        source=data["source"],
+        funder=data.get("funder"),
+        amount=amount,
+        secured_on=data["secured_on"],
+        note=data.get("note", ""),
+    )
+    balance = financing_balance(operation=operation)
+    audit_log(
+        actor=actor,
+        action="places.financing.added",
+        obj=operation.place,
+        source=line.source,
+        amount=amount,
+        balanced=balance.balanced,
+    )
+    if line.funder:
+        timeline_append(
+            contact=line.funder,
+            kind=TimelineKind.OTHER,
+            title=f"Financement de {operation.place} : {_euros(amount)}",
+            actor=actor,
+            area="places",
+            link=operation.place.get_absolute_url(),
+        )
+    return line, balance
+
+
+@transaction.atomic
+def financing_line_remove(*, actor: Any, line: FinancingLine) -> FinancingBalance:
+    operation = line.operation
+    audit_log(
+        actor=actor,
+        action="places.financing.removed",
+        obj=operation.place,
+        source=line.source,
+        amount=line.amount,
+    )
+    line.delete()
+    return financing_balance(operation=operation)
+
+
+# Activities and leases -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def activity_install(*, actor: Any, place: Place, data: dict[str, Any]) -> Activity:
+    _not_negative(data, {"jobs_fte": "Le nombre d’emplois"})
+    closed = data.get("closed_on")
+    if closed and closed < data["opened_on"]:
+        raise PlacesError("La fermeture précède l’ouverture : rien n’a été enregistré.")
+    activity = Activity.objects.create(
+        place=place, **{k: v for k, v in data.items() if k in ACTIVITY_FIELDS}
+    )
+    timeline_append(
+        contact=activity.tenant,
+        kind=TimelineKind.EVENT,
+        title=f"Activité « {activity} » installée à {place} le {activity.opened_on:%d/%m/%Y}",
+        actor=actor,
+        area="places",
+        link=place.get_absolute_url(),
+    )
+    audit_log(
+        actor=actor,
+        action="places.activity.installed",
+        obj=place,
+        activity=activity.pk,
+        tenant=activity.tenant_id,
+    )
+    return activity
+
+
+@transaction.atomic
+def activity_update(*, actor: Any, activity: Activity, data: dict[str, Any]) -> Activity:
+    _not_negative(data, {"jobs_fte": "Le nombre d’emplois"})
+    opened = data.get("opened_on", activity.opened_on)
+    closed = data.get("closed_on", activity.closed_on)
+    if closed and closed < opened:
+        raise PlacesError("La fermeture précède l’ouverture : rien n’a été enregistré.")
+    changed = {}
+    for name in ACTIVITY_FIELDS:
+        if name in data and getattr(activity, name) != data[name]:
+            changed[name] = [str(getattr(activity, name)), str(data[name])]
+            setattr(activity, name, data[name])
+    activity.save()
+    if changed:
+        audit_log(
+            actor=actor, action="places.activity.updated", obj=activity.place, changes=changed
+        )
+        if "closed_on" in changed and activity.closed_on:
+            timeline_append(
+                contact=activity.tenant,
+                kind=TimelineKind.EVENT,
+                title=f"Activité « {activity} » fermée le {activity.closed_on:%d/%m/%Y}",
+                actor=actor,
+                area="places",
+                link=activity.place.get_absolute_url(),
+            )
+    return activity
+
+
+@transaction.atomic
+def lease_create(
+    *, actor: Any, activity: Activity, data: dict[str, Any], schedule_until: dt.date | None = None
+) -> Lease:
+    """A lease and its rent schedule from the start date up to today (or `schedule_until`)."""
+    starts, ends = data["starts_on"], data["ends_on"]
+    if ends <= starts:
+        raise PlacesError(
+            f"Le bail se termine le {ends:%d/%m/%Y}, avant de commencer le {starts:%d/%m/%Y} : "
+            "corrigez les dates, rien n’a été enregistré."
+        )
+    _not_negative(
+        data,
+        {
+            "initial_rent": "Le loyer",
+            "charges": "La provision de charges",
+            "deposit": "Le dépôt de garantie",
+        },
+    )
+    if data.get("index_kind") not in IndexKind.values:
+        raise PlacesError("Choisissez l’indice de révision prévu au bail (ILC, ILAT ou ICC).")
+    if not 1 <= int(data.get("index_quarter") or 0) <= 4:
+        raise PlacesError("Le trimestre de l’indice de référence va de 1 à 4.")
+    lease = Lease(activity=activity, **{k: v for k, v in data.items() if k in LEASE_FIELDS})
+    lease.current_rent = lease.initial_rent
+    lease.save()
+    count = lease_schedule_generate(lease=lease, until=schedule_until or timezone.localdate())
+    timeline_append(
+        contact=activity.tenant,
+        kind=TimelineKind.EVENT,
+        title=(
+            f"{lease.get_kind_display()} pour {activity.place} du {starts:%d/%m/%Y} au "
+            f"{ends:%d/%m/%Y} : {_euros(lease.initial_rent)} HT par mois"
+        ),
+        actor=actor,
+        area="places",
+        link=lease.get_absolute_url(),
+    )
+    audit_log(
+        actor=actor,
+        action="places.lease.created",
+        obj=lease,
+        rent=lease.initial_rent,
+        index=lease.reference_label,
+        schedule_lines=count,
+    )
+    return lease
+
+
+def _month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def _month_end(day: dt.date) -> dt.date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def rent_in_force(
+    lease: Lease, day: dt.date, revisions: list[RentRevision] | None = None
+) -> Decimal:
+    revisions = revisions if revisions is not None else list(lease.revisions.all())
+    rent = lease.initial_rent
+    for revision in sorted(revisions, key=lambda r: r.effective_on):
+        if revision.effective_on <= day:
+            rent = revision.new_rent
+    return rent
+
+
+def lease_schedule_generate(*, lease: Lease, until: dt.date) -> int:
+    """Monthly lines (due on the first day of each period) from the start of the lease through
+    the month of `until`. A partial first or last month is charged pro rata temporis, rounded
+    half up to the cent. Idempotent: existing lines are kept as they are."""
+    last_day = min(_month_end(until), lease.ends_on)
+    existing = set(lease.schedule.values_list("due_on", flat=True))
+    revisions = list(lease.revisions.all())
+    lines = []
+    start = lease.starts_on
+    while start <= last_day:
+        end = min(_month_end(start), lease.ends_on)
+        if start not in existing:
+            days_in_month = calendar.monthrange(start.year, start.month)[1]
+            days = (end - start).days + 1
+            ratio = Decimal(days) / Decimal(days_in_month)
+            rent = (rent_in_force(lease, start, revisions) * ratio).quantize(CENT, ROUND_HALF_UP)
+            charges = (lease.charges * ratio).quantize(CENT, ROUND_HALF_UP)
+            lines.append(
+                RentLine(
+                    lease=lease,
+                    due_on=start,
+                    period_start=start,
+                    period_end=end,
+                    rent=rent,
+                    charges=charges,
+                    amount=rent + charges,
+                )
+            )
+        start = end + dt.timedelta(days=1)
+    RentLine.objects.bulk_create(lines, ignore_conflicts=True)
+    return len(lines)
+
+
+@transaction.atomic
+def schedules_extend(*, actor: Any, until: dt.date) -> int:
+    """Extend every lease in force to the month of `until` (the monthly periodic job)."""
+    total = 0
+    for lease in Lease.objects.filter(ends_on__gte=_month_start(until), starts_on__lte=until):
+        total += lease_schedule_generate(lease=lease, until=until)
+    if total:
+        audit_log(actor=actor, action="places.schedule.extended", lines=total, until=until)
+    return total
+
+
+# Index values and revisions ------------------------------------------------------------------
+
+
+@transaction.atomic
+def index_value_set(
+    *,
+    actor: Any,
+    kind: str,
+    year: int,
+    quarter: int,
+    value: Decimal,
+    published_on: dt.date | None = None,
+) -> IndexValue:
+    if kind not in IndexKind.values:
+        raise PlacesError(f"Indice inconnu : « {kind} » (ILC, ILAT ou ICC).")
+    if not 1 <= quarter <= 4:
+        raise PlacesError("Le trimestre va de 1 à 4.")
+    if value is None or value <= 0:
+        raise PlacesError("La valeur d’un indice est strictement positive.")
+    index, created = IndexValue.objects.update_or_create(
+        kind=kind,
+        year=year,
+        quarter=quarter,
+        defaults={"value": value, "published_on": published_on},
+    )
+    audit_log(
+        actor=actor,
+        action="places.index.created" if created else "places.index.updated",
+        obj=index,
+        value=value,
+    )
+    return index
+
+
+@dataclass
+class IndexImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+INDEX_COLUMNS = ["indice", "annee", "trimestre", "valeur"]
+
+
+def index_values_import(*, actor: Any, raw: bytes) -> IndexImportReport:
+    """Import a CSV `indice;annee;trimestre;valeur[;publication]` (comma or point decimals).
+    All or nothing: a single bad line and nothing is saved."""
+    report = IndexImportReport()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252")
+    sample = text[:2000]
+    delimiter = ";" if sample.count(";") >= sample.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    header = [
+        (h or "").strip().lower().replace("é", "e").replace("année", "annee")
+        for h in (reader.fieldnames or [])
+    ]
+    missing = [c for c in INDEX_COLUMNS if c not in header]
+    if missing:
+        report.errors.append(
+            "Colonnes manquantes : "
+            + ", ".join(missing)
+            + " (attendu : indice;annee;trimestre;valeur)."
+        )
+        return report
+    reader.fieldnames = header
+    rows = []
+    for number, row in enumerate(reader, start=2):
+        try:
+            kind = (row["indice"] or "").strip().upper()
+            year = int((row["annee"] or "").strip())
+            quarter = int((row["trimestre"] or "").strip().upper().lstrip("T"))
+            value = Decimal((row["valeur"] or "").strip().replace("\u202f", "").replace(",", "."))
+            published = (row.get("publication") or "").strip()
+            published_on = dt.datetime.strptime(published, "%d/%m/%Y").date() if published else None
+        except (ValueError, InvalidOperation):
+            report.errors.append(f"Ligne {number} : valeur illisible ({', '.join(row.values())}).")
+            continue
+        if kind not in IndexKind.values:
+            report.errors.append(f"Ligne {number} : indice inconnu « {kind} ».")
+        elif not 1 <= quarter <= 4:
+            report.errors.append(f"Ligne {number} : trimestre {quarter} impossible (1 à 4).")
+        elif value <= 0:
+            report.errors.append(f"Ligne {number} : une valeur d’indice est positive.")
+        else:
+            rows.append((kind, year, quarter, value, published_on))
+    if report.errors:
+        return report
+    with transaction.atomic():
+        existing = {
+            (i.kind, i.year, i.quarter): i.value
+            for i in IndexValue.objects.filter(kind__in={r[0] for r in rows})
+        }
+        for kind, year, quarter, value, published_on in rows:
+            before = existing.get((kind, year, quarter))
+            if before == value:
+                report.unchanged += 1
+                continue
+            IndexValue.objects.update_or_create(
+                kind=kind,
+                year=year,
+                quarter=quarter,
+                defaults={"value": value, "published_on": published_on},
+            )
+            if before is None:
+                report.created += 1
+            else:
+                report.updated += 1
+        audit_log(
+            actor=actor,
+            action="places.index.imported",
+            created=report.created,
+            updated=report.updated,
+            unchanged=report.unchanged,
+        )
+    return report
+
+
+@transaction.atomic
+def lease_revise(*, actor: Any, lease: Lease, effective_on: dt.date | None = None) -> RentRevision:
+    """Yearly indexation: rent × (index of the same quarter one year later ÷ reference index).
+
+    Refused when the new quarter's value is not entered yet. Unpaid schedule lines from the
+    effective date on are re-priced at the new rent; the next reference is the new quarter.
+    """
+    lease = Lease.objects.select_for_update().get(pk=lease.pk)
+    effective_on = effective_on or lease.next_revision_on()
+    if effective_on <= lease.starts_on or effective_on > lease.ends_on:
+        raise PlacesError("La date de révision doit tomber pendant le bail, après sa date d’effet.")
+    if lease.revisions.filter(effective_on=effective_on).exists():
+        raise PlacesError(f"Le loyer est déjà révisé au {effective_on:%d/%m/%Y}.")
+    values = {
+        (i.year, i.quarter): i.value
+        for i in IndexValue.objects.filter(
+            kind=lease.index_kind,
+            quarter=lease.index_quarter,
+            year__in=[lease.index_year, lease.index_year + 1],
+        )
+    }
+    reference = values.get((lease.index_year, lease.index_quarter))
+    new = values.get((lease.index_year + 1, lease.index_quarter))
+    for value, label in ((reference, lease.reference_label), (new, lease.next_index_label)):
+        if value is None:
+            raise PlacesError(
+                f"Révision impossible au {effective_on:%d/%m/%Y} : la valeur de l’{label} "
+                "n’est pas saisie. Saisissez-la ou importez-la (page Indices), puis recommencez. "
+                "Rien n’a été enregistré."
+            )
+    assert reference is not None and new is not None
+    result = indexation.rent_revise(lease.current_rent, reference, new)
+    revision = RentRevision.objects.create(
+        lease=lease,
+        effective_on=effective_on,
+        previous_rent=lease.current_rent,
+        new_rent=result.revised_rent,
+        index_kind=lease.index_kind,
+        reference_year=lease.index_year,
+        reference_quarter=lease.index_quarter,
+        reference_value=reference,
+        new_year=lease.index_year + 1,
+        new_quarter=lease.index_quarter,
+        new_value=new,
+        explanation=result.explanation,
+        actor=_user(actor),
+    )
+    lease.current_rent = result.revised_rent
+    lease.index_year += 1
+    lease.save(update_fields=["current_rent", "index_year"])
+    # Lines already generated for later months, not yet paid, take the new rent (full months).
+    lease.schedule.filter(due_on__gte=effective_on, paid_amount=0, period_start__day=1).update(
+        rent=result.revised_rent, amount=result.revised_rent + F("charges")
+    )
+    timeline_append(
+        contact=lease.activity.tenant,
+        kind=TimelineKind.OTHER,
+        title=(
+            f"Loyer révisé au {effective_on:%d/%m/%Y} : {_euros(revision.previous_rent)} → "
+            f"{_euros(revision.new_rent)} HT par mois"
+        ),
+        body=result.explanation,
+        actor=actor,
+        area="places",
+        link=lease.get_absolute_url(),
+    )
+    audit_log(
+        actor=actor,
+        action="places.lease.revised",
+        obj=lease,
+        effective_on=effective_on,
+        previous=revision.previous_rent,
+        new=revision.new_rent,
+        computation=result.explanation,
+    )
+    return revision
+
+
+# Payments and reminders ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def payment_record(
+    *, actor: Any, line: RentLine, amount: Decimal, paid_on: dt.date, method: str
+) -> RentPayment:
+    if amount is None or amount <= 0:
+        raise PlacesError("Le montant d’un paiement doit être positif : rien n’a été enregistré.")
+    line = RentLine.objects.select_for_update().select_related("lease__activity").get(pk=line.pk)
+    if amount > line.balance:
+        raise PlacesError(
+            f"Le paiement ({_euros(amount)}) dépasse le reste dû sur cette échéance "
+            f"({_euros(line.balance)}) : rien n’a été enregistré."
+        )
+    payment = RentPayment.objects.create(
+        line=line, amount=amount, paid_on=paid_on, method=method, actor=_user(actor)
+    )
+    line.paid_amount = line.paid_amount + amount
+    line.save(update_fields=["paid_amount"])
+    audit_log(
+        actor=actor,
+        action="places.payment.recorded",
+        obj=line.lease,
+        line=line.pk,
+        amount=amount,
+        paid_on=paid_on,
+    )
+    return payment
+
+
+def _reminder_recipient(tenant: Contact) -> str:
+    if tenant.email:
+        return tenant.email
+    person = tenant.people.select_related("person").exclude(person__email="").first()
+    return person.person.email if person else ""
+
+
+@transaction.atomic
+def rent_reminder_send(
+    *, actor: Any, line: RentLine, today: dt.date | None = None
+) -> tuple[RentReminder, bool]:
+    """Email the tenant about an unpaid line and note it on the tenant's timeline.
+    Idempotent: at most one reminder per line per day (the second call sends nothing)."""
+    today = today or timezone.localdate()
+    line = (
+        RentLine.objects.select_for_update()
+        .select_related("lease__activity__tenant", "lease__activity__place")
+        .get(pk=line.pk)
+    )
+    already = RentReminder.objects.filter(line=line, sent_on=today).first()
+    if already:
+        return already, False
+    if line.is_paid:
+        raise PlacesError("Cette échéance est réglée : pas de relance.")
+    if line.due_on > today:
+        raise PlacesError("Cette échéance n’est pas encore due : pas de relance.")
+    activity = line.lease.activity
+    tenant = activity.tenant
+    email = _reminder_recipient(tenant)
+    if not email:
+        raise PlacesError(
+            f"« {tenant} » n’a pas d’adresse e-mail : complétez sa fiche contact pour le relancer."
+        )
+    try:
+        with transaction.atomic():
+            reminder = RentReminder.objects.create(
+                line=line, sent_on=today, email=email, balance=line.balance, actor=_user(actor)
+            )
+    except IntegrityError:  # pressed twice at the same moment: the other request sent it
+        return RentReminder.objects.get(line=line, sent_on=today), False
+    place = activity.place
+    send_mail(
+        subject=f"Loyer de {place.name} : échéance du {line.due_on:%d/%m/%Y} impayée",
+        message=(
+            f"Bonjour,\n\nSauf erreur de notre part, l’échéance du {line.due_on:%d/%m/%Y} "
+            f"(période du {line.period_start:%d/%m/%Y} au {line.period_end:%d/%m/%Y}) du bail "
+            f"de « {activity} » à {place.commune_name} reste impayée : {_euros(line.balance)} "
+            f"sur {_euros(line.amount)}.\n\nSi vous avez réglé entre-temps, ne tenez pas compte "
+            "de ce message. Sinon, merci de procéder au paiement ou de nous contacter pour "
+            "convenir d’un échéancier.\n\nL’équipe de la foncière"
+        ),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[email],
+    )
+    timeline_append(
+        contact=tenant,
+        kind=TimelineKind.EMAIL,
+        title=f"Relance loyer impayé du {line.due_on:%d/%m/%Y} ({_euros(line.balance)})",
+        actor=actor,
+        area="places",
+        link=line.lease.get_absolute_url(),
+    )
+    audit_log(
+        actor=actor,
+        action="places.rent.reminded",
+        obj=line.lease,
+        line=line.pk,
+        balance=line.balance,
+        email=email,
+    )
+    return reminder, True
+
+
+# Investment decisions and settings -----------------------------------------------------------
+
+
+@transaction.atomic
+def investment_decision_record(
+    *,
+    actor: Any,
+    place: Place,
+    version: CriteriaVersion,
+    scores: dict[int, int],
+    decided_on: dt.date,
+    decided_by: str,
+    outcome: str,
+    origin: str = "",
+    note: str = "",
+) -> InvestmentDecision:
+    """Score a project against a criteria version (0–5 per criterion, weighted mean)."""
+    criteria = list(version.criteria.all())
+    if not criteria:
+        raise PlacesError("Cette grille ne contient aucun critère.")
+    total_weight = sum(c.weight for c in criteria)
+    weighted = Decimal(0)
+    for criterion in criteria:
+        score = scores.get(criterion.pk)
+        if score is None or not 0 <= score <= 5:
+            raise PlacesError(f"Notez « {criterion} » de 0 à 5.")
+        weighted += Decimal(score) * criterion.weight
+    score = (weighted / total_weight).quantize(CENT, ROUND_HALF_UP) if total_weight else ZERO
+    decision = InvestmentDecision.objects.create(
+        place=place,
+        version=version,
+        origin=origin,
+        scores={str(k): v for k, v in scores.items()},
+        score=score,
+        decided_on=decided_on,
+        decided_by=decided_by,
+        outcome=outcome,
+        note=note,
+        actor=_user(actor),
+    )
+    audit_log(
+        actor=actor,
+        action="places.decision.recorded",
+        obj=place,
+        outcome=outcome,
+        score=score,
+        version=version.number,
+    )
+    return decision
+
+
+@transaction.atomic
+def places_settings_update(
+    *, actor: Any, network_goal: int, goal_year: int | None
+) -> PlacesSettings:
+    if network_goal <= 0:
+        raise PlacesError("L’objectif du réseau est un nombre de lieux positif.")
+    current = PlacesSettings.get()
+    before = current.network_goal
+    current.network_goal = network_goal
+    current.goal_year = goal_year
+    current.save()
+    audit_log(
+        actor=actor,
+        action="places.settings.updated",
+        obj=current,
+        network_goal=[before, network_goal],
+    )
+    return current
+
+
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None

@@ -1,0 +1,595 @@
+import datetime as dt
+
+from django.conf import settings
+from django.contrib import messages
+from django.db.models import Count, Prefetch, Sum
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from placette.lib.exports import csv_response, xlsx_response
+from placette.lib.models import AuditEntry
+from placette.lib.paging import paginate, querystring_without_page
+from placette.lib.permissions import staff_admin_required, staff_required
+from placette.places import services
+from placette.places.figures import headline_figures
+from placette.places.forms import (
+    ActivityForm,
+    DecisionForm,
+    DocumentForm,
+    EventForm,
+    FiguresDateForm,
+    FinancingLineForm,
+    IndexImportForm,
+    IndexValueForm,
+    LeaseForm,
+    OperationForm,
+    PaymentForm,
+    PlaceCreateForm,
+    PlaceFilterForm,
+    PlaceForm,
+    RevisionForm,
+    SettingsForm,
+    StatusChangeForm,
+)
+from placette.places.models import (
+    Activity,
+    CriteriaVersion,
+    FinancingLine,
+    IndexValue,
+    Lease,
+    Operation,
+    Place,
+    PlacesSettings,
+    RentLine,
+)
+from placette.places.services import PlacesError
+from placette.places.timeline import place_timeline
+
+
+def _errors(form) -> str:
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+
+
+def _at(request: HttpRequest) -> tuple[FiguresDateForm, dt.date]:
+    form = FiguresDateForm(request.GET or None)
+    day = timezone.localdate()
+    if form.is_valid() and form.cleaned_data["date"]:
+        day = form.cleaned_data["date"]
+    return form, day
+
+
+# Places --------------------------------------------------------------------------------------
+
+
+@staff_required
+@require_GET
+def place_list(request: HttpRequest) -> HttpResponse:
+    form = PlaceFilterForm(request.GET or None)
+    places = form.filter(Place.objects.all())
+    page = paginate(
+        request,
+        places.annotate(open_count=Count("activities", distinct=True))
+        .select_related("operation")
+        .order_by("name", "id"),
+    )
+    # Every matching place with coordinates goes on the map (one light query), not only the page.
+    markers = [
+        {
+            "name": p["name"],
+            "commune": p["commune_name"],
+            "lat": float(p["latitude"]),
+            "lon": float(p["longitude"]),
+            "url": reverse("places:detail", args=[p["pk"]]),
+        }
+        for p in places.mapped().values("pk", "name", "commune_name", "latitude", "longitude")[
+            :5000
+        ]
+    ]
+    context = {
+        "form": form,
+        "page": page,
+        "query": querystring_without_page(request),
+        "markers": markers,
+        "leaflet": settings.LEAFLET_CONFIG,
+    }
+    return render(request, "places/place_list.html", context)
+
+
+@staff_required
+def place_create(request: HttpRequest) -> HttpResponse:
+    form = PlaceCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            place = services.place_create(
+                actor=request.user,
+                data={**form.place_data(), "status": form.cleaned_data["status"]},
+                decided_on=form.cleaned_data["decided_on"],
+                decided_by=form.cleaned_data["decided_by"],
+            )
+        except PlacesError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Lieu « {place.name} » créé.")
+            return redirect(place)
+    return render(
+        request,
+        "places/place_form.html",
+        {"form": form, "title": "Nouveau lieu", "cancel": "places:list"},
+    )
+
+
+@staff_required
+def place_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    place = get_object_or_404(Place, pk=pk)
+    form = PlaceForm(request.POST or None, instance=place)
+    if request.method == "POST" and form.is_valid():
+        fresh = Place.objects.get(pk=pk)
+        try:
+            services.place_update(actor=request.user, place=fresh, data=form.place_data())
+        except PlacesError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Lieu enregistré.")
+            return redirect(fresh)
+    return render(
+        request,
+        "places/place_form.html",
+        {"form": form, "title": f"Modifier « {place.name} »", "place": place},
+    )
+
+
+@staff_required
+def place_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    place = get_object_or_404(Place.objects.select_related("operation"), pk=pk)
+    operation, _ = Operation.objects.get_or_create(place=place)
+    balance = services.financing_balance(operation=operation)
+    activities = (
+        place.activities.select_related("tenant", "contact_person")
+        .prefetch_related(Prefetch("leases", queryset=Lease.objects.order_by("-starts_on")))
+        .order_by("-opened_on")
+    )
+    context = {
+        "place": place,
+        "operation": operation,
+        "balance": balance,
+        "financing": operation.financing.select_related("funder"),
+        "activities": activities,
+        "status_changes": place.status_changes.select_related("actor").order_by(
+            "-decided_on", "-id"
+        ),
+        "documents": place.documents.all(),
+        "decisions": place.decisions.select_related("version"),
+        "timeline": place_timeline(place),
+        "status_form": StatusChangeForm(initial={"decided_on": timezone.localdate()}),
+        "financing_form": FinancingLineForm(prefix="fin"),
+        "event_form": EventForm(prefix="evt", initial={"happened_on": timezone.localdate()}),
+        "document_form": DocumentForm(prefix="doc"),
+        "audit": AuditEntry.objects.for_object(place).select_related("actor")[:15],
+        "today": timezone.localdate(),
+    }
+    return render(request, "places/place_detail.html", context)
+
+
+@staff_required
+@require_POST
+def place_status(request: HttpRequest, pk: int) -> HttpResponse:
+    place = get_object_or_404(Place, pk=pk)
+    form = StatusChangeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.place_status_change(actor=request.user, place=place, **form.cleaned_data)
+            messages.success(request, "Étape enregistrée.")
+        except PlacesError as exc:
+            messages.error(request, str(exc))
+    else:
+        messages.error(request, f"Étape non enregistrée : {_errors(form)}")
+    return redirect(place)
+
+
+@staff_required
+@require_POST
+def place_event(request: HttpRequest, pk: int) -> HttpResponse:
+    place = get_object_or_404(Place, pk=pk)
+    form = EventForm(request.POST, prefix="evt")
+    if form.is_valid():
+        services.place_event_add(actor=request.user, place=place, **form.cleaned_data)
+        messages.success(request, "Événement ajouté à l’historique du lieu.")
+    else:
+        messages.error(request, f"Événement non enregistré : {_errors(form)}")
+    return redirect(place)
+
+
+@staff_required
+@require_POST
+def place_document(request: HttpRequest, pk: int) -> HttpResponse:
+    place = get_object_or_404(Place, pk=pk)
+    form = DocumentForm(request.POST, request.FILES, prefix="doc")
+    if form.is_valid():
+        services.place_document_add(actor=request.user, place=place, **form.cleaned_data)
+        messages.success(request, "Document déposé.")
+    else:
+        messages.error(request, f"Document non déposé : {_errors(form)}")
+    return redirect(place)
+
+
+# Operation and financing ---------------------------------------------------------------------
+
+
+@staff_required
+def operation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    place = get_object_or_404(Place, pk=pk)
+    operation, _ = Operation.objects.get_or_create(place=place)
+    form = OperationForm(request.POST or None, instance=operation)
+    if request.method == "POST" and form.is_valid():
+        fresh = Operation.objects.get(pk=operation.pk)
+        try:
+            services.operation_update(actor=request.user, operation=fresh, data=form.cleaned_data)
+        except PlacesError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Acquisition, travaux et surfaces enregistrés.")
+            balance = services.financing_balance(operation=fresh)
+            if fresh.financing.exists() and not balance.balanced:
+                messages.warning(request, balance.message)
+            return redirect(place)
+    return render(
+        request,
+        "places/place_form.html",
+        {"form": form, "title": f"Acquisition, travaux et surfaces — {place.name}", "place": place},
+    )
+
+
+@staff_required
+@require_POST
+def financing_add(request: HttpRequest, pk: int) -> HttpResponse:
+    place = get_object_or_404(Place, pk=pk)
+    operation, _ = Operation.objects.get_or_create(place=place)
+    form = FinancingLineForm(request.POST, prefix="fin")
+    if form.is_valid():
+        try:
+            _, balance = services.financing_line_add(
+                actor=request.user, operation=operation, data=form.cleaned_data
+            )
+        except PlacesError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Source de financement ajoutée.")
+            if not balance.balanced:
+                messages.warning(request, balance.message)
+    else:
+        messages.error(request, f"Source non enregistrée : {_errors(form)}")
+    return redirect(place)
+
+
+@staff_required
+@require_POST
+def financing_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    line = get_object_or_404(FinancingLine.objects.select_related("operation__place"), pk=pk)
+    place = line.operation.place
+    balance = services.financing_line_remove(actor=request.user, line=line)
+    messages.success(request, "Source de financement retirée.")
+    if not balance.balanced:
+        messages.warning(request, balance.message)
+    return redirect(place)
+
+
+# Activities and leases -----------------------------------------------------------------------
+
+
+@staff_required
+def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
+    place = get_object_or_404(Place, pk=pk)
+    form = ActivityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity = services.activity_install(
+                actor=request.user, place=place, data=form.cleaned_data
+            )
+        except PlacesError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Activité « {activity} » installée. Ajoutez son bail.")
+            return redirect("places:lease_create", activity.pk)
+    return render(
+        request,
+        "places/place_form.html",
+        {"form": form, "title": f"Installer une activité — {place.name}", "place": place},
+    )
+
+
+@staff_required
+def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = get_object_or_404(Activity.objects.select_related("place"), pk=pk)
+    form = ActivityForm(request.POST or None, instance=activity)
+    if request.method == "POST" and form.is_valid():
+        fresh = Activity.objects.get(pk=pk)
+        try:
+            services.activity_update(actor=request.user, activity=fresh, data=form.cleaned_data)
+        except PlacesError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Activité enregistrée.")
+            return redirect(activity.place)
+    return render(
+        request,
+        "places/place_form.html",
+        {"form": form, "title": f"Modifier « {activity} »", "place": activity.place},
+    )
+
+
+@staff_required
+def lease_create(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = get_object_or_404(Activity.objects.select_related("place"), pk=pk)
+    form = LeaseForm(
+        request.POST or None,
+        initial={"starts_on": activity.opened_on, "index_kind": "ILC", "index_quarter": 1},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            lease = services.lease_create(
+                actor=request.user, activity=activity, data=form.cleaned_data
+            )
+        except PlacesError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Bail enregistré ; son échéancier est créé.")
+            return redirect(lease)
+    return render(
+        request,
+        "places/place_form.html",
+        {"form": form, "title": f"Nouveau bail — {activity}", "place": activity.place},
+    )
+
+
+@staff_required
+def lease_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    lease = get_object_or_404(
+        Lease.objects.select_related("activity__place", "activity__tenant"), pk=pk
+    )
+    lines = paginate(
+        request,
+        lease.schedule.order_by("-due_on").annotate(reminder_count=Count("reminders")),
+        per_page=24,
+    )
+    totals = lease.schedule.filter(due_on__lte=timezone.localdate()).aggregate(
+        due=Sum("amount"), paid=Sum("paid_amount")
+    )
+    context = {
+        "lease": lease,
+        "lines": lines,
+        "totals": totals,
+        "revisions": lease.revisions.select_related("actor").order_by("-effective_on"),
+        "revision_form": RevisionForm(initial={"effective_on": lease.next_revision_on()}),
+        "payment_form": PaymentForm(initial={"paid_on": timezone.localdate()}),
+        "today": timezone.localdate(),
+    }
+    return render(request, "places/lease_detail.html", context)
+
+
+@staff_required
+@require_POST
+def lease_revise(request: HttpRequest, pk: int) -> HttpResponse:
+    lease = get_object_or_404(Lease, pk=pk)
+    form = RevisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, f"Révision non enregistrée : {_errors(form)}")
+        return redirect(lease)
+    try:
+        revision = services.lease_revise(
+            actor=request.user, lease=lease, effective_on=form.cleaned_data["effective_on"]
+        )
+    except PlacesError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Loyer révisé : {revision.explanation}.")
+    return redirect(lease)
+
+
+@staff_required
+@require_POST
+def lease_schedule(request: HttpRequest, pk: int) -> HttpResponse:
+    lease = get_object_or_404(Lease, pk=pk)
+    count = services.lease_schedule_generate(lease=lease, until=timezone.localdate())
+    messages.success(request, f"Échéancier à jour ({count} échéance(s) ajoutée(s)).")
+    return redirect(lease)
+
+
+@staff_required
+@require_POST
+def payment_create(request: HttpRequest, pk: int) -> HttpResponse:
+    line = get_object_or_404(RentLine.objects.select_related("lease"), pk=pk)
+    form = PaymentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.payment_record(actor=request.user, line=line, **form.cleaned_data)
+            messages.success(request, "Paiement enregistré.")
+        except PlacesError as exc:
+            messages.error(request, str(exc))
+    else:
+        messages.error(request, f"Paiement non enregistré : {_errors(form)}")
+    return redirect(request.POST.get("next") or line.lease.get_absolute_url())
+
+
+# Arrears -------------------------------------------------------------------------------------
+
+
+def _arrears_queryset(day: dt.date):
+    return (
+        RentLine.objects.unpaid_on(day)
+        .select_related("lease__activity__place", "lease__activity__tenant")
+        .annotate(reminder_count=Count("reminders"))
+        .order_by("due_on", "id")
+    )
+
+
+@staff_required
+@require_GET
+def arrears_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    page = paginate(request, _arrears_queryset(today))
+    total = RentLine.objects.unpaid_on(today).aggregate(due=Sum("amount"), paid=Sum("paid_amount"))
+    context = {
+        "page": page,
+        "today": today,
+        "total": (total["due"] or 0) - (total["paid"] or 0),
+        "payment_form": PaymentForm(initial={"paid_on": today}),
+        "query": querystring_without_page(request),
+    }
+    return render(request, "places/arrears_list.html", context)
+
+
+@staff_required
+@require_POST
+def reminder_send(request: HttpRequest, pk: int) -> HttpResponse:
+    line = get_object_or_404(RentLine, pk=pk)
+    try:
+        reminder, sent = services.rent_reminder_send(actor=request.user, line=line)
+    except PlacesError as exc:
+        messages.error(request, str(exc))
+    else:
+        if sent:
+            messages.success(request, f"Relance envoyée à {reminder.email}.")
+        else:
+            messages.info(
+                request, f"Déjà relancé aujourd’hui ({reminder.email}) : aucun nouvel e-mail."
+            )
+    return redirect(request.POST.get("next") or "places:arrears")
+
+
+# Index values --------------------------------------------------------------------------------
+
+
+@staff_required
+def index_list(request: HttpRequest) -> HttpResponse:
+    form = IndexValueForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.index_value_set(actor=request.user, **form.cleaned_data)
+        except PlacesError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Valeur d’indice enregistrée.")
+            return redirect("places:indexes")
+    page = paginate(request, IndexValue.objects.all())
+    return render(
+        request,
+        "places/index_list.html",
+        {"form": form, "page": page, "import_form": IndexImportForm(), "query": ""},
+    )
+
+
+@staff_required
+@require_POST
+def index_import(request: HttpRequest) -> HttpResponse:
+    form = IndexImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, f"Import impossible : {_errors(form)}")
+        return redirect("places:indexes")
+    report = services.index_values_import(actor=request.user, raw=form.cleaned_data["file"].read())
+    if report.errors:
+        messages.error(
+            request, "Import refusé, rien n’a été enregistré. " + " ".join(report.errors[:20])
+        )
+    else:
+        messages.success(
+            request,
+            f"Import terminé : {report.created} valeur(s) ajoutée(s), {report.updated} mise(s) à "
+            f"jour, {report.unchanged} inchangée(s).",
+        )
+    return redirect("places:indexes")
+
+
+# Figures -------------------------------------------------------------------------------------
+
+
+@staff_required
+@require_GET
+def figures_view(request: HttpRequest) -> HttpResponse:
+    form, day = _at(request)
+    figures = headline_figures(day)
+    return render(
+        request,
+        "places/figures.html",
+        {"form": form, "figures": figures, "query": request.GET.urlencode()},
+    )
+
+
+@staff_required
+@require_GET
+def figures_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    _, day = _at(request)
+    rows = headline_figures(day).rows()
+    name = f"chiffres-cles-lieux-{day:%Y-%m-%d}"
+    if fmt == "csv":
+        return csv_response(name, ["indicateur", "valeur"], rows)
+    if fmt == "xlsx":
+        return xlsx_response(name, ["indicateur", "valeur"], rows)
+    raise Http404("Format inconnu")
+
+
+@staff_admin_required
+def settings_edit(request: HttpRequest) -> HttpResponse:
+    current = PlacesSettings.get()
+    form = SettingsForm(
+        request.POST or None,
+        initial={"network_goal": current.network_goal, "goal_year": current.goal_year},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.places_settings_update(actor=request.user, **form.cleaned_data)
+        messages.success(request, "Objectif du réseau enregistré.")
+        return redirect("places:figures")
+    return render(
+        request,
+        "places/place_form.html",
+        {"form": form, "title": "Objectif du réseau de lieux", "cancel": "places:figures"},
+    )
+
+
+# Investment decisions ------------------------------------------------------------------------
+
+
+@staff_required
+def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
+    place = get_object_or_404(Place, pk=pk)
+    versions = CriteriaVersion.objects.all()
+    chosen = versions.filter(pk=request.GET.get("version") or request.POST.get("version")).first()
+    chosen = chosen or versions.first()
+    if chosen is None:
+        messages.error(
+            request,
+            "Aucune grille de critères d’investissement n’est définie "
+            "(administration technique, « grilles de critères »).",
+        )
+        return redirect(place)
+    form = DecisionForm(
+        request.POST or None,
+        version=chosen,
+        initial={"version": chosen, "decided_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.investment_decision_record(
+                actor=request.user,
+                place=place,
+                version=data["version"],
+                scores=form.scores(),
+                decided_on=data["decided_on"],
+                decided_by=data["decided_by"],
+                outcome=data["outcome"],
+                origin=data["origin"],
+                note=data["note"],
+            )
+        except PlacesError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Décision d’investissement enregistrée.")
+            return redirect(place)
+    return render(
+        request,
+        "places/place_form.html",
+        {"form": form, "title": f"Décision d’investissement — {place.name}", "place": place},
+    )
