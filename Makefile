@@ -2,7 +2,6 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
-export DJANGO_SETTINGS_MODULE ?= placette.settings
 
 .PHONY: run test test-postgres test-browser lint format bench setup setup-test clean mypy
 
@@ -47,7 +46,8 @@ format: setup-test
 	$(VENV)/bin/ruff format .
 
 mypy: setup-test
-	$(VENV)/bin/mypy placette/lib placette/governance/tally.py placette/contacts/communes.py
+	$(VENV)/bin/mypy placette/lib placette/governance/tally.py placette/contacts/communes.py \
+		placette/contacts/services.py placette/accounts/services.py
 
 bench: setup-test
 	$(PY) bench/run.py

@@ -6,6 +6,15 @@ import shutil
 import pytest
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache (sign-in rate-limit counters live there)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def smtp_server():
     """A real SMTP server (aiosmtpd) on localhost that keeps every message it receives."""

@@ -163,7 +163,7 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 # imports GeoDjango (GDAL), which Placette does not need.
 STATICFILES_DIRS = [
     BASE_DIR / "placette" / "static",
-    Path(importlib.util.find_spec("leaflet").origin).parent / "static",
+    Path(str(getattr(importlib.util.find_spec("leaflet"), "origin", ""))).parent / "static",
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))

@@ -101,7 +101,9 @@ def contact_update(
     if tags is not None:
         _set_tags(contact, tags)
     if changed:
-        labels = ", ".join(str(Contact._meta.get_field(f).verbose_name) for f in changed)
+        labels = ", ".join(
+            str(getattr(Contact._meta.get_field(f), "verbose_name", f)) for f in changed
+        )
         timeline_append(
             contact=contact,
             kind=TimelineKind.UPDATED,
@@ -187,11 +189,13 @@ def duplicates_find(limit: int = 100) -> list[DuplicateGroup]:
         for c in Contact.objects.filter(query).order_by("id"):
             by_name.setdefault((c.name_key, c.commune_code), []).append(c)
         seen = {frozenset(c.pk for c in g.contacts) for g in groups}
-        for key in name_keys:
-            members = by_name.get(key, [])
+        for pair in name_keys:
+            members = by_name.get(pair, [])
             if frozenset(c.pk for c in members) not in seen:
                 groups.append(
-                    DuplicateGroup("même nom dans la même commune", f"{key[0]} ({key[1]})", members)
+                    DuplicateGroup(
+                        "même nom dans la même commune", f"{pair[0]} ({pair[1]})", members
+                    )
                 )
     return groups
 
@@ -218,17 +222,16 @@ def contact_merge(*, actor: Any, keep: Contact, absorb: Contact) -> Contact:
         if relation.many_to_many:
             continue
         model = relation.related_model
+        manager = model._default_manager
         field = relation.field.name
         if relation.one_to_one:
-            if model.objects.filter(**{field: absorb}).exists():
-                if model.objects.filter(**{field: keep}).exists():
+            if manager.filter(**{field: absorb}).exists():
+                if manager.filter(**{field: keep}).exists():
                     raise MergeError(
                         f"Les deux fiches ont chacune un(e) {model._meta.verbose_name} : "
                         "fusion impossible, rapprochez-les d’abord."
                     )
-                moved[model._meta.label] = model.objects.filter(**{field: absorb}).update(
-                    **{field: keep}
-                )
+                moved[model._meta.label] = manager.filter(**{field: absorb}).update(**{field: keep})
             continue
         if model is Affiliation:
             # Keep one affiliation per (person, organisation) pair.
@@ -236,7 +239,7 @@ def contact_merge(*, actor: Any, keep: Contact, absorb: Contact) -> Contact:
             already = set(Affiliation.objects.filter(**{field: keep}).values_list(other, flat=True))
             Affiliation.objects.filter(**{field: absorb, f"{other}__in": already}).delete()
             Affiliation.objects.filter(**{field: absorb, other: keep}).delete()
-        moved[model._meta.label] = model.objects.filter(**{field: absorb}).update(**{field: keep})
+        moved[model._meta.label] = manager.filter(**{field: absorb}).update(**{field: keep})
     keep.tags.add(*absorb.tags.all())
     for field in CONTACT_FIELDS:
         if not getattr(keep, field) and getattr(absorb, field):
