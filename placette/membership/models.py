@@ -1,0 +1,641 @@
+"""Membership: statutes settings (versioned), categories and colleges, members, the append-only
+share ledger, yearly frozen register snapshots and other investment instruments.
+
+The ledger (`Movement`) is the source of truth; holdings, capital and the electoral roll are
+projections computed from it (see `projections.py` and docs/membership.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from fractions import Fraction
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from placette.contacts.models import Contact
+
+ZERO = Decimal("0.00")
+
+
+# --------------------------------------------------------------------------------------------
+# Statutes settings
+# --------------------------------------------------------------------------------------------
+
+
+class LegalForm(models.TextChoices):
+    SA = "SA", "Société anonyme (SA)"
+    SAS = "SAS", "Société par actions simplifiée (SAS)"
+    SARL = "SARL", "Société à responsabilité limitée (SARL)"
+
+
+class MembershipStart(models.TextChoices):
+    SUBSCRIPTION = "subscription", "dès la souscription"
+    FULL_PAYMENT = "full_payment", "à la libération complète des parts"
+
+
+class EmptyCollegePolicy(models.TextChoices):
+    REDISTRIBUTE = "redistribute", "son poids est réparti entre les collèges qui ont voté"
+    ZERO = "zero", "il compte pour zéro"
+
+
+class Category(models.Model):
+    """A category of associés (who you are): stable identity; its rules live in a statutes
+    version (`CategoryRule`)."""
+
+    code = models.SlugField("code", max_length=40, unique=True)
+    name = models.CharField("nom", max_length=100, unique=True)
+    is_employees = models.BooleanField("catégorie des salariés (ou producteurs)", default=False)
+    is_beneficiaries = models.BooleanField("catégorie des bénéficiaires", default=False)
+    is_local_authorities = models.BooleanField("catégorie des collectivités", default=False)
+    order = models.PositiveSmallIntegerField("ordre", default=0)
+
+    class Meta:
+        verbose_name = "catégorie d’associés"
+        verbose_name_plural = "catégories d’associés"
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class College(models.Model):
+    """A voting college (where your vote counts); its weight lives in a statutes version."""
+
+    code = models.SlugField("code", max_length=40, unique=True)
+    name = models.CharField("nom", max_length=100, unique=True)
+    order = models.PositiveSmallIntegerField("ordre", default=0)
+
+    class Meta:
+        verbose_name = "collège de vote"
+        verbose_name_plural = "collèges de vote"
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StatutesQuerySet(models.QuerySet["Statutes"]):
+    def in_force(self, on: dt.date | None = None) -> Statutes | None:
+        """The version in force on `on` (today by default): the latest effective one."""
+        on = on or timezone.localdate()
+        return self.filter(effective_from__lte=on).order_by("-effective_from", "-id").first()
+
+
+class Statutes(models.Model):
+    """One version of the statutes settings. Never edited: a change is a new row (who, when)."""
+
+    effective_from = models.DateField("en vigueur à partir du")
+    created_at = models.DateTimeField("enregistrée le", auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="enregistrée par",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reason = models.CharField("motif du changement", max_length=300, blank=True)
+    coop_name = models.CharField("raison sociale", max_length=200, default="Placette SCIC")
+    legal_form = models.CharField(
+        "forme juridique", max_length=4, choices=LegalForm.choices, default=LegalForm.SAS
+    )
+    share_value = models.DecimalField(
+        "valeur nominale d’une part (€)", max_digits=10, decimal_places=2, default=Decimal(100)
+    )
+    membership_start = models.CharField(
+        "qualité d’associé acquise",
+        max_length=20,
+        choices=MembershipStart.choices,
+        default=MembershipStart.SUBSCRIPTION,
+    )
+    # Loi 47-1775 art. 12 (to verify): at least 1/4 at subscription, balance within 5 years.
+    min_paid_percent = models.DecimalField(
+        "part minimale libérée à la souscription (%)",
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal(25),
+    )
+    balance_delay_months = models.PositiveSmallIntegerField(
+        "délai de libération du solde (mois)", default=60
+    )
+    # Art. 13 (to verify): the capital may not fall below 1/4 of the highest capital reached.
+    floor_percent = models.DecimalField(
+        "plancher : part du capital le plus élevé atteint (%)",
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal(25),
+    )
+    floor_amount = models.DecimalField(
+        "plancher : montant fixe plus élevé (€)",
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    refund_after_ago = models.BooleanField(
+        "remboursement après l’AGO qui approuve les comptes", default=True
+    )
+    refund_min_delay_months = models.PositiveSmallIntegerField(
+        "délai minimal avant remboursement (mois après la décision)", default=0
+    )
+    refund_max_delay_months = models.PositiveSmallIntegerField(
+        "délai maximal de remboursement (mois après la décision)", default=60
+    )
+    local_authorities_cap_percent = models.DecimalField(
+        "plafond des collectivités (% du capital)",
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal(50),
+    )
+    colleges_enabled = models.BooleanField("collèges de vote", default=True)
+    empty_college_policy = models.CharField(
+        "collège sans votant",
+        max_length=20,
+        choices=EmptyCollegePolicy.choices,
+        default=EmptyCollegePolicy.REDISTRIBUTE,
+    )
+    # Loi 47-1775 art. 19 octies (to verify): 3 colleges at least, each 10 % to 50 %.
+    min_colleges = models.PositiveSmallIntegerField("nombre minimal de collèges", default=3)
+    min_college_percent = models.DecimalField(
+        "poids minimal d’un collège (%)", max_digits=6, decimal_places=2, default=Decimal(10)
+    )
+    max_college_percent = models.DecimalField(
+        "poids maximal d’un collège (%)", max_digits=6, decimal_places=2, default=Decimal(50)
+    )
+    ir_pme_holding_years = models.PositiveSmallIntegerField(
+        "durée de conservation IR-PME (années)", default=5
+    )
+    growth_target = models.PositiveIntegerField("objectif de sociétaires", default=4000)
+    growth_target_year = models.PositiveSmallIntegerField(
+        "échéance de l’objectif", null=True, blank=True
+    )
+
+    objects = StatutesQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "version des statuts"
+        verbose_name_plural = "versions des statuts"
+        ordering = ["-effective_from", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(share_value__gt=0), name="statutes_share_value"),
+            models.CheckConstraint(
+                condition=Q(min_paid_percent__gte=25, min_paid_percent__lte=100),
+                name="statutes_min_paid_quarter",
+            ),
+            models.CheckConstraint(
+                condition=Q(balance_delay_months__lte=60), name="statutes_balance_5_years"
+            ),
+            models.CheckConstraint(
+                condition=Q(floor_percent__gte=25, floor_percent__lte=100),
+                name="statutes_floor_quarter",
+            ),
+            models.CheckConstraint(
+                condition=Q(local_authorities_cap_percent__gt=0)
+                & Q(local_authorities_cap_percent__lte=50),
+                name="statutes_authorities_cap",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Statuts en vigueur au {self.effective_from:%d/%m/%Y} (version {self.pk})"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk and not self._state.adding:
+            raise ValidationError("Une version des statuts ne se modifie pas : créez-en une autre.")
+        super().save(*args, **kwargs)
+
+    @property
+    def min_paid_fraction(self) -> Fraction:
+        return Fraction(self.min_paid_percent) / 100
+
+    @property
+    def floor_fraction(self) -> Fraction:
+        return Fraction(self.floor_percent) / 100
+
+    def category_rules(self) -> dict[int, CategoryRule]:
+        """Rules by category id (one query)."""
+        return {r.category_id: r for r in self.rules.select_related("category", "college")}
+
+    def college_weights(self) -> dict[str, Fraction]:
+        return {w.college.name: w.fraction for w in self.weights.select_related("college")}
+
+
+class CategoryRule(models.Model):
+    """What a statutes version says about one category: minimum and maximum shares, college."""
+
+    statutes = models.ForeignKey(Statutes, on_delete=models.CASCADE, related_name="rules")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="rules")
+    min_shares = models.PositiveIntegerField("minimum de parts", default=1)
+    max_shares = models.PositiveIntegerField("maximum de parts", null=True, blank=True)
+    college = models.ForeignKey(
+        College, on_delete=models.PROTECT, null=True, blank=True, related_name="rules"
+    )
+
+    class Meta:
+        verbose_name = "règle de catégorie"
+        constraints = [
+            models.UniqueConstraint(fields=["statutes", "category"], name="rule_unique"),
+            models.CheckConstraint(condition=Q(min_shares__gte=1), name="rule_min_one_share"),
+            models.CheckConstraint(
+                condition=Q(max_shares__isnull=True) | Q(max_shares__gte=models.F("min_shares")),
+                name="rule_max_above_min",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category} : {self.min_shares} part(s) minimum"
+
+
+class CollegeWeight(models.Model):
+    statutes = models.ForeignKey(Statutes, on_delete=models.CASCADE, related_name="weights")
+    college = models.ForeignKey(College, on_delete=models.PROTECT, related_name="weights")
+    weight_percent = models.DecimalField("poids (%)", max_digits=7, decimal_places=4)
+
+    class Meta:
+        verbose_name = "poids de collège"
+        constraints = [
+            models.UniqueConstraint(fields=["statutes", "college"], name="weight_unique"),
+            models.CheckConstraint(
+                condition=Q(weight_percent__gt=0, weight_percent__lte=100), name="weight_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.college} : {self.weight_percent} %"
+
+    @property
+    def fraction(self) -> Fraction:
+        return Fraction(self.weight_percent) / 100
+
+
+class TaxYear(models.Model):
+    """IR-PME settings of one tax year (CGI art. 199 terdecies-0 A, to verify every year)."""
+
+    year = models.PositiveSmallIntegerField("année d’imposition", unique=True)
+    rate_percent = models.DecimalField("taux (%)", max_digits=5, decimal_places=2)
+    ceiling_single = models.DecimalField(
+        "plafond des versements, personne seule (€)", max_digits=12, decimal_places=2
+    )
+    ceiling_couple = models.DecimalField(
+        "plafond des versements, couple (€)", max_digits=12, decimal_places=2
+    )
+    note = models.CharField("source / remarque", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "paramètres IR-PME d’une année"
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"IR-PME {self.year} : {self.rate_percent} %"
+
+
+# --------------------------------------------------------------------------------------------
+# Gapless counters
+# --------------------------------------------------------------------------------------------
+
+
+class Sequence(models.Model):
+    """A gapless counter (movement numbers, member numbers). Read under a row lock, incremented
+    in the booking transaction: a rollback gives the number back."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    last = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "compteur"
+
+    def __str__(self) -> str:
+        return f"{self.name} = {self.last}"
+
+
+# --------------------------------------------------------------------------------------------
+# Members
+# --------------------------------------------------------------------------------------------
+
+
+class MemberQuerySet(models.QuerySet["Member"]):
+    def active_on(self, on: dt.date) -> MemberQuerySet:
+        """Members who were associés on `on` (admitted on or before, not left on or before)."""
+        return self.filter(admitted_on__lte=on).exclude(left_on__lte=on)
+
+
+class Member(models.Model):
+    """An associé: a contact admitted to the cooperative, numbered once and for good.
+
+    `admitted_on`/`left_on` are maintained by the services from the ledger (admission at
+    subscription or at full payment, per the statutes; leaving when the holding reaches zero).
+    """
+
+    contact = models.OneToOneField(
+        Contact, on_delete=models.PROTECT, related_name="member", verbose_name="contact"
+    )
+    number = models.PositiveIntegerField("n° de sociétaire", unique=True, null=True, blank=True)
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="members", verbose_name="catégorie"
+    )
+    admitted_on = models.DateField("admis le", null=True, blank=True, db_index=True)
+    left_on = models.DateField("sorti le", null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "sociétaire"
+        ordering = ["number", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True)
+                | Q(admitted_on__isnull=False, left_on__gte=models.F("admitted_on")),
+                name="member_left_after_admitted",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"n° {self.number or '—'} {self.contact}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("membership:holder", args=[self.contact_id])
+
+    def is_active_on(self, on: dt.date) -> bool:
+        if self.admitted_on is None or self.admitted_on > on:
+            return False
+        return self.left_on is None or self.left_on > on
+
+
+# --------------------------------------------------------------------------------------------
+# The share ledger
+# --------------------------------------------------------------------------------------------
+
+
+class MovementKind(models.TextChoices):
+    SUBSCRIPTION = "subscription", "Souscription"
+    PAYMENT = "payment", "Libération"
+    TRANSFER = "transfer", "Cession"
+    GIFT = "gift", "Donation"
+    REFUND_REQUEST = "refund_request", "Demande de remboursement"
+    REFUND_DECISION = "refund_decision", "Décision de remboursement"
+    REFUND_PAYMENT = "refund_payment", "Paiement du remboursement"
+    CANCELLATION = "cancellation", "Annulation"
+
+
+# Columns a contact merge may re-point (same person, duplicate record); every other column of a
+# booked movement is immutable, in Django and in the database triggers (migration 0002).
+MOVEMENT_REPOINTABLE = ("holder_id", "counterparty_id")
+MOVEMENT_IMMUTABLE = (
+    "id",
+    "number",
+    "date",
+    "booked_at",
+    "kind",
+    "shares",
+    "capital",
+    "called",
+    "paid",
+    "quantity",
+    "amount",
+    "share_value",
+    "accepted",
+    "related_id",
+    "reverses_id",
+    "idempotency_key",
+    "reference",
+    "note",
+    "booked_by_id",
+)
+
+LEDGER_IMMUTABLE_MESSAGE = (
+    "Le registre des mouvements est en ajout seul : un mouvement enregistré ne se modifie pas "
+    "et ne se supprime pas (passez une annulation)."
+)
+
+
+class LedgerImmutableError(Exception):
+    pass
+
+
+class MovementQuerySet(models.QuerySet["Movement"]):
+    def update(self, **kwargs):
+        if not set(kwargs) <= {"holder", "counterparty", *MOVEMENT_REPOINTABLE}:
+            raise LedgerImmutableError(LEDGER_IMMUTABLE_MESSAGE)
+        return super().update(**kwargs)
+
+    def delete(self):
+        raise LedgerImmutableError(LEDGER_IMMUTABLE_MESSAGE)
+
+    def on(self, date: dt.date) -> MovementQuerySet:
+        """Movements with a value date on or before `date`."""
+        return self.filter(date__lte=date)
+
+
+class Movement(models.Model):
+    """One line of the register of share movements (registre des mouvements de titres).
+
+    Each line changes one holder's account by signed deltas: `shares` (number of shares held),
+    `capital` (subscribed capital), `called` (called capital), `paid` (paid-up capital). A
+    transfer or a gift is two lines (giver, receiver) linked by `related`. A refund request
+    changes nothing yet (`quantity` says how many shares); an accepted refund decision removes
+    the shares and the capital and sets `amount`, the sum owed; the refund payment pays
+    `amount`. A cancellation carries the opposite deltas and points at what it reverses.
+    """
+
+    number = models.PositiveBigIntegerField("n°", unique=True)
+    date = models.DateField("date de valeur", db_index=True)
+    booked_at = models.DateTimeField("enregistré le", default=timezone.now)
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="enregistré par",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    kind = models.CharField("nature", max_length=20, choices=MovementKind.choices)
+    holder = models.ForeignKey(
+        Contact, on_delete=models.PROTECT, related_name="movements", verbose_name="titulaire"
+    )
+    counterparty = models.ForeignKey(
+        Contact,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name="contrepartie",
+    )
+    shares = models.IntegerField("parts (variation)", default=0)
+    capital = models.DecimalField("capital souscrit (variation)", max_digits=14, decimal_places=2)
+    called = models.DecimalField("capital appelé (variation)", max_digits=14, decimal_places=2)
+    paid = models.DecimalField("capital libéré (variation)", max_digits=14, decimal_places=2)
+    quantity = models.PositiveIntegerField("parts concernées", default=0)
+    amount = models.DecimalField("montant", max_digits=14, decimal_places=2, default=ZERO)
+    share_value = models.DecimalField("valeur nominale", max_digits=10, decimal_places=2)
+    accepted = models.BooleanField("décision favorable", null=True, blank=True)
+    related = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="followers",
+        verbose_name="mouvement lié",
+    )
+    reverses = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reversed_by",
+        verbose_name="annule le mouvement",
+    )
+    idempotency_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    reference = models.CharField("référence", max_length=100, blank=True)
+    note = models.CharField("observation", max_length=300, blank=True)
+
+    objects = MovementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "mouvement de titres"
+        verbose_name_plural = "registre des mouvements de titres"
+        ordering = ["number"]
+        indexes = [
+            models.Index(fields=["holder", "date"], name="movement_holder_date"),
+            models.Index(fields=["date", "number"], name="movement_date_number"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="cancellation", reverses__isnull=False)
+                | (~Q(kind="cancellation") & Q(reverses__isnull=True)),
+                name="movement_cancellation_reverses",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="cancellation")
+                | Q(kind="subscription", shares__gt=0)
+                | Q(kind__in=["transfer", "gift"], counterparty__isnull=False)
+                | Q(kind="refund_decision", shares__lte=0)
+                | Q(kind__in=["payment", "refund_request", "refund_payment"], shares=0),
+                name="movement_kind_shares",
+            ),
+            models.CheckConstraint(condition=Q(share_value__gt=0), name="movement_share_value"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Mouvement n° {self.number} — {self.get_kind_display()} — {self.holder_id}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise LedgerImmutableError(LEDGER_IMMUTABLE_MESSAGE)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise LedgerImmutableError(LEDGER_IMMUTABLE_MESSAGE)
+
+    @property
+    def kind_label(self) -> str:
+        if self.kind == MovementKind.TRANSFER:
+            return "Cession (reçue)" if self.shares > 0 else "Cession (cédée)"
+        if self.kind == MovementKind.GIFT:
+            return "Donation (reçue)" if self.shares > 0 else "Donation (donnée)"
+        if self.kind == MovementKind.REFUND_DECISION:
+            return "Remboursement accepté" if self.accepted else "Remboursement refusé"
+        return self.get_kind_display()
+
+
+# --------------------------------------------------------------------------------------------
+# Register snapshots and other instruments
+# --------------------------------------------------------------------------------------------
+
+
+def _snapshot_path(instance: RegisterSnapshot, filename: str) -> str:
+    return f"membership/registre/{instance.on:%Y}/{filename}"
+
+
+class RegisterSnapshot(models.Model):
+    """The register frozen at a date (usually 31 December): totals and the PDF, never
+    recomputed."""
+
+    on = models.DateField("arrêté au", unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    last_movement_number = models.PositiveBigIntegerField("dernier mouvement", default=0)
+    members = models.PositiveIntegerField("sociétaires")
+    holders = models.PositiveIntegerField("titulaires")
+    shares = models.PositiveBigIntegerField("parts")
+    capital = models.DecimalField("capital souscrit", max_digits=14, decimal_places=2)
+    called = models.DecimalField("capital appelé", max_digits=14, decimal_places=2)
+    paid = models.DecimalField("capital libéré", max_digits=14, decimal_places=2)
+    sha256 = models.CharField(max_length=64)
+    file = models.FileField("registre PDF", upload_to=_snapshot_path)
+    csv_file = models.FileField("registre CSV", upload_to=_snapshot_path, blank=True)
+
+    class Meta:
+        verbose_name = "registre arrêté"
+        verbose_name_plural = "registres arrêtés"
+        ordering = ["-on"]
+
+    def __str__(self) -> str:
+        return f"Registre arrêté au {self.on:%d/%m/%Y}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise ValidationError("Un registre arrêté ne se modifie pas.")
+        super().save(*args, **kwargs)
+
+
+class InstrumentKind(models.TextChoices):
+    PARTICIPATING = "titre_participatif", "Titres participatifs"
+    LOAN = "loan", "Prêt / compte courant d’associé"
+    BOND = "bond", "Obligations"
+
+
+class Instrument(models.Model):
+    """An investment instrument other than shares (titres participatifs, loans) with its terms."""
+
+    kind = models.CharField("nature", max_length=20, choices=InstrumentKind.choices)
+    name = models.CharField("nom", max_length=150, unique=True)
+    unit_value = models.DecimalField(
+        "valeur unitaire (€)", max_digits=12, decimal_places=2, default=Decimal(1)
+    )
+    rate_percent = models.DecimalField("taux annuel (%)", max_digits=6, decimal_places=3)
+    duration_months = models.PositiveSmallIntegerField("durée (mois)")
+    issued_on = models.DateField("date d’émission")
+    note = models.TextField("conditions", blank=True)
+
+    class Meta:
+        verbose_name = "autre instrument"
+        ordering = ["issued_on", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("membership:instrument", args=[self.pk])
+
+
+class InstrumentHolding(models.Model):
+    """One investor's subscription to an instrument (amount, dates). Closed by `repaid_on`."""
+
+    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="holdings")
+    holder = models.ForeignKey(
+        Contact, on_delete=models.PROTECT, related_name="instrument_holdings"
+    )
+    units = models.PositiveIntegerField("nombre de titres", default=1)
+    amount = models.DecimalField("montant (€)", max_digits=14, decimal_places=2)
+    subscribed_on = models.DateField("souscrit le")
+    repaid_on = models.DateField("remboursé le", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "détention d’instrument"
+        ordering = ["subscribed_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="instrument_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.holder} — {self.instrument} — {self.amount} €"

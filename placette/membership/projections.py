@@ -1,0 +1,209 @@
+"""Projections of the share ledger at any date, computed by the database (aggregations).
+
+"Who held what on 31 December 2024", "what was the capital on the AG cut-off date", "who could
+vote": every function takes a date and sums the movements dated on or before it. Nothing here
+loops over movements in Python; the rules applied to the sums live in `ledger.py`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+
+from placette.contacts.models import Contact
+from placette.membership import ledger
+from placette.membership.models import (
+    ZERO,
+    Member,
+    Movement,
+    MovementKind,
+    Statutes,
+)
+
+_SUMS = {
+    "shares": Coalesce(Sum("shares"), 0),
+    "capital": Coalesce(Sum("capital"), ZERO),
+    "called": Coalesce(Sum("called"), ZERO),
+    "paid": Coalesce(Sum("paid"), ZERO),
+}
+
+
+def _dated(on: dt.date | None) -> QuerySet[Movement]:
+    queryset = Movement.objects.all()
+    return queryset if on is None else queryset.filter(date__lte=on)
+
+
+def holding_of(contact: Contact | int, on: dt.date | None = None) -> ledger.Holding:
+    """One holder's account on `on` (every movement when None): one aggregate query."""
+    contact_id = contact if isinstance(contact, int) else contact.pk
+    row = _dated(on).filter(holder_id=contact_id).aggregate(**_SUMS)
+    return ledger.Holding(row["shares"], row["capital"], row["called"], row["paid"])
+
+
+def holdings_on(on: dt.date | None = None) -> QuerySet:
+    """Every non-empty account on `on`: rows of holder_id, shares, capital, called, paid."""
+    return (
+        _dated(on)
+        .values("holder_id")
+        .annotate(**_SUMS)
+        .exclude(shares=0, capital=0, called=0, paid=0)
+        .order_by("holder_id")
+    )
+
+
+def capital_on(on: dt.date | None = None) -> ledger.Capital:
+    """Shares, capital subscribed, called and paid up, and holders of shares on `on`."""
+    row = _dated(on).aggregate(**_SUMS)
+    holders = _dated(on).values("holder_id").annotate(held=Sum("shares")).filter(held__gt=0).count()
+    return ledger.Capital(row["shares"], row["capital"], row["called"], row["paid"], holders)
+
+
+def highest_capital(on: dt.date | None = None) -> Decimal:
+    """The highest subscribed capital reached up to `on` (end of day), for the capital floor."""
+    daily = _dated(on).values_list("date").annotate(change=Sum("capital")).order_by("date")
+    return ledger.highest_capital(daily)
+
+
+def shares_at(on: dt.date) -> Subquery:
+    """A subquery giving the shares the contact of the outer row (a Member) held on `on`."""
+    return Subquery(
+        Movement.objects.filter(holder_id=OuterRef("contact_id"), date__lte=on)
+        .order_by()
+        .values("holder_id")
+        .annotate(total=Sum("shares"))
+        .values("total")[:1],
+        output_field=IntegerField(),
+    )
+
+
+def members_on(on: dt.date) -> QuerySet[Member]:
+    """Members who were associés on `on`, with `shares_on` (shares held that day)."""
+    return (
+        Member.objects.active_on(on)
+        .select_related("contact", "category")
+        .annotate(shares_on=Coalesce(shares_at(on), 0))
+    )
+
+
+@dataclass(frozen=True)
+class RollEntry:
+    """One line of the electoral roll."""
+
+    contact_id: int
+    member_number: int | None
+    name: str
+    category: str
+    college: str | None
+    shares: int
+
+
+def electoral_roll(on: dt.date) -> list[RollEntry]:
+    """The members who could vote on `on`, with their category, college and shares.
+
+    One member, one vote whatever the capital held (loi 47-1775): `shares` is informative
+    only. The college comes from the statutes version in force on `on` (each category maps to
+    one college); without colleges it is None. Ordered by member number. Two queries.
+    """
+    statutes = Statutes.objects.in_force(on)
+    colleges: dict[int, str | None] = {}
+    if statutes is not None and statutes.colleges_enabled:
+        colleges = {
+            rule.category_id: (rule.college.name if rule.college else None)
+            for rule in statutes.rules.select_related("college")
+        }
+    return [
+        RollEntry(
+            contact_id=member.contact_id,
+            member_number=member.number,
+            name=member.contact.display_name,
+            category=member.category.name,
+            college=colleges.get(member.category_id),
+            shares=member.shares_on,
+        )
+        for member in members_on(on).order_by("number", "id")
+    ]
+
+
+def members_by_category(on: dt.date) -> list[tuple[str, int]]:
+    rows = (
+        Member.objects.active_on(on)
+        .values("category__name", "category__order")
+        .annotate(n=Count("id"))
+        .order_by("category__order", "category__name")
+    )
+    return [(row["category__name"], row["n"]) for row in rows]
+
+
+def members_by_college(on: dt.date) -> list[tuple[str, int]]:
+    """Members per voting college on `on` (categories mapped through the statutes in force)."""
+    statutes = Statutes.objects.in_force(on)
+    if statutes is None or not statutes.colleges_enabled:
+        return []
+    by_category = dict(
+        Member.objects.active_on(on)
+        .values("category_id")
+        .annotate(n=Count("id"))
+        .values_list("category_id", "n")
+    )
+    totals: dict[str, int] = {w.college.name: 0 for w in statutes.weights.select_related("college")}
+    for rule in statutes.rules.select_related("college"):
+        if rule.college is not None:
+            totals[rule.college.name] = totals.get(rule.college.name, 0) + by_category.get(
+                rule.category_id, 0
+            )
+    return list(totals.items())
+
+
+def pending_requests() -> QuerySet[Movement]:
+    """Refund requests waiting for a board decision (no standing decision, not cancelled)."""
+    decided = Movement.objects.filter(
+        kind=MovementKind.REFUND_DECISION, reversed_by__isnull=True
+    ).values("related_id")
+    return (
+        Movement.objects.filter(kind=MovementKind.REFUND_REQUEST, reversed_by__isnull=True)
+        .exclude(pk__in=decided)
+        .select_related("holder")
+        .order_by("date", "number")
+    )
+
+
+def pending_refund_shares(contact: Contact | int) -> int:
+    """Shares under a refund request that has no decision yet and is not cancelled."""
+    contact_id = contact if isinstance(contact, int) else contact.pk
+    row = pending_requests().filter(holder_id=contact_id).aggregate(n=Coalesce(Sum("quantity"), 0))
+    return row["n"]
+
+
+def refunds_to_pay() -> QuerySet[Movement]:
+    """Accepted refund decisions not yet paid (and not cancelled)."""
+    paid = Movement.objects.filter(
+        kind=MovementKind.REFUND_PAYMENT, reversed_by__isnull=True
+    ).values("related_id")
+    return (
+        Movement.objects.filter(
+            kind=MovementKind.REFUND_DECISION, accepted=True, reversed_by__isnull=True
+        )
+        .exclude(pk__in=paid)
+        .select_related("holder")
+        .order_by("date", "number")
+    )
+
+
+def authorities_capital(on: dt.date | None = None) -> Decimal:
+    """Capital subscribed by local authorities (communes, EPCI, départements, régions) or by
+    members of a category flagged as local authorities."""
+    from placette.contacts.models import LOCAL_AUTHORITY_KINDS
+
+    row = (
+        _dated(on)
+        .filter(
+            Q(holder__org_kind__in=LOCAL_AUTHORITY_KINDS)
+            | Q(holder__member__category__is_local_authorities=True)
+        )
+        .aggregate(total=Coalesce(Sum("capital"), ZERO))
+    )
+    return row["total"]

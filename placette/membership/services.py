@@ -1,0 +1,1040 @@
+"""Membership services: booking movements on the share ledger, members, statutes versions.
+
+Every function is keyword-only, atomic, writes an audit entry (``membership.…``) and appends to
+the holder's contact timeline. A refused booking raises :class:`BookingError` (a Django
+``ValidationError`` whose messages are in French) and books nothing. The arithmetic and the
+legal rules are in ``ledger.py`` (pure); the sums at a date in ``projections.py``.
+
+Numbering: movement numbers and member numbers come from a `Sequence` row read under a row
+lock (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite serialises writers with
+``BEGIN IMMEDIATE``) inside the booking transaction, so they are unique and gapless even when
+two staff book at the same moment: a failed booking rolls its number back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from placette.contacts.models import Contact, TimelineKind
+from placette.contacts.services import timeline_append
+from placette.governance.tally import CollegeWeightsError, check_college_weights
+from placette.lib.audit import audit_log
+from placette.membership import ledger, projections
+from placette.membership.models import (
+    ZERO,
+    Category,
+    CategoryRule,
+    College,
+    CollegeWeight,
+    Member,
+    Movement,
+    MovementKind,
+    Sequence,
+    Statutes,
+)
+
+__all__ = [
+    "BookingError",
+    "member_number_assign",
+    "movement_cancel",
+    "refund_decide",
+    "refund_pay",
+    "refund_request",
+    "refund_warnings",
+    "shares_give",
+    "shares_pay",
+    "shares_subscribe",
+    "shares_transfer",
+    "statutes_in_force",
+    "statutes_update",
+]
+
+
+class BookingError(ValidationError):
+    """A booking refused by the rules; `messages` are in French."""
+
+
+def _refuse(messages: str | list[str]) -> BookingError:
+    return BookingError(messages if isinstance(messages, list) else [messages])
+
+
+# --------------------------------------------------------------------------------------------
+# Numbering and helpers
+# --------------------------------------------------------------------------------------------
+
+
+def _next_number(name: str) -> int:
+    """Next value of a gapless counter; must run inside the booking transaction."""
+    Sequence.objects.bulk_create([Sequence(name=name)], ignore_conflicts=True)
+    counter = Sequence.objects.select_for_update().get(name=name)
+    counter.last += 1
+    Sequence.objects.filter(name=name).update(last=counter.last)
+    return counter.last
+
+
+def statutes_in_force(on: dt.date | None = None) -> Statutes:
+    statutes = Statutes.objects.in_force(on)
+    if statutes is None:
+        raise _refuse(
+            "Aucune version des statuts n’est en vigueur à cette date : "
+            "renseignez d’abord les paramètres statutaires."
+        )
+    return statutes
+
+
+def _today(on: dt.date | None) -> dt.date:
+    return on or timezone.localdate()
+
+
+def _contact(value: Contact | int | None, *, role: str) -> Contact:
+    if isinstance(value, Contact) and value.pk:
+        return value
+    found = Contact.objects.filter(pk=value).first() if isinstance(value, int) else None
+    if found is None:
+        raise _refuse(f"{role} inconnu : choisissez une fiche contact existante.")
+    return found
+
+
+def _check_shares(shares: object) -> int:
+    if isinstance(shares, bool) or not isinstance(shares, int):
+        raise _refuse("Le nombre de parts doit être un nombre entier.")
+    if shares <= 0:
+        raise _refuse(f"Le nombre de parts doit être au moins 1 (reçu {shares}).")
+    return shares
+
+
+def _replayed(key: str | None) -> Movement | None:
+    """The movement already booked with this idempotency key (a second submission)."""
+    return Movement.objects.filter(idempotency_key=key).first() if key else None
+
+
+def _book(*, actor: Any, **fields: Any) -> Movement:
+    fields.setdefault("capital", ZERO)
+    fields.setdefault("called", ZERO)
+    fields.setdefault("paid", ZERO)
+    return Movement.objects.create(
+        number=_next_number("movement"),
+        booked_by=actor if getattr(actor, "is_authenticated", False) else None,
+        **fields,
+    )
+
+
+def _rule(statutes: Statutes, category: Category) -> CategoryRule:
+    rule = statutes.rules.filter(category=category).first()
+    if rule is None:
+        raise _refuse(f"La catégorie « {category} » n’existe pas dans les statuts en vigueur.")
+    return rule
+
+
+def _holder_link(contact: Contact) -> str:
+    return reverse("membership:holder", args=[contact.pk])
+
+
+def _trace(
+    *,
+    actor: Any,
+    action: str,
+    movement: Movement,
+    title: str,
+    body: str = "",
+    **details: Any,
+) -> None:
+    timeline_append(
+        contact=movement.holder,
+        kind=TimelineKind.SUBSCRIPTION,
+        title=title,
+        body=body,
+        actor=actor,
+        area="membership",
+        link=_holder_link(movement.holder),
+    )
+    audit_log(
+        actor=actor,
+        action=action,
+        obj=movement,
+        number=movement.number,
+        holder=movement.holder_id,
+        shares=movement.shares,
+        capital=movement.capital,
+        paid=movement.paid,
+        **details,
+    )
+
+
+def member_number_assign(*, actor: Any, member: Member) -> Member:
+    """Give `member` its member number, once and for good (gapless counter)."""
+    if member.number is None:
+        member.number = _next_number("member")
+        member.save(update_fields=["number"])
+        audit_log(
+            actor=actor, action="membership.member.numbered", obj=member, number=member.number
+        )
+    return member
+
+
+def _member_sync(
+    *, actor: Any, contact: Contact, on: dt.date, category: Category | None = None
+) -> Member | None:
+    """Bring the member's admission and exit in line with the ledger.
+
+    Admission when the holding qualifies (statutes setting `membership_start`: at subscription
+    or at full payment); exit when the holder no longer has any share.
+    """
+    holding = projections.holding_of(contact)
+    statutes = statutes_in_force(on)
+    member = Member.objects.select_for_update().filter(contact=contact).first()
+    if member is None:
+        if holding.shares <= 0:
+            return None
+        if category is None:
+            raise _refuse(
+                f"{contact} n’est pas encore sociétaire : précisez sa catégorie d’associé."
+            )
+        member = Member.objects.create(contact=contact, category=category)
+    qualifies = ledger.qualifies_as_member(holding, start=statutes.membership_start)
+    if qualifies and (member.admitted_on is None or member.left_on is not None):
+        # A member who left and comes back is admitted again from this date.
+        member.admitted_on = on
+        member.left_on = None
+        member.save(update_fields=["admitted_on", "left_on"])
+        member_number_assign(actor=actor, member=member)
+        timeline_append(
+            contact=contact,
+            kind=TimelineKind.SUBSCRIPTION,
+            title=f"Admis(e) comme sociétaire n° {member.number} ({member.category})",
+            actor=actor,
+            area="membership",
+            link=_holder_link(contact),
+        )
+        audit_log(actor=actor, action="membership.member.admitted", obj=member, on=on)
+    elif holding.shares <= 0 and member.admitted_on is not None and member.left_on is None:
+        member.left_on = max(on, member.admitted_on)
+        member.save(update_fields=["left_on"])
+        timeline_append(
+            contact=contact,
+            kind=TimelineKind.SUBSCRIPTION,
+            title="N’est plus sociétaire (plus aucune part)",
+            actor=actor,
+            area="membership",
+            link=_holder_link(contact),
+        )
+        audit_log(actor=actor, action="membership.member.left", obj=member, on=on)
+    return member
+
+
+def _authorities_warning(statutes: Statutes, on: dt.date) -> list[str]:
+    total = projections.capital_on(on).subscribed
+    if total <= 0:
+        return []
+    share = Fraction(projections.authorities_capital(on)) / Fraction(total)
+    cap = Fraction(statutes.local_authorities_cap_percent) / 100
+    if share > cap:
+        return [
+            f"Attention : les collectivités détiennent {float(share * 100):.1f} % du capital, "
+            f"au-delà du plafond de {statutes.local_authorities_cap_percent:g} %.".replace(
+                ".", ",", 1
+            )
+        ]
+    return []
+
+
+# --------------------------------------------------------------------------------------------
+# Subscribing and paying up
+# --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def shares_subscribe(
+    *,
+    actor: Any,
+    contact: Contact | int,
+    shares: int,
+    category: Category | None = None,
+    on: dt.date | None = None,
+    paid: Decimal | None = None,
+    reference: str = "",
+    note: str = "",
+    idempotency_key: str | None = None,
+) -> Movement:
+    """Book a subscription of `shares` new shares by `contact` (at the approval of a request).
+
+    Rules: at least one share; the holding reaches the category minimum and stays within its
+    maximum (statutes `CategoryRule`); `paid` (default: the full amount) is at least the
+    statutory part paid at subscription (loi 47-1775 art. 12, to verify; setting
+    `min_paid_percent`, ≥ 25 %). A new holder needs a `category`. Admission and the member
+    number follow the statutes setting `membership_start`. A subscription that lifts local
+    authorities above their cap (50 % of the capital, setting) is booked with a warning in
+    ``movement.warnings``. A second call with the same `idempotency_key` returns the first
+    movement and books nothing.
+    """
+    replay = _replayed(idempotency_key)
+    if replay is not None:
+        replay.warnings = []
+        return replay
+    on = _today(on)
+    shares = _check_shares(shares)
+    holder = _contact(contact, role="Souscripteur")
+    statutes = statutes_in_force(on)
+    member = Member.objects.filter(contact=holder).select_related("category").first()
+    category = member.category if member else category
+    if category is None:
+        raise _refuse(f"{holder} n’est pas encore sociétaire : précisez sa catégorie d’associé.")
+    rule = _rule(statutes, category)
+    value = statutes.share_value
+    amount = value * shares
+    paid = amount if paid is None else paid
+    held = projections.holding_of(holder)
+    try:
+        ledger.check_subscription(
+            shares=shares,
+            share_value=value,
+            paid=paid,
+            min_paid_fraction=statutes.min_paid_fraction,
+            held=held.shares,
+            category_min=rule.min_shares,
+            category_max=rule.max_shares,
+        )
+    except ledger.LedgerError as exc:
+        raise _refuse(exc.messages) from exc
+    movement = _book(
+        actor=actor,
+        date=on,
+        kind=MovementKind.SUBSCRIPTION,
+        holder=holder,
+        shares=shares,
+        capital=amount,
+        called=amount,
+        paid=paid,
+        quantity=shares,
+        amount=amount,
+        share_value=value,
+        reference=reference,
+        note=note,
+        idempotency_key=idempotency_key,
+    )
+    _member_sync(actor=actor, contact=holder, on=on, category=category)
+    movement.warnings = _authorities_warning(statutes, on)
+    _trace(
+        actor=actor,
+        action="membership.shares.subscribed",
+        movement=movement,
+        title=f"Souscription de {shares} part(s) ({ledger.euros(amount)})",
+        body=f"Libéré : {ledger.euros(paid)}. Mouvement n° {movement.number}.",
+        warnings=movement.warnings,
+    )
+    return movement
+
+
+@transaction.atomic
+def shares_pay(
+    *,
+    actor: Any,
+    contact: Contact | int,
+    amount: Decimal,
+    on: dt.date | None = None,
+    reference: str = "",
+    note: str = "",
+    idempotency_key: str | None = None,
+) -> Movement:
+    """Book a paying-up payment (libération) of `amount` euros on the holder's unpaid capital.
+
+    Rule: positive, never more than the capital still to pay up. The balance is due within the
+    statutory delay (setting `balance_delay_months`, at most 5 years).
+    """
+    replay = _replayed(idempotency_key)
+    if replay is not None:
+        return replay
+    on = _today(on)
+    holder = _contact(contact, role="Sociétaire")
+    statutes = statutes_in_force(on)
+    if not isinstance(amount, Decimal):
+        raise _refuse("Le montant doit être un nombre décimal en euros.")
+    try:
+        ledger.check_payment(holding=projections.holding_of(holder), amount=amount)
+    except ledger.LedgerError as exc:
+        raise _refuse(exc.messages) from exc
+    movement = _book(
+        actor=actor,
+        date=on,
+        kind=MovementKind.PAYMENT,
+        holder=holder,
+        paid=amount,
+        amount=amount,
+        share_value=statutes.share_value,
+        reference=reference,
+        note=note,
+        idempotency_key=idempotency_key,
+    )
+    _member_sync(actor=actor, contact=holder, on=on)
+    _trace(
+        actor=actor,
+        action="membership.shares.paid",
+        movement=movement,
+        title=f"Libération de {ledger.euros(amount)}",
+        body=f"Mouvement n° {movement.number}.",
+    )
+    return movement
+
+
+# --------------------------------------------------------------------------------------------
+# Transfers and gifts
+# --------------------------------------------------------------------------------------------
+
+
+def _hand_over(
+    *,
+    kind: str,
+    actor: Any,
+    giver: Contact | int,
+    receiver: Contact | int | None,
+    shares: int,
+    category: Category | None,
+    on: dt.date | None,
+    note: str,
+    idempotency_key: str | None,
+) -> tuple[Movement, Movement]:
+    replay = _replayed(idempotency_key)
+    if replay is not None:
+        other = replay.followers.filter(kind=kind).first() or replay
+        return replay, other
+    on = _today(on)
+    shares = _check_shares(shares)
+    source = _contact(giver, role="Cédant")
+    target = _contact(receiver, role="Bénéficiaire")
+    if source.pk == target.pk:
+        raise _refuse("Le cédant et le bénéficiaire sont la même personne.")
+    statutes = statutes_in_force(on)
+    member = Member.objects.filter(contact=target).select_related("category").first()
+    target_category = member.category if member else category
+    if target_category is None:
+        raise _refuse(f"{target} n’est pas encore sociétaire : précisez sa catégorie d’associé.")
+    rule = _rule(statutes, target_category)
+    holding = projections.holding_of(source)
+    pending = projections.pending_refund_shares(source)
+    received = projections.holding_of(target).shares + shares
+    try:
+        if pending and shares > holding.shares - pending:
+            raise ledger.LedgerError(
+                f"{pending} part(s) du cédant sont en demande de remboursement : "
+                f"au plus {holding.shares - pending} part(s) peuvent être cédées."
+            )
+        ledger.check_transfer(
+            holding=holding, shares=shares, receiver_min=rule.min_shares, receiver_after=received
+        )
+        left = holding.shares - shares
+        giver_member = Member.objects.filter(contact=source).select_related("category").first()
+        if giver_member and left > 0:
+            giver_min = _rule(statutes, giver_member.category).min_shares
+            if left < giver_min:
+                raise ledger.LedgerError(
+                    f"Il resterait {left} part(s) au cédant, moins que le minimum de sa "
+                    f"catégorie ({giver_min})."
+                )
+        if rule.max_shares is not None and received > rule.max_shares:
+            raise ledger.LedgerError(
+                f"Le bénéficiaire détiendrait {received} part(s), au-delà du maximum de sa "
+                f"catégorie ({rule.max_shares})."
+            )
+    except ledger.LedgerError as exc:
+        raise _refuse(exc.messages) from exc
+    value = holding.capital / holding.shares
+    amount = (value * shares).quantize(ledger.CENT)
+    common = {"date": on, "kind": kind, "quantity": shares, "amount": amount, "note": note}
+    out = _book(
+        actor=actor,
+        holder=source,
+        counterparty=target,
+        shares=-shares,
+        capital=-amount,
+        called=-amount,
+        paid=-amount,
+        share_value=statutes.share_value,
+        idempotency_key=idempotency_key,
+        **common,
+    )
+    into = _book(
+        actor=actor,
+        holder=target,
+        counterparty=source,
+        shares=shares,
+        capital=amount,
+        called=amount,
+        paid=amount,
+        share_value=statutes.share_value,
+        related=out,
+        **common,
+    )
+    _member_sync(actor=actor, contact=target, on=on, category=target_category)
+    _member_sync(actor=actor, contact=source, on=on)
+    label = "Cession" if kind == MovementKind.TRANSFER else "Donation"
+    _trace(
+        actor=actor,
+        action=f"membership.shares.{'transferred' if kind == MovementKind.TRANSFER else 'given'}",
+        movement=out,
+        title=f"{label} de {shares} part(s) à {target}",
+        body=f"Mouvements n° {out.number} et {into.number}.",
+        receiver=target.pk,
+    )
+    timeline_append(
+        contact=target,
+        kind=TimelineKind.SUBSCRIPTION,
+        title=f"{label} de {shares} part(s) reçue de {source}",
+        actor=actor,
+        area="membership",
+        link=_holder_link(target),
+    )
+    return out, into
+
+
+@transaction.atomic
+def shares_transfer(
+    *,
+    actor: Any,
+    giver: Contact | int,
+    receiver: Contact | int | None,
+    shares: int,
+    category: Category | None = None,
+    on: dt.date | None = None,
+    note: str = "",
+    idempotency_key: str | None = None,
+) -> tuple[Movement, Movement]:
+    """Book a transfer (cession) of fully paid-up shares between two holders.
+
+    Two movements (giver −, receiver +), linked. The receiver must be an existing contact; a
+    new member needs a `category`. The giver keeps the category minimum or leaves; the
+    receiver reaches its category minimum. Shares under a pending refund request cannot move.
+    """
+    return _hand_over(
+        kind=MovementKind.TRANSFER,
+        actor=actor,
+        giver=giver,
+        receiver=receiver,
+        shares=shares,
+        category=category,
+        on=on,
+        note=note,
+        idempotency_key=idempotency_key,
+    )
+
+
+@transaction.atomic
+def shares_give(
+    *,
+    actor: Any,
+    giver: Contact | int,
+    receiver: Contact | int | None,
+    shares: int,
+    category: Category | None = None,
+    on: dt.date | None = None,
+    note: str = "",
+    idempotency_key: str | None = None,
+) -> tuple[Movement, Movement]:
+    """Book a gift (donation) of shares: same rules and movements as a transfer."""
+    return _hand_over(
+        kind=MovementKind.GIFT,
+        actor=actor,
+        giver=giver,
+        receiver=receiver,
+        shares=shares,
+        category=category,
+        on=on,
+        note=note,
+        idempotency_key=idempotency_key,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Refunds
+# --------------------------------------------------------------------------------------------
+
+
+def refund_warnings(*, contact: Contact, on: dt.date) -> list[str]:
+    """Warnings (not errors) about a refund: inside the IR-PME holding period of a person's
+    subscription (CGI art. 199 terdecies-0 A; setting `ir_pme_holding_years`)."""
+    if not contact.is_person:
+        return []
+    statutes = statutes_in_force(on)
+    years = statutes.ir_pme_holding_years
+    since = dt.date(on.year - years, 1, 1)
+    recent = (
+        Movement.objects.filter(
+            holder=contact,
+            kind=MovementKind.SUBSCRIPTION,
+            date__gte=since,
+            reversed_by__isnull=True,
+        )
+        .order_by("-date")
+        .values_list("date", flat=True)
+    )
+    for subscribed_on in recent:
+        end = ledger.ir_pme_holding_end(subscribed_on, years=years)
+        if on <= end:
+            return [
+                f"Attention : la souscription du {subscribed_on:%d/%m/%Y} est encore dans la "
+                f"période de conservation IR-PME (jusqu’au {end:%d/%m/%Y}) ; un remboursement "
+                "peut entraîner la reprise de la réduction d’impôt du sociétaire."
+            ]
+    return []
+
+
+def _withdrawal(
+    *, holder: Contact, shares: int, on: dt.date, statutes: Statutes, exclude_pending: int = 0
+) -> ledger.Holding:
+    holding = projections.holding_of(holder)
+    member = Member.objects.filter(contact=holder).select_related("category").first()
+    category_min = _rule(statutes, member.category).min_shares if member else 1
+    try:
+        return ledger.check_withdrawal(
+            holding=holding,
+            shares=shares,
+            subscribed=projections.capital_on().subscribed,
+            highest=projections.highest_capital(),
+            floor_fraction=statutes.floor_fraction,
+            floor_amount=statutes.floor_amount,
+            category_min=category_min,
+            pending=projections.pending_refund_shares(holder) - exclude_pending,
+        )
+    except ledger.LedgerError as exc:
+        raise _refuse(exc.messages) from exc
+
+
+@transaction.atomic
+def refund_request(
+    *,
+    actor: Any,
+    contact: Contact | int,
+    shares: int,
+    on: dt.date | None = None,
+    note: str = "",
+    idempotency_key: str | None = None,
+) -> Movement:
+    """Record a member's request to withdraw `shares` shares (no capital change yet).
+
+    Refused when it exceeds the holding (minus pending requests), leaves less than the
+    category minimum without leaving, or would bring the capital below the floor (art. 13,
+    settings `floor_percent`/`floor_amount`). Warnings (IR-PME holding period) are returned in
+    ``movement.warnings`` and written in the movement's note.
+    """
+    replay = _replayed(idempotency_key)
+    if replay is not None:
+        replay.warnings = []
+        return replay
+    on = _today(on)
+    shares = _check_shares(shares)
+    holder = _contact(contact, role="Sociétaire")
+    statutes = statutes_in_force(on)
+    deltas = _withdrawal(holder=holder, shares=shares, on=on, statutes=statutes)
+    warnings = refund_warnings(contact=holder, on=on)
+    movement = _book(
+        actor=actor,
+        date=on,
+        kind=MovementKind.REFUND_REQUEST,
+        holder=holder,
+        quantity=shares,
+        amount=-deltas.paid,
+        share_value=statutes.share_value,
+        note=" ".join([note, *warnings]).strip()[:300],
+        idempotency_key=idempotency_key,
+    )
+    movement.warnings = warnings
+    _trace(
+        actor=actor,
+        action="membership.refund.requested",
+        movement=movement,
+        title=f"Demande de remboursement de {shares} part(s)",
+        body=" ".join(warnings),
+        warnings=warnings,
+    )
+    return movement
+
+
+@transaction.atomic
+def refund_decide(
+    *,
+    actor: Any,
+    request: Movement,
+    accepted: bool,
+    on: dt.date | None = None,
+    note: str = "",
+    idempotency_key: str | None = None,
+) -> Movement:
+    """Book the board's decision on a refund request.
+
+    Accepted: the shares and their capital leave the ledger, and the paid-up part (at most
+    the nominal value) becomes the sum owed (`amount`); the floor and category checks are made
+    again at the decision date. Refused: a movement recording the refusal (`note` = reason).
+    """
+    replay = _replayed(idempotency_key)
+    if replay is not None:
+        return replay
+    on = _today(on)
+    request = Movement.objects.select_related("holder").get(pk=request.pk)
+    if request.kind != MovementKind.REFUND_REQUEST:
+        raise _refuse("Ce mouvement n’est pas une demande de remboursement.")
+    if not projections.pending_requests().filter(pk=request.pk).exists():
+        raise _refuse("Cette demande a déjà été tranchée ou annulée.")
+    if on < request.date:
+        raise _refuse("La décision ne peut pas précéder la demande.")
+    statutes = statutes_in_force(on)
+    holder = request.holder
+    if not accepted:
+        if not note.strip():
+            raise _refuse("Indiquez le motif du refus.")
+        movement = _book(
+            actor=actor,
+            date=on,
+            kind=MovementKind.REFUND_DECISION,
+            holder=holder,
+            accepted=False,
+            quantity=request.quantity,
+            share_value=statutes.share_value,
+            related=request,
+            note=note,
+            idempotency_key=idempotency_key,
+        )
+        _trace(
+            actor=actor,
+            action="membership.refund.refused",
+            movement=movement,
+            title=f"Remboursement de {request.quantity} part(s) refusé",
+            body=note,
+        )
+        return movement
+    deltas = _withdrawal(
+        holder=holder,
+        shares=request.quantity,
+        on=on,
+        statutes=statutes,
+        exclude_pending=request.quantity,
+    )
+    movement = _book(
+        actor=actor,
+        date=on,
+        kind=MovementKind.REFUND_DECISION,
+        holder=holder,
+        accepted=True,
+        shares=deltas.shares,
+        capital=deltas.capital,
+        called=deltas.called,
+        paid=deltas.paid,
+        quantity=request.quantity,
+        amount=-deltas.paid,
+        share_value=statutes.share_value,
+        related=request,
+        note=note,
+        idempotency_key=idempotency_key,
+    )
+    _member_sync(actor=actor, contact=holder, on=on)
+    _trace(
+        actor=actor,
+        action="membership.refund.accepted",
+        movement=movement,
+        title=f"Remboursement de {request.quantity} part(s) accepté "
+        f"({ledger.euros(movement.amount)} à rembourser)",
+        body=note,
+    )
+    return movement
+
+
+def refund_due_from(decision: Movement, statutes: Statutes, ago_on: dt.date | None) -> dt.date:
+    """Earliest payment date of an accepted refund: after the statutory minimum delay and,
+    when the statutes say so, after the AGO approving the accounts of the decision's year."""
+    month = decision.date.month - 1 + statutes.refund_min_delay_months
+    year = decision.date.year + month // 12
+    earliest = dt.date(year, month % 12 + 1, min(decision.date.day, 28))
+    if statutes.refund_after_ago and ago_on is not None:
+        earliest = max(earliest, ago_on)
+    return earliest
+
+
+@transaction.atomic
+def refund_pay(
+    *,
+    actor: Any,
+    decision: Movement,
+    on: dt.date | None = None,
+    ago_on: dt.date | None = None,
+    reference: str = "",
+    idempotency_key: str | None = None,
+) -> Movement:
+    """Book the payment of an accepted refund (in the payment batch after the AGO).
+
+    Rules (statutes settings): with `refund_after_ago`, `ago_on` is the date of the AGO that
+    approved the accounts of the year of the decision, so it falls after 31 December of that
+    year, and the payment comes on or after it; the payment also waits
+    `refund_min_delay_months` after the decision.
+    """
+    replay = _replayed(idempotency_key)
+    if replay is not None:
+        return replay
+    on = _today(on)
+    decision = Movement.objects.select_related("holder").get(pk=decision.pk)
+    if decision.kind != MovementKind.REFUND_DECISION or not decision.accepted:
+        raise _refuse("Seule une décision de remboursement favorable peut être payée.")
+    if not projections.refunds_to_pay().filter(pk=decision.pk).exists():
+        raise _refuse("Ce remboursement a déjà été payé ou la décision a été annulée.")
+    statutes = statutes_in_force(on)
+    if statutes.refund_after_ago:
+        if ago_on is None:
+            raise _refuse(
+                "Indiquez la date de l’AGO qui a approuvé les comptes de l’exercice du retrait."
+            )
+        if ago_on <= dt.date(decision.date.year, 12, 31):
+            raise _refuse(
+                f"L’AGO du {ago_on:%d/%m/%Y} ne peut pas avoir approuvé les comptes de "
+                f"l’exercice {decision.date.year} : elle doit se tenir après sa clôture."
+            )
+    earliest = refund_due_from(decision, statutes, ago_on)
+    if on < earliest:
+        raise _refuse(
+            f"Ce remboursement ne peut pas être payé avant le {earliest:%d/%m/%Y} "
+            "(délai statutaire)."
+        )
+    movement = _book(
+        actor=actor,
+        date=on,
+        kind=MovementKind.REFUND_PAYMENT,
+        holder=decision.holder,
+        quantity=decision.quantity,
+        amount=decision.amount,
+        share_value=decision.share_value,
+        related=decision,
+        reference=reference,
+        note=f"AGO du {ago_on:%d/%m/%Y}" if ago_on else "",
+        idempotency_key=idempotency_key,
+    )
+    _trace(
+        actor=actor,
+        action="membership.refund.paid",
+        movement=movement,
+        title=f"Remboursement payé : {ledger.euros(movement.amount)}",
+        ago_on=ago_on,
+    )
+    return movement
+
+
+# --------------------------------------------------------------------------------------------
+# Cancellation
+# --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def movement_cancel(
+    *,
+    actor: Any,
+    movement: Movement,
+    reason: str,
+    on: dt.date | None = None,
+    idempotency_key: str | None = None,
+) -> list[Movement]:
+    """Reverse a booked movement by a new movement with the opposite deltas (never an edit).
+
+    Both legs of a transfer or gift are reversed together. Refused for a cancellation, an
+    already cancelled movement, a refund decision already paid (cancel the payment first), or
+    when the reversal would leave a holder with negative shares or money.
+    """
+    replay = _replayed(idempotency_key)
+    if replay is not None:
+        return [replay]
+    if not reason.strip():
+        raise _refuse("Indiquez le motif de l’annulation.")
+    on = _today(on)
+    movement = Movement.objects.select_related("holder").get(pk=movement.pk)
+    if movement.kind == MovementKind.CANCELLATION:
+        raise _refuse("Une annulation ne s’annule pas : passez un nouveau mouvement.")
+    legs = [movement]
+    if movement.kind in (MovementKind.TRANSFER, MovementKind.GIFT):
+        pair = movement.related or movement.followers.filter(kind=movement.kind).first()
+        if pair is not None:
+            legs = sorted([movement, pair], key=lambda m: m.number)
+    if Movement.objects.filter(reverses__in=legs).exists():
+        raise _refuse(f"Le mouvement n° {movement.number} est déjà annulé.")
+    blocking = Movement.objects.filter(related__in=legs, reversed_by__isnull=True).exclude(
+        kind=movement.kind
+    )
+    if blocking.exists():
+        first = blocking.first()
+        raise _refuse(
+            f"Le mouvement n° {first.number} ({first.kind_label}) dépend de celui-ci : "
+            "annulez-le d’abord."
+        )
+    for leg in legs:
+        after = projections.holding_of(leg.holder) + ledger.Holding(
+            -leg.shares, -leg.capital, -leg.called, -leg.paid
+        )
+        if after.shares < 0 or after.paid < 0 or after.capital < 0 or after.paid > after.called:
+            raise _refuse(
+                f"Annuler le mouvement n° {leg.number} laisserait {leg.holder} avec une "
+                "détention négative : annulez d’abord les mouvements suivants."
+            )
+    reversals = []
+    for index, leg in enumerate(legs):
+        reversals.append(
+            _book(
+                actor=actor,
+                date=on,
+                kind=MovementKind.CANCELLATION,
+                holder=leg.holder,
+                counterparty=leg.counterparty,
+                shares=-leg.shares,
+                capital=-leg.capital,
+                called=-leg.called,
+                paid=-leg.paid,
+                quantity=leg.quantity,
+                amount=-leg.amount,
+                share_value=leg.share_value,
+                reverses=leg,
+                note=reason[:300],
+                idempotency_key=idempotency_key if index == 0 else None,
+            )
+        )
+    for leg in legs:
+        _member_sync(actor=actor, contact=leg.holder, on=on)
+    for reversal in reversals:
+        _trace(
+            actor=actor,
+            action="membership.movement.cancelled",
+            movement=reversal,
+            title=f"Annulation du mouvement n° {reversal.reverses.number}",
+            body=reason,
+            reverses=reversal.reverses.number,
+        )
+    return reversals
+
+
+# --------------------------------------------------------------------------------------------
+# Statutes settings
+# --------------------------------------------------------------------------------------------
+
+STATUTES_FIELDS = [
+    "coop_name",
+    "legal_form",
+    "share_value",
+    "membership_start",
+    "min_paid_percent",
+    "balance_delay_months",
+    "floor_percent",
+    "floor_amount",
+    "refund_after_ago",
+    "refund_min_delay_months",
+    "refund_max_delay_months",
+    "local_authorities_cap_percent",
+    "colleges_enabled",
+    "empty_college_policy",
+    "min_colleges",
+    "min_college_percent",
+    "max_college_percent",
+    "ir_pme_holding_years",
+    "growth_target",
+    "growth_target_year",
+]
+
+
+def statutes_check(
+    *,
+    data: dict[str, Any],
+    rules: Iterable[dict[str, Any]],
+    weights: dict[College, Decimal],
+) -> list[str]:
+    """Every problem of a statutes version (French messages); empty when valid."""
+    errors: list[str] = []
+    rules = list(rules)
+    categories = [r["category"] for r in rules]
+    if len(set(categories)) < 3:
+        errors.append("Une SCIC compte au moins trois catégories d’associés.")
+    if not any(c.is_employees for c in categories):
+        errors.append("Les statuts doivent prévoir la catégorie des salariés (ou producteurs).")
+    if not any(c.is_beneficiaries for c in categories):
+        errors.append("Les statuts doivent prévoir la catégorie des bénéficiaires.")
+    for rule in rules:
+        if rule.get("max_shares") is not None and rule["max_shares"] < rule["min_shares"]:
+            errors.append(f"« {rule['category']} » : le maximum est inférieur au minimum.")
+    if data.get("colleges_enabled"):
+        used = {r["college"] for r in rules if r.get("college") is not None}
+        missing = [str(r["category"]) for r in rules if r.get("college") is None]
+        if missing:
+            errors.append("Chaque catégorie doit voter dans un collège : " + ", ".join(missing))
+        orphan = used - set(weights)
+        if orphan:
+            errors.append("Ces collèges n’ont pas de poids : " + ", ".join(str(c) for c in orphan))
+        try:
+            check_college_weights(
+                {c.name: Fraction(w) / 100 for c, w in weights.items()},
+                min_colleges=data.get("min_colleges") or 3,
+                min_weight=Fraction(data.get("min_college_percent") or 10) / 100,
+                max_weight=Fraction(data.get("max_college_percent") or 50) / 100,
+            )
+        except CollegeWeightsError as exc:
+            errors.extend(str(m).replace("\u00a0", " ") for m in exc.args[0])
+        except ValueError as exc:
+            errors.append(str(exc))
+    return errors
+
+
+@transaction.atomic
+def statutes_update(
+    *,
+    actor: Any,
+    data: dict[str, Any],
+    rules: Iterable[dict[str, Any]],
+    weights: dict[College, Decimal],
+    effective_from: dt.date | None = None,
+    reason: str = "",
+) -> Statutes:
+    """Record a new version of the statutes settings (never an edit of the previous one).
+
+    `rules`: one dict per category (category, min_shares, max_shares, college); `weights`:
+    college → weight in %. Checked: at least three categories including employees and
+    beneficiaries (loi 47-1775); with colleges, the weights pass
+    `governance.tally.check_college_weights` with the bounds of this version (3 colleges,
+    10–50 %, total 100 %, to verify).
+    """
+    rules = list(rules)
+    errors = statutes_check(data=data, rules=rules, weights=weights)
+    if errors:
+        raise _refuse(errors)
+    statutes = Statutes(
+        effective_from=effective_from or timezone.localdate(),
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        reason=reason,
+        **{k: v for k, v in data.items() if k in STATUTES_FIELDS},
+    )
+    try:
+        statutes.full_clean(exclude=["created_by"])
+    except ValidationError as exc:
+        raise _refuse(exc.messages) from exc
+    statutes.save()
+    CategoryRule.objects.bulk_create(
+        CategoryRule(
+            statutes=statutes,
+            category=r["category"],
+            min_shares=r["min_shares"],
+            max_shares=r.get("max_shares"),
+            college=r.get("college") if data.get("colleges_enabled") else None,
+        )
+        for r in rules
+    )
+    if data.get("colleges_enabled"):
+        CollegeWeight.objects.bulk_create(
+            CollegeWeight(statutes=statutes, college=c, weight_percent=w)
+            for c, w in weights.items()
+        )
+    audit_log(
+        actor=actor,
+        action="membership.statutes.updated",
+        obj=statutes,
+        effective_from=statutes.effective_from,
+        reason=reason,
+        data={k: v for k, v in data.items() if k in STATUTES_FIELDS},
+        weights={c.name: w for c, w in weights.items()},
+    )
+    return statutes
