@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "placette.contacts",
     "placette.membership",
     "placette.places",
+    "placette.governance",
     "placette.portal",
     "placette.api",
 ]

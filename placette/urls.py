@@ -16,7 +16,10 @@ urlpatterns = [
     path("gestion/lieux/", include("placette.places.urls")),
     # Public pages of the membership area (the online subscription form lives at /souscrire/).
     path("", include("placette.membership.public_urls")),
+    path("gestion/gouvernance/", include("placette.governance.urls")),
     path("espace/", include("placette.portal.urls")),
+    path("espace/societariat/", include("placette.membership.portal_urls")),
+    path("espace/gouvernance/", include("placette.governance.portal_urls")),
     path("comptes/", include("allauth.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

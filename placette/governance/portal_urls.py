@@ -1,0 +1,2 @@
+app_name = "governance_portal"
+urlpatterns: list = []

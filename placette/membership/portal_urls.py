@@ -1,0 +1,2 @@
+app_name = "membership_portal"
+urlpatterns: list = []
