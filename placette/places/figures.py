@@ -70,6 +70,11 @@ class HeadlineFigures:
         return rows
 
 
+def _q(value) -> Decimal:
+    """Two decimals whatever the database returned (SQLite sums lose the scale)."""
+    return Decimal(value or 0).quantize(Decimal("0.01"))
+
+
 def headline_figures(at: dt.date) -> HeadlineFigures:
     acquired = Operation.objects.filter(acquired_on__lte=at)
     ops = acquired.aggregate(
@@ -94,7 +99,7 @@ def headline_figures(at: dt.date) -> HeadlineFigures:
         .annotate(total=Sum("amount"))
         .values_list("source", "total")
     )
-    by_source = [(label, sources.get(value, ZERO)) for value, label in FinancingSource.choices]
+    by_source = [(label, _q(sources.get(value, ZERO))) for value, label in FinancingSource.choices]
     open_activities = Activity.objects.open_on(at).aggregate(
         count=Count("id"), jobs=Coalesce(Sum("jobs_fte"), Value(ZERO), output_field=MONEY)
     )
@@ -120,15 +125,15 @@ def headline_figures(at: dt.date) -> HeadlineFigures:
         operations=ops["operations"],
         departments=ops["departments"],
         places_held=ops["held"],
-        area_bought=ops["area_bought"],
-        area_renovated=ops["area_renovated"],
-        invested=ops["price"] + ops["fees"] + ops["works"],
+        area_bought=_q(ops["area_bought"]),
+        area_renovated=_q(ops["area_renovated"]),
+        invested=_q(ops["price"] + ops["fees"] + ops["works"]),
         by_source=by_source,
         financed=sum((amount for _, amount in by_source), ZERO),
-        jobs_fte=open_activities["jobs"],
+        jobs_fte=_q(open_activities["jobs"]),
         activities_open=open_activities["count"],
-        rent_roll=roll["total"] * 12,
-        arrears=arrears["total"],
+        rent_roll=_q(roll["total"]) * 12,
+        arrears=_q(arrears["total"]),
         arrears_lines=arrears["lines"],
         goal=PlacesSettings.get().network_goal,
     )

@@ -1,4 +1,5 @@
 import datetime as dt
+from decimal import Decimal
 
 from django import forms
 from django.db.models import Q
@@ -62,9 +63,18 @@ class NotNegativeMixin(LocalizedDecimalsMixin):
     too, through CheckConstraints)."""
 
     not_negative: tuple[str, ...] = ()
+    zero_when_blank: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.zero_when_blank:
+            self.fields[name].required = False  # type: ignore[attr-defined]
 
     def clean(self):
         data = super().clean()  # type: ignore[misc]
+        for name in self.zero_when_blank:
+            if data.get(name) is None and name not in self.errors:  # type: ignore[attr-defined]
+                data[name] = Decimal(0)
         for name in self.not_negative:
             value = data.get(name)
             if value is not None and value < 0:
@@ -177,6 +187,14 @@ class OperationForm(NotNegativeMixin, forms.ModelForm):
         "renovated_area",
         "sale_price",
     )
+    zero_when_blank = (
+        "price",
+        "notary_fees",
+        "works_budget",
+        "land_area",
+        "built_area",
+        "renovated_area",
+    )
 
     class Meta:
         model = Operation
@@ -232,6 +250,7 @@ class FinancingLineForm(LocalizedDecimalsMixin, forms.ModelForm):
 
 class ActivityForm(NotNegativeMixin, forms.ModelForm):
     not_negative = ("jobs_fte",)
+    zero_when_blank = ("jobs_fte",)
 
     class Meta:
         model = Activity
@@ -270,6 +289,7 @@ class ActivityForm(NotNegativeMixin, forms.ModelForm):
 
 class LeaseForm(NotNegativeMixin, forms.ModelForm):
     not_negative = ("initial_rent", "charges", "deposit")
+    zero_when_blank = ("charges", "deposit")
 
     class Meta:
         model = Lease

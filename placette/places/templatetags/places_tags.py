@@ -1,5 +1,7 @@
 """Template helpers of the places area."""
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from django import template
 from django.contrib.staticfiles import finders
 from django.templatetags.static import static
@@ -31,5 +33,7 @@ def euros(value) -> str:
 def number(value, digits: int = 0) -> str:
     if value is None:
         return "—"
+    exponent = Decimal(1).scaleb(-int(digits))
+    value = Decimal(value).quantize(exponent, rounding=ROUND_HALF_UP)
     text = f"{value:,.{int(digits)}f}".replace(",", "\u202f").replace(".", ",")
     return text

@@ -1,0 +1,115 @@
+import datetime as dt
+from decimal import Decimal
+
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from placette.places.models import RentLine, RentPayment, RentReminder
+from placette.places.services import PlacesError, payment_record, rent_reminder_send
+from placette.places.tests.helpers import make_activity, make_lease, make_place, make_tenant
+from placette.test import BaseTestCase
+
+
+def _lease(name="Café", email="cafe@fontaine.fr"):
+    tenant = make_tenant(name=f"Association {name}", email=email)
+    activity = make_activity(make_place(name=name), tenant=tenant, name=name)
+    return make_lease(activity, until=timezone.localdate())
+
+
+class ArrearsTests(BaseTestCase):
+    def test_the_arrears_list_shows_unpaid_due_lines_only(self):
+        lease = _lease()
+        lines = list(lease.schedule.order_by("due_on"))
+        for line in lines[:-2]:
+            payment_record(
+                actor=None, line=line, amount=line.amount, paid_on=line.due_on, method="transfer"
+            )
+        payment_record(
+            actor=None,
+            line=lines[-2],
+            amount=Decimal("100"),
+            paid_on=timezone.localdate(),
+            method="cheque",
+        )
+        self.login(self.staff)
+        response = self.client.get(reverse("places:arrears"))
+        shown = list(response.context["page"])
+        self.assertEqual([line.pk for line in shown], [lines[-2].pk, lines[-1].pk])
+        self.assertEqual(shown[0].balance, Decimal("800.00"))
+        self.assertContains(response, "Association Café")
+
+    def test_a_payment_above_the_balance_is_refused_and_nothing_is_saved(self):
+        line = _lease().schedule.order_by("due_on").first()
+        self.login(self.staff)
+        response = self.client.post(
+            reverse("places:payment", args=[line.pk]),
+            {"amount": "5000", "paid_on": "2024-01-01", "method": "transfer"},
+            follow=True,
+        )
+        self.assertContains(response, "dépasse le reste dû")
+        self.assertFalse(RentPayment.objects.exists())
+        with self.assertRaises(PlacesError):
+            payment_record(
+                actor=None,
+                line=line,
+                amount=Decimal("-1"),
+                paid_on=dt.date(2024, 1, 1),
+                method="transfer",
+            )
+
+    def test_a_reminder_emails_the_tenant_and_is_recorded_on_its_timeline_once_a_day(self):
+        lease = _lease()
+        line = lease.schedule.order_by("due_on").first()
+        self.login(self.staff)
+        url = reverse("places:reminder", args=[line.pk])
+        self.client.post(url)
+        response = self.client.post(url, follow=True)
+        self.assertContains(response, "Déjà relancé aujourd’hui")
+        self.assertEqual(len(mail.outbox), 1)
+        message = mail.outbox[0]
+        self.assertEqual(message.to, ["cafe@fontaine.fr"])
+        self.assertIn("impayée", message.subject)
+        self.assertIn("900,00 €", message.body)
+        self.assertEqual(RentReminder.objects.filter(line=line).count(), 1)
+        tenant = lease.activity.tenant
+        self.assertEqual(tenant.timeline.filter(kind="email", area="places").count(), 1)
+        # The next day, a new reminder is allowed.
+        _, sent = rent_reminder_send(
+            actor=None, line=line, today=timezone.localdate() + dt.timedelta(days=1)
+        )
+        self.assertTrue(sent)
+        self.assertEqual(len(mail.outbox), 2)
+
+    def test_a_paid_line_or_a_tenant_without_email_gets_no_reminder(self):
+        lease = _lease(email="")
+        line = lease.schedule.order_by("due_on").first()
+        with self.assertRaisesMessage(PlacesError, "n’a pas d’adresse e-mail"):
+            rent_reminder_send(actor=None, line=line)
+        payment_record(
+            actor=None, line=line, amount=line.amount, paid_on=line.due_on, method="transfer"
+        )
+        with self.assertRaisesMessage(PlacesError, "réglée"):
+            rent_reminder_send(actor=None, line=line)
+        self.assertEqual(len(mail.outbox), 0)
+        self.assertFalse(RentReminder.objects.exists())
+
+    def test_the_arrears_page_costs_the_same_number_of_queries_whatever_the_number_of_lines(self):
+        self.login(self.staff)
+        _lease("Un", "un@ex.fr")
+
+        def count() -> int:
+            with CaptureQueriesContext(connection) as queries:
+                response = self.client.get(reverse("places:arrears"))
+            self.assertEqual(response.status_code, 200)
+            return len(queries)
+
+        few = count()
+        for i in range(4):
+            _lease(f"Lieu {i}", f"l{i}@ex.fr")
+        self.assertGreater(RentLine.objects.count(), 60)
+        self.assertEqual(count(), few)
+        with self.assertNumQueries(few):
+            self.client.get(reverse("places:arrears"), {"page": 2})
