@@ -974,7 +974,7 @@ def statutes_check(
                 max_weight=Fraction(data.get("max_college_percent") or 50) / 100,
             )
         except CollegeWeightsError as exc:
-            errors.extend(str(m).replace("\u00a0", " ") for m in exc.args[0])
+            errors.extend(m.replace("\u00a0", " ") for m in exc.messages)
         except ValueError as exc:
             errors.append(str(exc))
     return errors
@@ -1038,3 +1038,62 @@ def statutes_update(
         weights={c.name: w for c, w in weights.items()},
     )
     return statutes
+
+
+# --------------------------------------------------------------------------------------------
+# Yearly frozen register
+# --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def register_snapshot_create(*, actor: Any, on: dt.date) -> Any:
+    """Freeze the register at `on` (usually 31 December): totals and the PDF and CSV files are
+    stored once and never recomputed. Refused when a snapshot of that date exists."""
+    import hashlib
+    import io
+
+    from django.core.files.base import ContentFile
+
+    from placette.membership import register
+    from placette.membership.models import RegisterSnapshot
+
+    if RegisterSnapshot.objects.filter(on=on).exists():
+        raise _refuse(f"Le registre est déjà arrêté au {on:%d/%m/%Y}.")
+    if on > timezone.localdate():
+        raise _refuse("On n’arrête pas le registre à une date future.")
+    capital = projections.capital_on(on)
+    content = register.pdf(on)
+    text = io.StringIO()
+    register.write_csv(on, text)
+    last = (
+        Movement.objects.filter(date__lte=on)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    snapshot = RegisterSnapshot(
+        on=on,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        last_movement_number=last or 0,
+        members=Member.objects.active_on(on).count(),
+        holders=capital.holders,
+        shares=capital.shares,
+        capital=capital.subscribed,
+        called=capital.called,
+        paid=capital.paid,
+        sha256=hashlib.sha256(content).hexdigest(),
+    )
+    snapshot.file.save(f"registre-{on:%Y-%m-%d}.pdf", ContentFile(content), save=False)
+    snapshot.csv_file.save(
+        f"registre-{on:%Y-%m-%d}.csv", ContentFile(text.getvalue().encode("utf-8")), save=False
+    )
+    snapshot.save()
+    audit_log(
+        actor=actor,
+        action="membership.register.frozen",
+        obj=snapshot,
+        on=on,
+        capital=capital.subscribed,
+        sha256=snapshot.sha256,
+    )
+    return snapshot

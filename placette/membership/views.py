@@ -1,16 +1,538 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+"""Staff pages of the membership area (/gestion/societariat/). Thin: forms in, services out."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
 
 from placette.contacts.models import Contact
-from placette.lib.permissions import staff_required
+from placette.lib.exports import csv_response, xlsx_response
+from placette.lib.paging import paginate, querystring_without_page
+from placette.lib.pdf import pdf_response
+from placette.lib.permissions import staff_admin_required, staff_required
+from placette.membership import (
+    dashboard,
+    fec,
+    forms,
+    instruments,
+    projections,
+    register,
+    services,
+)
+from placette.membership.importing import ImportFileError, register_import
+from placette.membership.models import (
+    Category,
+    College,
+    Instrument,
+    Member,
+    Movement,
+    RegisterSnapshot,
+    Statutes,
+)
+
+
+def _errors(request: HttpRequest, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+def _warn(request: HttpRequest, movement: Movement) -> None:
+    for warning in getattr(movement, "warnings", []):
+        messages.warning(request, warning)
 
 
 @staff_required
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "membership/home.html", {})
+    today = timezone.localdate()
+    context = {
+        "figures": dashboard.figures(),
+        "chart": dashboard.capital_chart_svg(),
+        "months": dashboard.newcomers_and_leavers(),
+        "by_category": projections.members_by_category(today),
+        "by_college": projections.members_by_college(today),
+        "statutes": Statutes.objects.in_force(today),
+        "authorities": projections.authorities_capital(today),
+        "capital": projections.capital_on(today),
+    }
+    return render(request, "membership/home.html", context)
 
 
 @staff_required
+@require_GET
+def movement_list(request: HttpRequest) -> HttpResponse:
+    date_form = forms.DateForm(request.GET or None)
+    on = date_form.on()
+    page = paginate(request, register.movements_on(on).order_by("-number"))
+    context = {
+        "page": page,
+        "on": on,
+        "date_form": date_form,
+        "query": querystring_without_page(request),
+    }
+    return render(request, "membership/movement_list.html", context)
+
+
+@staff_required
+@require_GET
+def register_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    on = forms.DateForm(request.GET or None).on()
+    name = f"registre-{on:%Y-%m-%d}"
+    if fmt == "csv":
+        return csv_response(name, register.HEADER, register.rows(on))
+    if fmt == "xlsx":
+        return xlsx_response(name, register.HEADER, register.rows(on))
+    if fmt == "pdf":
+        return pdf_response(name, register.pdf(on))
+    raise Http404("Format inconnu")
+
+
+@staff_required
+@require_GET
+def member_list(request: HttpRequest) -> HttpResponse:
+    date_form = forms.DateForm(request.GET or None)
+    on = date_form.on()
+    queryset = projections.members_on(on).order_by("number", "id")
+    if request.GET.get("category"):
+        queryset = queryset.filter(category__code=request.GET["category"])
+    page = paginate(request, queryset)
+    context = {
+        "page": page,
+        "on": on,
+        "date_form": date_form,
+        "categories": Category.objects.all(),
+        "query": querystring_without_page(request),
+    }
+    return render(request, "membership/member_list.html", context)
+
+
+@staff_required
+@require_GET
 def holder_detail(request: HttpRequest, pk: int) -> HttpResponse:
     contact = get_object_or_404(Contact, pk=pk)
-    return render(request, "membership/holder_detail.html", {"contact": contact})
+    member = Member.objects.filter(contact=contact).select_related("category").first()
+    pages = register.holder_pages(timezone.localdate(), [contact])
+    context = {
+        "contact": contact,
+        "member": member,
+        "holding": projections.holding_of(contact),
+        "lines": pages[0]["lines"] if pages else [],
+        "pending": projections.pending_refund_shares(contact),
+        "subscribe_form": forms.SubscribeForm(),
+        "payment_form": forms.PaymentForm(),
+        "transfer_form": forms.TransferForm(),
+        "refund_form": forms.RefundRequestForm(),
+        "instruments": contact.instrument_holdings.select_related("instrument"),
+    }
+    return render(request, "membership/holder_detail.html", context)
+
+
+@staff_required
+@require_GET
+def holder_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = get_object_or_404(Contact, pk=pk)
+    on = forms.DateForm(request.GET or None).on()
+    return pdf_response(f"registre-titulaire-{pk}", register.pdf(on, holder=contact))
+
+
+def _booking(request: HttpRequest, form_class, book, success: str, pk: int) -> HttpResponse:
+    contact = get_object_or_404(Contact, pk=pk)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("membership:holder", pk=pk)
+    try:
+        movement = book(contact, form.cleaned_data, form.idempotency_key())
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        _warn(request, movement)
+        messages.success(request, success.format(number=movement.number))
+    return redirect("membership:holder", pk=pk)
+
+
+@staff_required
+@require_POST
+def subscribe(request: HttpRequest, pk: int) -> HttpResponse:
+    def book(contact, data, key):
+        return services.shares_subscribe(
+            actor=request.user,
+            contact=contact,
+            shares=data["shares"],
+            category=data["category"],
+            on=data["on"],
+            paid=data["paid"],
+            reference=data["reference"],
+            idempotency_key=key,
+        )
+
+    return _booking(
+        request, forms.SubscribeForm, book, "Souscription enregistrée (n° {number}).", pk
+    )
+
+
+@staff_required
+@require_POST
+def pay(request: HttpRequest, pk: int) -> HttpResponse:
+    def book(contact, data, key):
+        return services.shares_pay(
+            actor=request.user,
+            contact=contact,
+            amount=data["amount"],
+            on=data["on"],
+            reference=data["reference"],
+            idempotency_key=key,
+        )
+
+    return _booking(request, forms.PaymentForm, book, "Libération enregistrée (n° {number}).", pk)
+
+
+@staff_required
+@require_POST
+def transfer(request: HttpRequest, pk: int) -> HttpResponse:
+    def book(contact, data, key):
+        service = services.shares_give if data["kind"] == "gift" else services.shares_transfer
+        out, _ = service(
+            actor=request.user,
+            giver=contact,
+            receiver=data["receiver"],
+            shares=data["shares"],
+            category=data["category"],
+            on=data["on"],
+            note=data["note"],
+            idempotency_key=key,
+        )
+        return out
+
+    return _booking(request, forms.TransferForm, book, "Mouvement n° {number} enregistré.", pk)
+
+
+@staff_required
+@require_POST
+def refund_request(request: HttpRequest, pk: int) -> HttpResponse:
+    def book(contact, data, key):
+        return services.refund_request(
+            actor=request.user,
+            contact=contact,
+            shares=data["shares"],
+            on=data["on"],
+            note=data["note"],
+            idempotency_key=key,
+        )
+
+    return _booking(
+        request, forms.RefundRequestForm, book, "Demande de remboursement n° {number}.", pk
+    )
+
+
+@staff_required
+def movement_detail(request: HttpRequest, number: int) -> HttpResponse:
+    movement = get_object_or_404(
+        Movement.objects.select_related("holder", "counterparty", "reverses", "related"),
+        number=number,
+    )
+    form = forms.CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.movement_cancel(
+                actor=request.user,
+                movement=movement,
+                reason=form.cleaned_data["reason"],
+                on=form.cleaned_data["on"],
+                idempotency_key=form.idempotency_key(),
+            )
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, f"Mouvement n° {movement.number} annulé.")
+            return redirect("membership:holder", pk=movement.holder_id)
+    context = {
+        "movement": movement,
+        "form": form,
+        "reversed_by": Movement.objects.filter(reverses=movement).first(),
+        "followers": movement.followers.all(),
+    }
+    return render(request, "membership/movement_detail.html", context)
+
+
+@staff_required
+def refund_pipeline(request: HttpRequest) -> HttpResponse:
+    statutes = Statutes.objects.in_force()
+    context = {
+        "requests": projections.pending_requests(),
+        "to_pay": projections.refunds_to_pay(),
+        "decision_form": forms.RefundDecisionForm(),
+        "payment_form": forms.RefundPaymentForm(),
+        "statutes": statutes,
+    }
+    return render(request, "membership/refund_pipeline.html", context)
+
+
+@staff_required
+@require_POST
+def refund_decide(request: HttpRequest, number: int) -> HttpResponse:
+    movement = get_object_or_404(Movement, number=number)
+    form = forms.RefundDecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.refund_decide(
+                actor=request.user,
+                request=movement,
+                accepted=form.cleaned_data["accepted"],
+                on=form.cleaned_data["on"],
+                note=form.cleaned_data["note"],
+                idempotency_key=form.idempotency_key(),
+            )
+            messages.success(request, "Décision enregistrée.")
+        except ValidationError as exc:
+            _errors(request, exc)
+    else:
+        messages.error(request, "Formulaire incomplet.")
+    return redirect("membership:refunds")
+
+
+@staff_required
+@require_POST
+def refund_pay(request: HttpRequest) -> HttpResponse:
+    """Pay a batch of accepted refunds (checked boxes) with one AGO date."""
+    form = forms.RefundPaymentForm(request.POST)
+    numbers = [int(n) for n in request.POST.getlist("decision") if n.isdigit()]
+    if not form.is_valid() or not numbers:
+        messages.error(request, "Choisissez au moins un remboursement et une date.")
+        return redirect("membership:refunds")
+    try:
+        with transaction.atomic():
+            for decision in Movement.objects.filter(number__in=numbers).order_by("number"):
+                services.refund_pay(
+                    actor=request.user,
+                    decision=decision,
+                    on=form.cleaned_data["on"],
+                    ago_on=form.cleaned_data["ago_on"],
+                    reference=form.cleaned_data["reference"],
+                    idempotency_key=f"{form.idempotency_key()}-{decision.number}"
+                    if form.idempotency_key()
+                    else None,
+                )
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, f"{len(numbers)} remboursement(s) payé(s).")
+    return redirect("membership:refunds")
+
+
+# --------------------------------------------------------------------------------------------
+# Statutes settings (staff admins)
+# --------------------------------------------------------------------------------------------
+
+
+@staff_required
+@require_GET
+def statutes_page(request: HttpRequest) -> HttpResponse:
+    versions = Statutes.objects.select_related("created_by").prefetch_related(
+        "rules__category", "rules__college", "weights__college"
+    )
+    context = {"current": Statutes.objects.in_force(), "versions": versions}
+    return render(request, "membership/statutes.html", context)
+
+
+@staff_admin_required
+def statutes_edit(request: HttpRequest) -> HttpResponse:
+    current = Statutes.objects.in_force() or Statutes.objects.first()
+    rules = current.category_rules() if current else {}
+    weights = {w.college_id: w.weight_percent for w in current.weights.all()} if current else {}
+    initial_rules = [
+        {
+            "category": c,
+            "included": c.pk in rules,
+            "min_shares": rules[c.pk].min_shares if c.pk in rules else 1,
+            "max_shares": rules[c.pk].max_shares if c.pk in rules else None,
+            "college": rules[c.pk].college if c.pk in rules else None,
+        }
+        for c in Category.objects.all()
+    ]
+    initial_weights = [
+        {"college": c, "weight_percent": weights.get(c.pk)} for c in College.objects.all()
+    ]
+    data = request.POST or None
+    form = forms.StatutesForm(data, instance=None, initial=_initial(current))
+    rule_set = forms.CategoryRuleFormSet(data, initial=initial_rules, prefix="rules")
+    weight_set = forms.CollegeWeightFormSet(data, initial=initial_weights, prefix="weights")
+    errors: list[str] = []
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and rule_set.is_valid()
+        and weight_set.is_valid()
+    ):
+        try:
+            services.statutes_update(
+                actor=request.user,
+                data=form.cleaned_data,
+                rules=[r for r in rule_set.cleaned_data if r.get("included")],
+                weights={
+                    w["college"]: w["weight_percent"]
+                    for w in weight_set.cleaned_data
+                    if w.get("weight_percent")
+                },
+                effective_from=form.cleaned_data["effective_from"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            messages.success(request, "Nouvelle version des statuts enregistrée.")
+            return redirect("membership:statutes")
+    context = {
+        "form": form,
+        "rule_set": rule_set,
+        "weight_set": weight_set,
+        "errors": errors,
+        "category_form": forms.CategoryForm(prefix="cat"),
+        "college_form": forms.CollegeForm(prefix="col"),
+    }
+    return render(request, "membership/statutes_form.html", context)
+
+
+def _initial(current: Statutes | None) -> dict:
+    initial = {"effective_from": timezone.localdate()}
+    if current:
+        for name in forms.StatutesForm.Meta.fields:
+            if name not in ("effective_from", "reason"):
+                initial[name] = getattr(current, name)
+    return initial
+
+
+@staff_admin_required
+@require_POST
+def category_create(request: HttpRequest) -> HttpResponse:
+    form = forms.CategoryForm(request.POST, prefix="cat")
+    if form.is_valid():
+        form.instance.order = Category.objects.count()
+        form.save()
+        messages.success(request, "Catégorie ajoutée : rattachez-la dans la nouvelle version.")
+    else:
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    return redirect("membership:statutes_edit")
+
+
+@staff_admin_required
+@require_POST
+def college_create(request: HttpRequest) -> HttpResponse:
+    form = forms.CollegeForm(request.POST, prefix="col")
+    if form.is_valid():
+        form.instance.order = College.objects.count()
+        form.save()
+        messages.success(request, "Collège ajouté : donnez-lui un poids dans la nouvelle version.")
+    else:
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    return redirect("membership:statutes_edit")
+
+
+# --------------------------------------------------------------------------------------------
+# Accounting, import, snapshots
+# --------------------------------------------------------------------------------------------
+
+
+@staff_required
+@require_GET
+def fec_export(request: HttpRequest) -> HttpResponse:
+    form = forms.PeriodForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+        response = HttpResponse(
+            fec.fec_text(start, end).encode("utf-8"), content_type="text/plain; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="FEC-capital-{end:%Y%m%d}.txt"'
+        return response
+    return render(request, "membership/fec.html", {"form": form})
+
+
+@staff_admin_required
+def register_import_view(request: HttpRequest) -> HttpResponse:
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            report = register_import(
+                actor=request.user,
+                raw=upload.read(),
+                filename=upload.name,
+                commit="commit" in request.POST,
+                expected_shares=form.cleaned_data["expected_shares"],
+                expected_capital=form.cleaned_data["expected_capital"],
+            )
+        except ImportFileError as exc:
+            form.add_error("file", str(exc))
+        else:
+            if report.committed:
+                messages.success(request, f"Registre importé : {len(report.rows)} mouvement(s).")
+                return redirect("membership:movements")
+    return render(request, "membership/import.html", {"form": form, "report": report})
+
+
+@staff_required
+def snapshot_list(request: HttpRequest) -> HttpResponse:
+    form = forms.DateForm(request.POST or None)
+    if request.method == "POST":
+        if not request.user.is_staff_admin:
+            messages.error(request, "Seule l’administration peut arrêter le registre.")
+        elif form.is_valid() and form.cleaned_data["date"]:
+            try:
+                services.register_snapshot_create(actor=request.user, on=form.cleaned_data["date"])
+                messages.success(request, "Registre arrêté et archivé.")
+            except ValidationError as exc:
+                _errors(request, exc)
+        return redirect("membership:snapshots")
+    year_end = dt.date(timezone.localdate().year - 1, 12, 31)
+    context = {"snapshots": RegisterSnapshot.objects.all(), "form": form, "year_end": year_end}
+    return render(request, "membership/snapshots.html", context)
+
+
+# --------------------------------------------------------------------------------------------
+# Other instruments
+# --------------------------------------------------------------------------------------------
+
+
+@staff_required
+def instrument_list(request: HttpRequest) -> HttpResponse:
+    form = forms.InstrumentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        instrument = instruments.instrument_create(actor=request.user, data=form.cleaned_data)
+        messages.success(request, f"Instrument « {instrument} » créé.")
+        return redirect(instrument)
+    context = {"instruments": instruments.instruments_with_totals(), "form": form}
+    return render(request, "membership/instrument_list.html", context)
+
+
+@staff_required
+def instrument_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    instrument = get_object_or_404(Instrument, pk=pk)
+    form = forms.InstrumentHoldingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        instruments.instrument_subscribe(
+            actor=request.user, instrument=instrument, **form.cleaned_data
+        )
+        messages.success(request, "Souscription enregistrée.")
+        return redirect(instrument)
+    year = timezone.localdate().year - 1
+    holdings = instrument.holdings.select_related("holder")
+    context = {"instrument": instrument, "holdings": holdings, "form": form, "year": year}
+    return render(request, "membership/instrument_detail.html", context)
+
+
+@staff_required
+@require_GET
+def instrument_statement(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    contact = get_object_or_404(Contact, pk=pk)
+    content = instruments.interest_statement_pdf(holder=contact, year=year)
+    return pdf_response(f"interets-{year}-{pk}", content)

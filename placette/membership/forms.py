@@ -1,0 +1,226 @@
+import uuid
+
+from django import forms
+from django.utils import timezone
+
+from placette.contacts.models import Contact
+from placette.membership.models import (
+    Category,
+    College,
+    Instrument,
+    InstrumentHolding,
+    LegalForm,
+    Statutes,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _contact_field(label: str) -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        label=label,
+        queryset=Contact.objects.all(),
+        widget=forms.NumberInput(attrs={"placeholder": "n° de fiche contact"}),
+        error_messages={
+            "invalid_choice": "Aucune fiche contact ne porte ce numéro : personne inconnue.",
+            "required": "Choisissez une fiche contact existante.",
+        },
+    )
+
+
+class BookingForm(forms.Form):
+    """Every booking form carries a one-time key: a second submission books nothing more."""
+
+    key = forms.CharField(widget=forms.HiddenInput, required=False)
+    on = forms.DateField(label="Date de valeur", widget=DATE)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("key", uuid.uuid4().hex)
+            self.initial.setdefault("on", timezone.localdate())
+
+    def idempotency_key(self) -> str | None:
+        key = self.cleaned_data.get("key") or ""
+        return f"form-{key}" if key.isalnum() else None
+
+
+class SubscribeForm(BookingForm):
+    shares = forms.IntegerField(label="Nombre de parts")
+    paid = forms.DecimalField(
+        label="Montant libéré (€)",
+        required=False,
+        min_value=0,
+        decimal_places=2,
+        help_text="Laisser vide si la souscription est entièrement libérée.",
+    )
+    category = forms.ModelChoiceField(
+        label="Catégorie (nouveau sociétaire)",
+        queryset=Category.objects.all(),
+        required=False,
+    )
+    reference = forms.CharField(label="Référence (bulletin, virement)", required=False)
+
+
+class PaymentForm(BookingForm):
+    amount = forms.DecimalField(label="Montant versé (€)", decimal_places=2)
+    reference = forms.CharField(label="Référence du versement", required=False)
+
+
+class TransferForm(BookingForm):
+    kind = forms.ChoiceField(
+        label="Nature", choices=[("transfer", "Cession"), ("gift", "Donation")]
+    )
+    receiver = _contact_field("Bénéficiaire")
+    shares = forms.IntegerField(label="Nombre de parts")
+    category = forms.ModelChoiceField(
+        label="Catégorie du bénéficiaire (s’il n’est pas sociétaire)",
+        queryset=Category.objects.all(),
+        required=False,
+    )
+    note = forms.CharField(label="Observation", required=False, max_length=300)
+
+
+class RefundRequestForm(BookingForm):
+    shares = forms.IntegerField(label="Nombre de parts à rembourser")
+    note = forms.CharField(label="Motif", required=False, max_length=200)
+
+
+class RefundDecisionForm(BookingForm):
+    accepted = forms.TypedChoiceField(
+        label="Décision du conseil",
+        choices=[("1", "Accepter"), ("0", "Refuser")],
+        coerce=lambda v: v == "1",
+    )
+    note = forms.CharField(label="Motif / référence du PV", required=False, max_length=300)
+
+
+class RefundPaymentForm(BookingForm):
+    ago_on = forms.DateField(
+        label="Date de l’AGO qui a approuvé les comptes", widget=DATE, required=False
+    )
+    reference = forms.CharField(label="Référence du virement", required=False)
+
+
+class CancelForm(BookingForm):
+    reason = forms.CharField(label="Motif de l’annulation", max_length=300)
+
+
+class DateForm(forms.Form):
+    date = forms.DateField(label="Au", widget=DATE, required=False)
+
+    def on(self):
+        if self.is_valid() and self.cleaned_data["date"]:
+            return self.cleaned_data["date"]
+        return timezone.localdate()
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(label="Du", widget=DATE)
+    end = forms.DateField(label="Au", widget=DATE)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            raise forms.ValidationError("La date de début est après la date de fin.")
+        return data
+
+
+class StatutesForm(forms.ModelForm):
+    effective_from = forms.DateField(label="En vigueur à partir du", widget=DATE)
+    reason = forms.CharField(label="Motif du changement (AGE, décision…)", max_length=300)
+
+    class Meta:
+        model = Statutes
+        fields = [
+            "effective_from",
+            "reason",
+            "coop_name",
+            "legal_form",
+            "share_value",
+            "membership_start",
+            "min_paid_percent",
+            "balance_delay_months",
+            "floor_percent",
+            "floor_amount",
+            "refund_after_ago",
+            "refund_min_delay_months",
+            "refund_max_delay_months",
+            "local_authorities_cap_percent",
+            "colleges_enabled",
+            "empty_college_policy",
+            "min_colleges",
+            "min_college_percent",
+            "max_college_percent",
+            "ir_pme_holding_years",
+            "growth_target",
+            "growth_target_year",
+        ]
+        widgets = {"legal_form": forms.Select(choices=LegalForm.choices)}
+
+
+class CategoryRuleForm(forms.Form):
+    category = forms.ModelChoiceField(queryset=Category.objects.all(), widget=forms.HiddenInput)
+    included = forms.BooleanField(label="Prévue", required=False)
+    min_shares = forms.IntegerField(label="Minimum de parts", min_value=1, initial=1)
+    max_shares = forms.IntegerField(label="Maximum", min_value=1, required=False)
+    college = forms.ModelChoiceField(
+        label="Collège", queryset=College.objects.all(), required=False
+    )
+
+
+class CollegeWeightForm(forms.Form):
+    college = forms.ModelChoiceField(queryset=College.objects.all(), widget=forms.HiddenInput)
+    weight_percent = forms.DecimalField(
+        label="Poids (%)", required=False, min_value=0, max_value=100, decimal_places=4
+    )
+
+
+CategoryRuleFormSet = forms.formset_factory(CategoryRuleForm, extra=0)
+CollegeWeightFormSet = forms.formset_factory(CollegeWeightForm, extra=0)
+
+
+class CategoryForm(forms.ModelForm):
+    class Meta:
+        model = Category
+        fields = ["code", "name", "is_employees", "is_beneficiaries", "is_local_authorities"]
+
+
+class CollegeForm(forms.ModelForm):
+    class Meta:
+        model = College
+        fields = ["code", "name"]
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="Fichier CSV ou Excel (.xlsx)")
+    expected_shares = forms.IntegerField(
+        label="Nombre total de parts attendu après import", required=False, min_value=0
+    )
+    expected_capital = forms.DecimalField(
+        label="Capital souscrit attendu après import (€)", required=False, decimal_places=2
+    )
+
+
+class InstrumentForm(forms.ModelForm):
+    class Meta:
+        model = Instrument
+        fields = [
+            "kind",
+            "name",
+            "unit_value",
+            "rate_percent",
+            "duration_months",
+            "issued_on",
+            "note",
+        ]
+        widgets = {"issued_on": DATE}
+
+
+class InstrumentHoldingForm(forms.ModelForm):
+    holder = _contact_field("Investisseur")
+
+    class Meta:
+        model = InstrumentHolding
+        fields = ["holder", "units", "amount", "subscribed_on"]
+        widgets = {"subscribed_on": DATE}
