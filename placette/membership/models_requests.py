@@ -1,0 +1,335 @@
+"""The subscription journey: online requests (bulletins de souscription), the payments received
+for them, the documents sent to subscribers (bulletin, certificate, IR-PME statement), the
+consent to electronic convocation, and the coop's payment settings.
+
+The share ledger (`Movement`) is only touched at approval, by `services.shares_subscribe`;
+everything before approval lives here. See docs/membership.md, "Subscription journey".
+"""
+
+from __future__ import annotations
+
+import hashlib
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from placette.contacts.models import Contact
+
+__all__ = [
+    "BankStatement",
+    "ConvocationConsent",
+    "DocumentKind",
+    "PaymentMethod",
+    "RequestPayment",
+    "RequestStatus",
+    "SubscriptionDocument",
+    "SubscriptionRequest",
+    "SubscriptionSettings",
+]
+
+
+class PaymentMethod(models.TextChoices):
+    TRANSFER = "transfer", "Virement bancaire"
+    CHEQUE = "cheque", "Chèque"
+    SEPA = "sepa", "Prélèvement SEPA"
+
+
+class RequestStatus(models.TextChoices):
+    AWAITING_PAYMENT = "awaiting_payment", "En attente de paiement"
+    PARTIALLY_PAID = "partially_paid", "Partiellement payée"
+    PAID = "paid", "Payée"
+    APPROVED = "approved", "Approuvée"
+    REFUSED = "refused", "Refusée"
+
+
+OPEN_STATUSES = (
+    RequestStatus.AWAITING_PAYMENT,
+    RequestStatus.PARTIALLY_PAID,
+    RequestStatus.PAID,
+)
+
+
+class SubscriptionSettings(models.Model):
+    """Where and how subscribers pay, and the identity printed on IR-PME statements. Versioned:
+    the latest row is in force; a change is a new row."""
+
+    created_at = models.DateTimeField("enregistré le", auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    account_holder = models.CharField("titulaire du compte de la coopérative", max_length=200)
+    iban = models.CharField("IBAN de la coopérative", max_length=40)
+    bic = models.CharField("BIC", max_length=11, blank=True)
+    cheque_payable_to = models.CharField("chèques à l’ordre de", max_length=200, blank=True)
+    cheque_address = models.TextField("adresse d’envoi des chèques", blank=True)
+    sepa_creditor_id = models.CharField("identifiant créancier SEPA (ICS)", max_length=35, blank=True)
+    company_object = models.TextField("objet social (pour l’état individuel IR-PME)", blank=True)
+    company_seat = models.CharField("siège social", max_length=300, blank=True)
+    siren = models.CharField("SIREN", max_length=9, blank=True)
+    esus_reference = models.CharField(
+        "agrément ESUS (référence et date)", max_length=200, blank=True
+    )
+
+    class Meta:
+        verbose_name = "paramètres de souscription"
+        verbose_name_plural = "paramètres de souscription"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Paramètres de souscription du {self.created_at:%d/%m/%Y}"
+
+    @classmethod
+    def current(cls) -> SubscriptionSettings:
+        """The settings in force (an unsaved empty row when staff has not filled them yet)."""
+        return cls.objects.order_by("-created_at", "-id").first() or cls()
+
+
+class SubscriptionRequest(models.Model):
+    """One bulletin de souscription, from the form to the approval (or refusal).
+
+    Status: awaiting payment → partially paid / paid (payments recorded) → approved (the ledger
+    movement is booked) or refused (with a reason). `form_token` is the one-time token of the
+    form that created it: a second POST of the same form finds this row instead of a new one.
+    """
+
+    reference = models.CharField("référence de virement", max_length=20, unique=True)
+    access_key = models.CharField(max_length=64, unique=True, editable=False)
+    form_token = models.CharField(max_length=200, unique=True, editable=False)
+    created_at = models.DateTimeField("reçue le", default=timezone.now, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    contact = models.ForeignKey(
+        Contact,
+        on_delete=models.PROTECT,
+        related_name="subscription_requests",
+        verbose_name="souscripteur",
+    )
+    representative = models.ForeignKey(
+        Contact,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="represented_requests",
+        verbose_name="représentant légal",
+    )
+    representative_role = models.CharField("qualité du représentant", max_length=100, blank=True)
+    is_additional = models.BooleanField("souscription complémentaire d’un sociétaire", default=False)
+    category = models.ForeignKey(
+        "membership.Category",
+        on_delete=models.PROTECT,
+        related_name="subscription_requests",
+        verbose_name="catégorie",
+    )
+    shares = models.PositiveIntegerField("nombre de parts")
+    share_value = models.DecimalField("valeur nominale", max_digits=10, decimal_places=2)
+    amount = models.DecimalField("montant", max_digits=14, decimal_places=2)
+    payment_method = models.CharField(
+        "mode de paiement", max_length=10, choices=PaymentMethod.choices
+    )
+    # The full IBAN is needed to issue the SEPA debit; it is erased once the request is fully
+    # paid or closed, and only the masked form is ever displayed or emailed.
+    iban = models.CharField("IBAN (prélèvement)", max_length=40, blank=True)
+    iban_masked = models.CharField("IBAN masqué", max_length=50, blank=True)
+    bic = models.CharField("BIC", max_length=11, blank=True)
+    account_holder = models.CharField("titulaire du compte", max_length=200, blank=True)
+    tax_resident_fr = models.BooleanField("domicilié(e) fiscalement en France", default=False)
+    consents = models.JSONField("consentements (texte, version, date)", default=dict)
+    e_convocation = models.BooleanField("accepte la convocation électronique", default=False)
+    status = models.CharField(
+        "état",
+        max_length=20,
+        choices=RequestStatus.choices,
+        default=RequestStatus.AWAITING_PAYMENT,
+        db_index=True,
+    )
+    decided_at = models.DateTimeField("décidée le", null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    refusal_reason = models.TextField("motif du refus", blank=True)
+    refusal_sent_at = models.DateTimeField("refus envoyé le", null=True, blank=True)
+    movement = models.OneToOneField(
+        "membership.Movement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="subscription_request",
+        verbose_name="mouvement de souscription",
+    )
+
+    class Meta:
+        verbose_name = "demande de souscription"
+        verbose_name_plural = "demandes de souscription"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(shares__gte=1), name="request_shares_positive"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="request_amount_positive"),
+            models.CheckConstraint(
+                condition=~Q(status="refused") | ~Q(refusal_reason=""),
+                name="request_refusal_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="approved") | Q(movement__isnull=False),
+                name="request_approved_has_movement",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Demande {self.reference} — {self.contact} — {self.shares} part(s)"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def received(self) -> Decimal:
+        return self.payments.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+
+
+class PaymentSource(models.TextChoices):
+    MANUAL = "manual", "Saisie"
+    BANK = "bank", "Relevé bancaire"
+
+
+class RequestPayment(models.Model):
+    """A sum received for a request (by hand or from a bank statement line). Never edited."""
+
+    request = models.ForeignKey(
+        SubscriptionRequest, on_delete=models.PROTECT, related_name="payments"
+    )
+    amount = models.DecimalField("montant", max_digits=14, decimal_places=2)
+    paid_on = models.DateField("date du paiement")
+    method = models.CharField("mode", max_length=10, choices=PaymentMethod.choices)
+    reference = models.CharField("référence", max_length=200, blank=True)
+    source = models.CharField(max_length=10, choices=PaymentSource.choices, default="manual")
+    # The same bank line imported twice is recorded once (hash of the line and its rank).
+    bank_line_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    movement = models.OneToOneField(
+        "membership.Movement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="request_payment",
+    )
+
+    class Meta:
+        verbose_name = "paiement reçu"
+        ordering = ["paid_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="request_payment_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} € le {self.paid_on:%d/%m/%Y}"
+
+
+class BankStatement(models.Model):
+    """An uploaded bank statement CSV, kept between the dry run and the confirmation."""
+
+    filename = models.CharField(max_length=200, blank=True)
+    content = models.TextField()
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "relevé bancaire importé"
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.filename or f"Relevé {self.pk}"
+
+
+class DocumentKind(models.TextChoices):
+    BULLETIN = "bulletin", "Bulletin de souscription"
+    CERTIFICATE = "certificate", "Certificat de parts"
+    TAX_STATEMENT = "tax_statement", "État individuel IR-PME"
+
+
+class SubscriptionDocument(models.Model):
+    """A PDF given to a subscriber, stored in the database with the transaction that made it;
+    `sent_at` makes its sending idempotent."""
+
+    kind = models.CharField("nature", max_length=20, choices=DocumentKind.choices)
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="+")
+    request = models.ForeignKey(
+        SubscriptionRequest,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
+    )
+    year = models.PositiveSmallIntegerField("année", null=True, blank=True)
+    filename = models.CharField(max_length=120)
+    content = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
+    sent_to = models.EmailField("envoyé à", blank=True)
+
+    class Meta:
+        verbose_name = "document de souscription"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "request"],
+                condition=Q(request__isnull=False),
+                name="document_one_per_request",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "contact", "year"],
+                condition=Q(kind="tax_statement"),
+                name="document_one_tax_statement_a_year",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.contact}"
+
+    def set_content(self, content: bytes) -> None:
+        self.content = content
+        self.sha256 = hashlib.sha256(content).hexdigest()
+
+
+class ConvocationConsentQuerySet(models.QuerySet["ConvocationConsent"]):
+    def latest_per_contact(self) -> ConvocationConsentQuerySet:
+        """The last decision of each contact (a later row supersedes an earlier one)."""
+        newer = ConvocationConsent.objects.filter(
+            contact_id=models.OuterRef("contact_id"), id__gt=models.OuterRef("id")
+        )
+        return self.filter(~models.Exists(newer))
+
+
+class ConvocationConsent(models.Model):
+    """Consent to be convened to general assemblies by email (R225-63): append-only evidence.
+    The member may go back to post at any time: that is a new row with `electronic=False`."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="+")
+    electronic = models.BooleanField("convocation électronique")
+    email = models.EmailField("adresse de convocation", blank=True)
+    at = models.DateTimeField("date", default=timezone.now)
+    source = models.CharField("origine", max_length=100)
+    text = models.TextField("texte accepté ou refusé")
+    version = models.CharField("version du texte", max_length=20)
+    request = models.ForeignKey(
+        SubscriptionRequest, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = ConvocationConsentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "consentement à la convocation électronique"
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["contact", "-id"], name="convocation_consent_contact")]
+
+    def __str__(self) -> str:
+        return f"{self.contact} : {'électronique' if self.electronic else 'courrier'}"
