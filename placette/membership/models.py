@@ -639,3 +639,5 @@ class InstrumentHolding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.holder} — {self.instrument} — {self.amount} €"
+
+from placette.membership.models_requests import *  # noqa: E402, F403
