@@ -11,6 +11,7 @@ admin.site.site_header = "Placette — administration technique"
 urlpatterns = [
     path("", backoffice_views.home, name="home"),
     path("gestion/", include("placette.backoffice.urls")),
+    path("gestion/comptes/", include("placette.accounts.urls")),
     path("gestion/contacts/", include("placette.contacts.urls")),
     path("gestion/societariat/", include("placette.membership.urls")),
     path("gestion/lieux/", include("placette.places.urls")),

@@ -1,0 +1,26 @@
+from django import forms
+
+from placette.accounts.models import Role, User
+from placette.contacts.models import Contact
+
+
+class UserCreateForm(forms.Form):
+    contact = forms.ModelChoiceField(
+        label="N° de fiche contact",
+        queryset=Contact.objects.filter(kind="person"),
+        widget=forms.NumberInput,
+        error_messages={"invalid_choice": "Aucune personne ne porte ce numéro de fiche."},
+    )
+    role = forms.ChoiceField(label="Rôle", choices=Role.choices)
+    is_board_member = forms.BooleanField(label="Membre du conseil d’administration", required=False)
+
+
+class UserUpdateForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["role", "is_board_member", "is_active"]
+
+
+class UserFilterForm(forms.Form):
+    q = forms.CharField(label="Rechercher", required=False)
+    role = forms.ChoiceField(label="Rôle", required=False, choices=[("", "Tous"), *Role.choices])
