@@ -115,3 +115,7 @@ class FigureTests(BaseTestCase):
         )
         self.assertEqual(found[0].value, "2 / 50")
         self.assertEqual(found[1].value, "351\u202fm²".replace("\u202f", " "))
+        self.login(self.staff)
+        response = self.client.get(reverse("backoffice:dashboard"))
+        self.assertIn(found[0], response.context["figures"])
+        self.assertContains(response, "2 / 50")
