@@ -65,7 +65,9 @@ class SubscriptionSettings(models.Model):
     bic = models.CharField("BIC", max_length=11, blank=True)
     cheque_payable_to = models.CharField("chèques à l’ordre de", max_length=200, blank=True)
     cheque_address = models.TextField("adresse d’envoi des chèques", blank=True)
-    sepa_creditor_id = models.CharField("identifiant créancier SEPA (ICS)", max_length=35, blank=True)
+    sepa_creditor_id = models.CharField(
+        "identifiant créancier SEPA (ICS)", max_length=35, blank=True
+    )
     company_object = models.TextField("objet social (pour l’état individuel IR-PME)", blank=True)
     company_seat = models.CharField("siège social", max_length=300, blank=True)
     siren = models.CharField("SIREN", max_length=9, blank=True)
@@ -117,7 +119,9 @@ class SubscriptionRequest(models.Model):
         verbose_name="représentant légal",
     )
     representative_role = models.CharField("qualité du représentant", max_length=100, blank=True)
-    is_additional = models.BooleanField("souscription complémentaire d’un sociétaire", default=False)
+    is_additional = models.BooleanField(
+        "souscription complémentaire d’un sociétaire", default=False
+    )
     category = models.ForeignKey(
         "membership.Category",
         on_delete=models.PROTECT,
@@ -272,6 +276,9 @@ class SubscriptionDocument(models.Model):
     filename = models.CharField(max_length=120)
     content = models.BinaryField()
     sha256 = models.CharField(max_length=64)
+    # Digest of the facts printed (not of the PDF bytes, which carry a timestamp): a yearly
+    # batch run again only rewrites a statement whose facts changed.
+    facts_sha256 = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
     sent_to = models.EmailField("envoyé à", blank=True)

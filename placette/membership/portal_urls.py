@@ -1,2 +1,12 @@
+from django.urls import path
+
+from placette.membership import views_portal as views
+
 app_name = "membership_portal"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("documents/<int:pk>/", views.document, name="document"),
+    path("souscrire/", views.subscribe_more, name="subscribe_more"),
+    path("remboursement/", views.refund, name="refund"),
+    path("convocation/", views.convocation, name="convocation"),
+]

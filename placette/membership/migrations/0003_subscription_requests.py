@@ -7,178 +7,533 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contacts', '0001_initial'),
-        ('membership', '0002_ledger_append_only'),
+        ("contacts", "0001_initial"),
+        ("membership", "0002_ledger_append_only"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BankStatement',
+            name="BankStatement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('filename', models.CharField(blank=True, max_length=200)),
-                ('content', models.TextField()),
-                ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("filename", models.CharField(blank=True, max_length=200)),
+                ("content", models.TextField()),
+                ("uploaded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'relevé bancaire importé',
-                'ordering': ['-uploaded_at'],
+                "verbose_name": "relevé bancaire importé",
+                "ordering": ["-uploaded_at"],
             },
         ),
         migrations.CreateModel(
-            name='SubscriptionRequest',
+            name="SubscriptionRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(max_length=20, unique=True, verbose_name='référence de virement')),
-                ('access_key', models.CharField(editable=False, max_length=64, unique=True)),
-                ('form_token', models.CharField(editable=False, max_length=200, unique=True)),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='reçue le')),
-                ('representative_role', models.CharField(blank=True, max_length=100, verbose_name='qualité du représentant')),
-                ('is_additional', models.BooleanField(default=False, verbose_name='souscription complémentaire d’un sociétaire')),
-                ('shares', models.PositiveIntegerField(verbose_name='nombre de parts')),
-                ('share_value', models.DecimalField(decimal_places=2, max_digits=10, verbose_name='valeur nominale')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='montant')),
-                ('payment_method', models.CharField(choices=[('transfer', 'Virement bancaire'), ('cheque', 'Chèque'), ('sepa', 'Prélèvement SEPA')], max_length=10, verbose_name='mode de paiement')),
-                ('iban', models.CharField(blank=True, max_length=40, verbose_name='IBAN (prélèvement)')),
-                ('iban_masked', models.CharField(blank=True, max_length=50, verbose_name='IBAN masqué')),
-                ('bic', models.CharField(blank=True, max_length=11, verbose_name='BIC')),
-                ('account_holder', models.CharField(blank=True, max_length=200, verbose_name='titulaire du compte')),
-                ('tax_resident_fr', models.BooleanField(default=False, verbose_name='domicilié(e) fiscalement en France')),
-                ('consents', models.JSONField(default=dict, verbose_name='consentements (texte, version, date)')),
-                ('e_convocation', models.BooleanField(default=False, verbose_name='accepte la convocation électronique')),
-                ('status', models.CharField(choices=[('awaiting_payment', 'En attente de paiement'), ('partially_paid', 'Partiellement payée'), ('paid', 'Payée'), ('approved', 'Approuvée'), ('refused', 'Refusée')], db_index=True, default='awaiting_payment', max_length=20, verbose_name='état')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='décidée le')),
-                ('refusal_reason', models.TextField(blank=True, verbose_name='motif du refus')),
-                ('refusal_sent_at', models.DateTimeField(blank=True, null=True, verbose_name='refus envoyé le')),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='subscription_requests', to='membership.category', verbose_name='catégorie')),
-                ('contact', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='subscription_requests', to='contacts.contact', verbose_name='souscripteur')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('movement', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='subscription_request', to='membership.movement', verbose_name='mouvement de souscription')),
-                ('representative', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='represented_requests', to='contacts.contact', verbose_name='représentant légal')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reference",
+                    models.CharField(
+                        max_length=20, unique=True, verbose_name="référence de virement"
+                    ),
+                ),
+                ("access_key", models.CharField(editable=False, max_length=64, unique=True)),
+                ("form_token", models.CharField(editable=False, max_length=200, unique=True)),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="reçue le"
+                    ),
+                ),
+                (
+                    "representative_role",
+                    models.CharField(
+                        blank=True, max_length=100, verbose_name="qualité du représentant"
+                    ),
+                ),
+                (
+                    "is_additional",
+                    models.BooleanField(
+                        default=False, verbose_name="souscription complémentaire d’un sociétaire"
+                    ),
+                ),
+                ("shares", models.PositiveIntegerField(verbose_name="nombre de parts")),
+                (
+                    "share_value",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=10, verbose_name="valeur nominale"
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(decimal_places=2, max_digits=14, verbose_name="montant"),
+                ),
+                (
+                    "payment_method",
+                    models.CharField(
+                        choices=[
+                            ("transfer", "Virement bancaire"),
+                            ("cheque", "Chèque"),
+                            ("sepa", "Prélèvement SEPA"),
+                        ],
+                        max_length=10,
+                        verbose_name="mode de paiement",
+                    ),
+                ),
+                (
+                    "iban",
+                    models.CharField(blank=True, max_length=40, verbose_name="IBAN (prélèvement)"),
+                ),
+                (
+                    "iban_masked",
+                    models.CharField(blank=True, max_length=50, verbose_name="IBAN masqué"),
+                ),
+                ("bic", models.CharField(blank=True, max_length=11, verbose_name="BIC")),
+                (
+                    "account_holder",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="titulaire du compte"
+                    ),
+                ),
+                (
+                    "tax_resident_fr",
+                    models.BooleanField(
+                        default=False, verbose_name="domicilié(e) fiscalement en France"
+                    ),
+                ),
+                (
+                    "consents",
+                    models.JSONField(
+                        default=dict, verbose_name="consentements (texte, version, date)"
+                    ),
+                ),
+                (
+                    "e_convocation",
+                    models.BooleanField(
+                        default=False, verbose_name="accepte la convocation électronique"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("awaiting_payment", "En attente de paiement"),
+                            ("partially_paid", "Partiellement payée"),
+                            ("paid", "Payée"),
+                            ("approved", "Approuvée"),
+                            ("refused", "Refusée"),
+                        ],
+                        db_index=True,
+                        default="awaiting_payment",
+                        max_length=20,
+                        verbose_name="état",
+                    ),
+                ),
+                (
+                    "decided_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="décidée le"),
+                ),
+                ("refusal_reason", models.TextField(blank=True, verbose_name="motif du refus")),
+                (
+                    "refusal_sent_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="refus envoyé le"),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="subscription_requests",
+                        to="membership.category",
+                        verbose_name="catégorie",
+                    ),
+                ),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="subscription_requests",
+                        to="contacts.contact",
+                        verbose_name="souscripteur",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "movement",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="subscription_request",
+                        to="membership.movement",
+                        verbose_name="mouvement de souscription",
+                    ),
+                ),
+                (
+                    "representative",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="represented_requests",
+                        to="contacts.contact",
+                        verbose_name="représentant légal",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'demande de souscription',
-                'verbose_name_plural': 'demandes de souscription',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "demande de souscription",
+                "verbose_name_plural": "demandes de souscription",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='SubscriptionDocument',
+            name="SubscriptionDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('bulletin', 'Bulletin de souscription'), ('certificate', 'Certificat de parts'), ('tax_statement', 'État individuel IR-PME')], max_length=20, verbose_name='nature')),
-                ('year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='année')),
-                ('filename', models.CharField(max_length=120)),
-                ('content', models.BinaryField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='envoyé le')),
-                ('sent_to', models.EmailField(blank=True, max_length=254, verbose_name='envoyé à')),
-                ('contact', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contacts.contact')),
-                ('request', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='membership.subscriptionrequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("bulletin", "Bulletin de souscription"),
+                            ("certificate", "Certificat de parts"),
+                            ("tax_statement", "État individuel IR-PME"),
+                        ],
+                        max_length=20,
+                        verbose_name="nature",
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="année"),
+                ),
+                ("filename", models.CharField(max_length=120)),
+                ("content", models.BinaryField()),
+                ("sha256", models.CharField(max_length=64)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="envoyé le")),
+                ("sent_to", models.EmailField(blank=True, max_length=254, verbose_name="envoyé à")),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="contacts.contact",
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="documents",
+                        to="membership.subscriptionrequest",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'document de souscription',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "document de souscription",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='RequestPayment',
+            name="RequestPayment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='montant')),
-                ('paid_on', models.DateField(verbose_name='date du paiement')),
-                ('method', models.CharField(choices=[('transfer', 'Virement bancaire'), ('cheque', 'Chèque'), ('sepa', 'Prélèvement SEPA')], max_length=10, verbose_name='mode')),
-                ('reference', models.CharField(blank=True, max_length=200, verbose_name='référence')),
-                ('source', models.CharField(choices=[('manual', 'Saisie'), ('bank', 'Relevé bancaire')], default='manual', max_length=10)),
-                ('bank_line_key', models.CharField(blank=True, max_length=64, null=True, unique=True)),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('movement', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='request_payment', to='membership.movement')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='payments', to='membership.subscriptionrequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(decimal_places=2, max_digits=14, verbose_name="montant"),
+                ),
+                ("paid_on", models.DateField(verbose_name="date du paiement")),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("transfer", "Virement bancaire"),
+                            ("cheque", "Chèque"),
+                            ("sepa", "Prélèvement SEPA"),
+                        ],
+                        max_length=10,
+                        verbose_name="mode",
+                    ),
+                ),
+                (
+                    "reference",
+                    models.CharField(blank=True, max_length=200, verbose_name="référence"),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("manual", "Saisie"), ("bank", "Relevé bancaire")],
+                        default="manual",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "bank_line_key",
+                    models.CharField(blank=True, max_length=64, null=True, unique=True),
+                ),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "movement",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="request_payment",
+                        to="membership.movement",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="payments",
+                        to="membership.subscriptionrequest",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'paiement reçu',
-                'ordering': ['paid_on', 'id'],
+                "verbose_name": "paiement reçu",
+                "ordering": ["paid_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ConvocationConsent',
+            name="ConvocationConsent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('electronic', models.BooleanField(verbose_name='convocation électronique')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='adresse de convocation')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date')),
-                ('source', models.CharField(max_length=100, verbose_name='origine')),
-                ('text', models.TextField(verbose_name='texte accepté ou refusé')),
-                ('version', models.CharField(max_length=20, verbose_name='version du texte')),
-                ('contact', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contacts.contact')),
-                ('request', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='membership.subscriptionrequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("electronic", models.BooleanField(verbose_name="convocation électronique")),
+                (
+                    "email",
+                    models.EmailField(
+                        blank=True, max_length=254, verbose_name="adresse de convocation"
+                    ),
+                ),
+                (
+                    "at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="date"),
+                ),
+                ("source", models.CharField(max_length=100, verbose_name="origine")),
+                ("text", models.TextField(verbose_name="texte accepté ou refusé")),
+                ("version", models.CharField(max_length=20, verbose_name="version du texte")),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="contacts.contact",
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="membership.subscriptionrequest",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'consentement à la convocation électronique',
-                'ordering': ['-at', '-id'],
+                "verbose_name": "consentement à la convocation électronique",
+                "ordering": ["-at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='SubscriptionSettings',
+            name="SubscriptionSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='enregistré le')),
-                ('account_holder', models.CharField(max_length=200, verbose_name='titulaire du compte de la coopérative')),
-                ('iban', models.CharField(max_length=40, verbose_name='IBAN de la coopérative')),
-                ('bic', models.CharField(blank=True, max_length=11, verbose_name='BIC')),
-                ('cheque_payable_to', models.CharField(blank=True, max_length=200, verbose_name='chèques à l’ordre de')),
-                ('cheque_address', models.TextField(blank=True, verbose_name='adresse d’envoi des chèques')),
-                ('sepa_creditor_id', models.CharField(blank=True, max_length=35, verbose_name='identifiant créancier SEPA (ICS)')),
-                ('company_object', models.TextField(blank=True, verbose_name='objet social (pour l’état individuel IR-PME)')),
-                ('company_seat', models.CharField(blank=True, max_length=300, verbose_name='siège social')),
-                ('siren', models.CharField(blank=True, max_length=9, verbose_name='SIREN')),
-                ('esus_reference', models.CharField(blank=True, max_length=200, verbose_name='agrément ESUS (référence et date)')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="enregistré le"),
+                ),
+                (
+                    "account_holder",
+                    models.CharField(
+                        max_length=200, verbose_name="titulaire du compte de la coopérative"
+                    ),
+                ),
+                ("iban", models.CharField(max_length=40, verbose_name="IBAN de la coopérative")),
+                ("bic", models.CharField(blank=True, max_length=11, verbose_name="BIC")),
+                (
+                    "cheque_payable_to",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="chèques à l’ordre de"
+                    ),
+                ),
+                (
+                    "cheque_address",
+                    models.TextField(blank=True, verbose_name="adresse d’envoi des chèques"),
+                ),
+                (
+                    "sepa_creditor_id",
+                    models.CharField(
+                        blank=True, max_length=35, verbose_name="identifiant créancier SEPA (ICS)"
+                    ),
+                ),
+                (
+                    "company_object",
+                    models.TextField(
+                        blank=True, verbose_name="objet social (pour l’état individuel IR-PME)"
+                    ),
+                ),
+                (
+                    "company_seat",
+                    models.CharField(blank=True, max_length=300, verbose_name="siège social"),
+                ),
+                ("siren", models.CharField(blank=True, max_length=9, verbose_name="SIREN")),
+                (
+                    "esus_reference",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="agrément ESUS (référence et date)"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'paramètres de souscription',
-                'verbose_name_plural': 'paramètres de souscription',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "paramètres de souscription",
+                "verbose_name_plural": "paramètres de souscription",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='subscriptionrequest',
-            constraint=models.CheckConstraint(condition=models.Q(('shares__gte', 1)), name='request_shares_positive'),
+            model_name="subscriptionrequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("shares__gte", 1)), name="request_shares_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='subscriptionrequest',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='request_amount_positive'),
+            model_name="subscriptionrequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gt", 0)), name="request_amount_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='subscriptionrequest',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'refused'), _negated=True), models.Q(('refusal_reason', ''), _negated=True), _connector='OR'), name='request_refusal_has_reason'),
+            model_name="subscriptionrequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "refused"), _negated=True),
+                    models.Q(("refusal_reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="request_refusal_has_reason",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='subscriptionrequest',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'approved'), _negated=True), ('movement__isnull', False), _connector='OR'), name='request_approved_has_movement'),
+            model_name="subscriptionrequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "approved"), _negated=True),
+                    ("movement__isnull", False),
+                    _connector="OR",
+                ),
+                name="request_approved_has_movement",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='subscriptiondocument',
-            constraint=models.UniqueConstraint(condition=models.Q(('request__isnull', False)), fields=('kind', 'request'), name='document_one_per_request'),
+            model_name="subscriptiondocument",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("request__isnull", False)),
+                fields=("kind", "request"),
+                name="document_one_per_request",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='subscriptiondocument',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind', 'tax_statement')), fields=('kind', 'contact', 'year'), name='document_one_tax_statement_a_year'),
+            model_name="subscriptiondocument",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("kind", "tax_statement")),
+                fields=("kind", "contact", "year"),
+                name="document_one_tax_statement_a_year",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='requestpayment',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='request_payment_positive'),
+            model_name="requestpayment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gt", 0)), name="request_payment_positive"
+            ),
         ),
         migrations.AddIndex(
-            model_name='convocationconsent',
-            index=models.Index(fields=['contact', '-id'], name='convocation_consent_contact'),
+            model_name="convocationconsent",
+            index=models.Index(fields=["contact", "-id"], name="convocation_consent_contact"),
         ),
     ]

@@ -1,0 +1,1059 @@
+"""The subscription journey: from the online bulletin to the booked subscription.
+
+A request (`SubscriptionRequest`) is created by the public form or by a member in their space;
+staff records the payments received (by hand or from a bank statement matched on the transfer
+reference), then approves — which books the movement with `services.shares_subscribe` — or
+refuses with a reason. Every document (bulletin, certificate) is stored with the transaction
+that made it and sent by a background task that is idempotent (`sent_at`).
+
+Every function is keyword-only, atomic, audited (``membership.subscription.…``) and raises
+:class:`SubscriptionError` (French messages) when a rule refuses the change; nothing changes then.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import re
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from typing import Any
+
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from placette.accounts.models import Role, User
+from placette.contacts.models import Contact, ContactKind, TimelineKind
+from placette.contacts.services import affiliation_add, contact_create, contact_update
+from placette.contacts.services import timeline_append as _timeline_append
+from placette.lib.audit import audit_log
+from placette.lib.pdf import pdf_render
+from placette.lib.text import normalize_email
+from placette.membership import ledger, projections
+from placette.membership.models import Category, Member, Statutes
+from placette.membership.models_requests import (
+    OPEN_STATUSES,
+    BankStatement,
+    ConvocationConsent,
+    DocumentKind,
+    PaymentMethod,
+    PaymentSource,
+    RequestPayment,
+    RequestStatus,
+    SubscriptionDocument,
+    SubscriptionRequest,
+    SubscriptionSettings,
+)
+from placette.membership.services import (
+    BookingError,
+    shares_pay,
+    shares_subscribe,
+    statutes_in_force,
+)
+
+__all__ = [
+    "CONSENTS",
+    "CONSENT_VERSION",
+    "CONVOCATION_TEXT",
+    "SubscriptionError",
+    "bank_statement_confirm",
+    "bank_statement_preview",
+    "bank_statement_upload",
+    "contacts_with_electronic_convocation",
+    "convocation_consent_record",
+    "document_send",
+    "electronic_convocation_consented",
+    "form_token_new",
+    "iban_mask",
+    "public_categories",
+    "request_payment_record",
+    "subscription_request_approve",
+    "subscription_request_create",
+    "subscription_request_refuse",
+]
+
+# The texts the subscriber ticks; stored with their version on each request (proof of consent).
+CONSENT_VERSION = "2026-01"
+CONSENTS = {
+    "statutes": "J’ai lu les statuts de la coopérative et j’y adhère.",
+    "risk": (
+        "Je sais qu’une part sociale n’est ni garantie ni cotée : je peux perdre tout ou partie "
+        "du capital investi, et son remboursement est limité à la valeur nominale et soumis aux "
+        "conditions des statuts."
+    ),
+    "data": (
+        "J’accepte que mes données soient traitées par la coopérative pour gérer ma souscription "
+        "et la tenue du registre des associés, selon sa politique de protection des données."
+    ),
+}
+CONVOCATION_TEXT = (
+    "J’accepte d’être convoqué(e) aux assemblées générales par voie électronique, à l’adresse "
+    "e-mail indiquée (je peux revenir au courrier postal à tout moment)."
+)
+
+
+class SubscriptionError(ValidationError):
+    """A change of the subscription journey refused by the rules; `messages` are in French."""
+
+
+def _refuse(message: str | list[str]) -> SubscriptionError:
+    return SubscriptionError(message if isinstance(message, list) else [message])
+
+
+# --------------------------------------------------------------------------------------------
+# Helpers: statutes, categories, references, tokens, IBAN
+# --------------------------------------------------------------------------------------------
+
+
+def public_categories(statutes: Statutes) -> QuerySet[Category]:
+    """Categories a visitor may choose online: those of the statutes in force, except the
+    employees (admitted by the board when hired) and the local authorities (who subscribe by a
+    council deliberation, handled by staff)."""
+    return (
+        Category.objects.filter(rules__statutes=statutes)
+        .exclude(is_employees=True)
+        .exclude(is_local_authorities=True)
+        .order_by("order", "name")
+    )
+
+
+_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read over the phone
+_SIGNER_SALT = "placette.membership.subscription-form"
+
+
+def _reference_new() -> str:
+    while True:
+        code = "".join(secrets.choice(_ALPHABET) for _ in range(8))
+        reference = f"SOUS-{code[:4]}-{code[4:]}"
+        if not SubscriptionRequest.objects.filter(reference=reference).exists():
+            return reference
+
+
+def _reference_key(text: str) -> str:
+    return re.sub(r"[^A-Z0-9]", "", text.upper())
+
+
+def form_token_new() -> str:
+    """A one-time token for one display of the form (signed: we issued it)."""
+    return signing.dumps(secrets.token_urlsafe(24), salt=_SIGNER_SALT)
+
+
+def form_token_valid(token: str) -> bool:
+    try:
+        signing.loads(token or "", salt=_SIGNER_SALT, max_age=7 * 24 * 3600)
+    except signing.BadSignature:
+        return False
+    return True
+
+
+def iban_mask(iban: str) -> str:
+    """FR76 •••• •••• •••• •••• •••• 1234: the country, check digits and the last four."""
+    compact = re.sub(r"\s", "", iban or "").upper()
+    if len(compact) < 8:
+        return ""
+    hidden = "•" * (len(compact) - 8)
+    masked = compact[:4] + hidden + compact[-4:]
+    return " ".join(masked[i : i + 4] for i in range(0, len(masked), 4))
+
+
+def _consents_record(now: dt.datetime) -> dict[str, Any]:
+    return {
+        key: {"text": text, "version": CONSENT_VERSION, "at": now.isoformat()}
+        for key, text in CONSENTS.items()
+    }
+
+
+def _timeline(*, request: SubscriptionRequest, title: str, actor: Any, body: str = "") -> None:
+    _timeline_append(
+        contact=request.contact,
+        kind=TimelineKind.SUBSCRIPTION,
+        title=title,
+        body=body,
+        actor=actor,
+        area="membership",
+        link=reverse("membership_public:request_detail", args=[request.pk]),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Contacts and consents
+# --------------------------------------------------------------------------------------------
+
+
+def _fill_blanks(*, actor: Any, contact: Contact, data: dict[str, Any]) -> Contact:
+    """Complete a matched contact with what the subscriber typed, never overwriting: the
+    record may have been checked by staff."""
+    blanks = {k: v for k, v in data.items() if v and not getattr(contact, k, "")}
+    if blanks:
+        contact = contact_update(actor=actor, contact=contact, data=blanks)
+    return contact
+
+
+def _person_match_or_create(*, actor: Any, data: dict[str, Any]) -> Contact:
+    email = normalize_email(data.get("email", ""))
+    found = (
+        Contact.objects.filter(kind=ContactKind.PERSON, email_normalized=email)
+        .order_by("id")
+        .first()
+        if email
+        else None
+    )
+    if found is not None:
+        return _fill_blanks(actor=actor, contact=found, data=data)
+    return contact_create(
+        actor=actor, data={**data, "kind": ContactKind.PERSON}, source="souscription en ligne"
+    )
+
+
+def _organisation_match_or_create(*, actor: Any, data: dict[str, Any]) -> Contact:
+    siren = re.sub(r"\s", "", data.get("siren", ""))
+    email = normalize_email(data.get("email", ""))
+    candidates = Contact.objects.filter(kind=ContactKind.ORGANISATION).order_by("id")
+    found = None
+    if siren:
+        found = candidates.filter(siren=siren).first()
+    if found is None and email:
+        found = candidates.filter(email_normalized=email).first()
+    data = {**data, "siren": siren}
+    if found is not None:
+        return _fill_blanks(actor=actor, contact=found, data=data)
+    return contact_create(
+        actor=actor,
+        data={
+            **data,
+            "kind": ContactKind.ORGANISATION,
+            "org_kind": data.get("org_kind") or "other",
+        },
+        source="souscription en ligne",
+    )
+
+
+@transaction.atomic
+def convocation_consent_record(
+    *,
+    actor: Any,
+    contact: Contact,
+    electronic: bool,
+    source: str,
+    request: SubscriptionRequest | None = None,
+    email: str = "",
+) -> ConvocationConsent:
+    """Record a member's choice of electronic convocation (or the return to post), R225-63."""
+    consent = ConvocationConsent.objects.create(
+        contact=contact,
+        electronic=electronic,
+        email=email or contact.email,
+        source=source,
+        text=CONVOCATION_TEXT,
+        version=CONSENT_VERSION,
+        request=request,
+    )
+    audit_log(
+        actor=actor,
+        action="membership.convocation_consent.recorded",
+        obj=contact,
+        electronic=electronic,
+        source=source,
+    )
+    _timeline_append(
+        contact=contact,
+        kind=TimelineKind.OTHER,
+        title=(
+            "Accepte la convocation électronique aux assemblées"
+            if electronic
+            else "Demande la convocation par courrier aux assemblées"
+        ),
+        actor=actor,
+        area="membership",
+    )
+    return consent
+
+
+def contacts_with_electronic_convocation(on: dt.datetime | None = None) -> QuerySet[Contact]:
+    """Contacts whose latest decision (before `on`) is electronic convocation: for governance."""
+    consents = ConvocationConsent.objects.all()
+    if on is not None:
+        consents = consents.filter(at__lte=on)
+    electronic = consents.latest_per_contact().filter(electronic=True).values("contact_id")
+    return Contact.objects.filter(pk__in=electronic)
+
+
+def electronic_convocation_consented(contact: Contact | int) -> bool:
+    contact_id = contact if isinstance(contact, int) else contact.pk
+    latest = ConvocationConsent.objects.filter(contact_id=contact_id).order_by("-id").first()
+    return bool(latest and latest.electronic)
+
+
+# --------------------------------------------------------------------------------------------
+# Creating a request
+# --------------------------------------------------------------------------------------------
+
+
+def _check_shares(*, shares: object, category: Category, statutes: Statutes, held: int) -> int:
+    if isinstance(shares, bool) or not isinstance(shares, int):
+        raise _refuse("Le nombre de parts doit être un nombre entier.")
+    if shares <= 0:
+        raise _refuse("Le nombre de parts doit être d’au moins 1.")
+    rule = statutes.rules.filter(category=category).first()
+    if rule is None:
+        raise _refuse(f"La catégorie « {category} » n’est pas prévue par les statuts en vigueur.")
+    if held + shares < rule.min_shares:
+        raise _refuse(f"La catégorie « {category} » demande au moins {rule.min_shares} part(s).")
+    if rule.max_shares is not None and held + shares > rule.max_shares:
+        allowed = rule.max_shares - held
+        raise _refuse(
+            f"La catégorie « {category} » permet au plus {rule.max_shares} part(s) par associé"
+            + (f" : vous pouvez encore en souscrire {allowed}." if held else ".")
+        )
+    return shares
+
+
+@transaction.atomic
+def subscription_request_create(
+    *,
+    actor: Any,
+    form_token: str,
+    shares: int,
+    payment_method: str,
+    category: Category | None = None,
+    person: dict[str, Any] | None = None,
+    organisation: dict[str, Any] | None = None,
+    representative_role: str = "",
+    contact: Contact | None = None,
+    iban: str = "",
+    bic: str = "",
+    account_holder: str = "",
+    tax_resident_fr: bool = False,
+    consents_given: Iterable[str] = (),
+    e_convocation: bool = False,
+) -> tuple[SubscriptionRequest, bool]:
+    """Record a bulletin de souscription; returns (request, created).
+
+    A person (`person`), a legal entity (`organisation`) represented by `person`, or an existing
+    member (`contact`, a further subscription in their category). The contact is matched on the
+    normalised email (SIREN for an entity) or created. Rules: the three consents (statutes,
+    risk, data policy) are required; shares ≥ 1 and within the category bounds of the statutes
+    in force (`CategoryRule`); a valid IBAN for a SEPA debit. The same `form_token` twice
+    returns the first request and creates nothing. The bulletin PDF is stored and emailed by a
+    background task.
+    """
+    if not form_token_valid(form_token):
+        raise _refuse("Ce formulaire a expiré : rechargez la page et recommencez.")
+    existing = SubscriptionRequest.objects.filter(form_token=form_token).first()
+    if existing is not None:
+        return existing, False
+    missing = [key for key in CONSENTS if key not in set(consents_given)]
+    if missing:
+        raise _refuse("Les trois consentements sont nécessaires pour souscrire.")
+    if payment_method not in PaymentMethod.values:
+        raise _refuse("Choisissez un mode de paiement.")
+    today = timezone.localdate()
+    statutes = statutes_in_force(today)
+    held = 0
+    is_additional = contact is not None
+    if is_additional:
+        member = Member.objects.filter(contact=contact).select_related("category").first()
+        if member is None or not member.is_active_on(today):
+            raise _refuse("Seul un sociétaire peut souscrire des parts supplémentaires ici.")
+        category = member.category
+        held = projections.holding_of(contact).shares
+    elif category is None or not public_categories(statutes).filter(pk=category.pk).exists():
+        raise _refuse("Choisissez une catégorie d’associé ouverte à la souscription.")
+    assert category is not None
+    shares = _check_shares(shares=shares, category=category, statutes=statutes, held=held)
+    masked = ""
+    if payment_method == PaymentMethod.SEPA:
+        iban, bic, masked = _iban_check(iban, bic)
+        if not account_holder.strip():
+            raise _refuse("Indiquez le titulaire du compte à prélever.")
+    else:
+        iban = bic = account_holder = ""
+
+    representative = None
+    if not is_additional:
+        if organisation:
+            contact = _organisation_match_or_create(actor=actor, data=organisation)
+            representative = _person_match_or_create(actor=actor, data=person or {})
+            role = representative_role.strip() or "représentant légal"
+            affiliation_add(actor=actor, person=representative, organisation=contact, role=role)
+        else:
+            contact = _person_match_or_create(actor=actor, data=person or {})
+    assert contact is not None
+    now = timezone.now()
+    request = SubscriptionRequest(
+        reference=_reference_new(),
+        access_key=secrets.token_urlsafe(32),
+        form_token=form_token,
+        created_at=now,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        contact=contact,
+        representative=representative,
+        representative_role=representative_role.strip() if representative else "",
+        is_additional=is_additional,
+        category=category,
+        shares=shares,
+        share_value=statutes.share_value,
+        amount=statutes.share_value * shares,
+        payment_method=payment_method,
+        iban=iban,
+        iban_masked=masked,
+        bic=bic,
+        account_holder=account_holder.strip(),
+        tax_resident_fr=bool(tax_resident_fr) and contact.is_person,
+        consents=_consents_record(now),
+        e_convocation=bool(e_convocation),
+    )
+    try:
+        # A savepoint: two identical POSTs racing meet on the unique form token.
+        with transaction.atomic():
+            request.save()
+    except IntegrityError:
+        return SubscriptionRequest.objects.get(form_token=form_token), False
+    if e_convocation:
+        email = (representative or contact).email if not contact.email else contact.email
+        convocation_consent_record(
+            actor=actor,
+            contact=contact,
+            electronic=True,
+            source="bulletin de souscription",
+            request=request,
+            email=email,
+        )
+    _timeline(
+        request=request,
+        actor=actor,
+        title=(
+            f"Bulletin de souscription de {shares} part(s) ({ledger.euros(request.amount)}), "
+            f"{request.get_payment_method_display().lower()}, réf. {request.reference}"
+        ),
+    )
+    audit_log(
+        actor=actor,
+        action="membership.subscription.requested",
+        obj=request,
+        reference=request.reference,
+        shares=shares,
+        amount=request.amount,
+        method=payment_method,
+        additional=is_additional,
+    )
+    document = _document_make(kind=DocumentKind.BULLETIN, request=request)
+    _send_later(document)
+    return request, True
+
+
+def _iban_check(iban: str, bic: str) -> tuple[str, str, str]:
+    from schwifty import BIC, IBAN
+    from schwifty.exceptions import SchwiftyException
+
+    try:
+        parsed = IBAN(iban or "")
+    except SchwiftyException as exc:
+        raise _refuse(
+            "L’IBAN saisi n’est pas valide : vérifiez les caractères recopiés "
+            "(il commence par deux lettres, par exemple FR76…)."
+        ) from exc
+    if parsed.country_code not in _SEPA_COUNTRIES:
+        raise _refuse("Le prélèvement SEPA demande un compte d’un pays de la zone SEPA.")
+    bic = (bic or "").replace(" ", "").upper()
+    if bic:
+        try:
+            BIC(bic)
+        except SchwiftyException as exc:
+            raise _refuse("Le BIC saisi n’est pas valide (8 ou 11 caractères).") from exc
+    elif parsed.bic is not None:
+        bic = str(parsed.bic)
+    return parsed.compact, bic, iban_mask(parsed.compact)
+
+
+_SEPA_COUNTRIES = set(
+    [
+        "AD",
+        "AT",
+        "BE",
+        "BG",
+        "CH",
+        "CY",
+        "CZ",
+        "DE",
+        "DK",
+        "EE",
+        "ES",
+        "FI",
+        "FR",
+        "GB",
+        "GI",
+        "GR",
+        "HR",
+        "HU",
+        "IE",
+        "IS",
+        "IT",
+        "LI",
+        "LT",
+        "LU",
+        "LV",
+        "MC",
+        "MT",
+        "NL",
+        "NO",
+        "PL",
+        "PT",
+        "RO",
+        "SE",
+        "SI",
+        "SK",
+        "SM",
+        "VA",
+    ]
+)
+
+
+# --------------------------------------------------------------------------------------------
+# Documents and their sending
+# --------------------------------------------------------------------------------------------
+
+DOCUMENT_TEMPLATES = {
+    DocumentKind.BULLETIN: "membership/pdf/bulletin.html",
+    DocumentKind.CERTIFICATE: "membership/pdf/certificate.html",
+    DocumentKind.TAX_STATEMENT: "membership/pdf/tax_statement.html",
+}
+
+
+def _document_context(request: SubscriptionRequest) -> dict[str, Any]:
+    statutes = statutes_in_force(timezone.localtime(request.created_at).date())
+    member = Member.objects.filter(contact=request.contact).select_related("category").first()
+    return {
+        "req": request,
+        "statutes": statutes,
+        "coop_name": statutes.coop_name,
+        "payment": SubscriptionSettings.current(),
+        "member": member,
+        "min_paid": _min_paid(request, statutes),
+        "consent_texts": CONSENTS,
+        "convocation_text": CONVOCATION_TEXT,
+        "payments": list(request.payments.all()),
+        "holding": projections.holding_of(request.contact) if request.movement_id else None,
+        "today": timezone.localdate(),
+    }
+
+
+def _document_make(*, kind: str, request: SubscriptionRequest) -> SubscriptionDocument:
+    document = SubscriptionDocument.objects.filter(kind=kind, request=request).first()
+    if document is not None:
+        return document
+    content = pdf_render(DOCUMENT_TEMPLATES[kind], _document_context(request))
+    name = "bulletin-souscription" if kind == DocumentKind.BULLETIN else "certificat-parts"
+    document = SubscriptionDocument(
+        kind=kind,
+        contact=request.contact,
+        request=request,
+        filename=f"{name}-{request.reference}.pdf",
+    )
+    document.set_content(content)
+    document.save()
+    return document
+
+
+def recipient_of(contact: Contact, request: SubscriptionRequest | None = None) -> str:
+    if contact.email:
+        return contact.email
+    if request is not None and request.representative is not None:
+        return request.representative.email
+    person = contact.people.select_related("person").first()
+    return person.person.email if person else ""
+
+
+def _send_later(document: SubscriptionDocument) -> None:
+    from placette.membership.tasks import document_send_task
+
+    # Enqueued in the same transaction: with the database backend the task exists if and only
+    # if the document does; a failed sending stays retryable (sent_at still empty).
+    document_send_task.enqueue(document.pk)
+
+
+def document_send(*, document_id: int) -> bool:
+    """Email one document with its PDF; idempotent (sent once, `sent_at`). True when sent now."""
+    from placette.membership import tasks as mails
+
+    with transaction.atomic():
+        document = (
+            SubscriptionDocument.objects.select_for_update()
+            .select_related("contact", "request__representative")
+            .get(pk=document_id)
+        )
+        if document.sent_at is not None:
+            return False
+        to = recipient_of(document.contact, document.request)
+        if not to:
+            audit_log(
+                actor=None,
+                action="membership.document.no_email",
+                obj=document.contact,
+                document=document.pk,
+            )
+            return False
+        mails.document_email(document, to).send()
+        document.sent_at = timezone.now()
+        document.sent_to = to
+        document.save(update_fields=["sent_at", "sent_to"])
+        audit_log(
+            actor=None,
+            action="membership.document.sent",
+            obj=document.contact,
+            document=document.pk,
+            kind=document.kind,
+            to=to,
+        )
+    return True
+
+
+# --------------------------------------------------------------------------------------------
+# Payments
+# --------------------------------------------------------------------------------------------
+
+
+def _min_paid(request: SubscriptionRequest, statutes: Statutes) -> Decimal:
+    fraction = Fraction(statutes.min_paid_percent) / 100
+    exact = Fraction(request.amount) * fraction
+    cents = -(-exact.numerator * 100 // exact.denominator)  # rounded up to the cent
+    return Decimal(cents) / 100
+
+
+def _status_after_payment(request: SubscriptionRequest) -> str:
+    if request.status in (RequestStatus.APPROVED, RequestStatus.REFUSED):
+        return request.status
+    received = request.received()
+    if received >= request.amount:
+        return RequestStatus.PAID
+    return RequestStatus.PARTIALLY_PAID if received > 0 else RequestStatus.AWAITING_PAYMENT
+
+
+@transaction.atomic
+def request_payment_record(
+    *,
+    actor: Any,
+    request: SubscriptionRequest,
+    amount: Decimal,
+    paid_on: dt.date,
+    method: str,
+    reference: str = "",
+    bank_line_key: str | None = None,
+) -> RequestPayment:
+    """Record a sum received for a request. Rules: positive; not on a refused request. On an
+    approved request the sum pays up the capital on the ledger (`shares_pay`). A bank line
+    already recorded (`bank_line_key`) returns the first payment and records nothing."""
+    if bank_line_key:
+        replay = RequestPayment.objects.filter(bank_line_key=bank_line_key).first()
+        if replay is not None:
+            return replay
+    request = SubscriptionRequest.objects.select_for_update().get(pk=request.pk)
+    if not isinstance(amount, Decimal) or amount <= 0:
+        raise _refuse("Le montant reçu doit être un nombre positif d’euros.")
+    if request.status == RequestStatus.REFUSED:
+        raise _refuse("Cette demande a été refusée : un paiement ne peut plus y être rattaché.")
+    if paid_on > timezone.localdate():
+        raise _refuse("La date du paiement ne peut pas être dans le futur.")
+    if method not in PaymentMethod.values:
+        raise _refuse("Choisissez le mode de paiement.")
+    payment = RequestPayment.objects.create(
+        request=request,
+        amount=amount,
+        paid_on=paid_on,
+        method=method,
+        reference=reference.strip(),
+        source=PaymentSource.BANK if bank_line_key else PaymentSource.MANUAL,
+        bank_line_key=bank_line_key,
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    if request.status == RequestStatus.APPROVED:
+        try:
+            movement = shares_pay(
+                actor=actor,
+                contact=request.contact,
+                amount=amount,
+                on=paid_on,
+                reference=request.reference,
+                idempotency_key=f"request-{request.pk}-payment-{payment.pk}",
+            )
+        except BookingError as exc:
+            raise _refuse(exc.messages) from exc
+        payment.movement = movement
+        payment.save(update_fields=["movement"])
+    request.status = _status_after_payment(request)
+    fields = ["status"]
+    if request.iban and request.received() >= request.amount:
+        request.iban = ""  # the debit is done: keep only the masked IBAN
+        fields.append("iban")
+    request.save(update_fields=fields)
+    _timeline(
+        request=request,
+        actor=actor,
+        title=f"Paiement reçu : {ledger.euros(amount)} ({payment.get_method_display().lower()})",
+        body=f"Réf. {request.reference}, payé le {paid_on:%d/%m/%Y}.",
+    )
+    audit_log(
+        actor=actor,
+        action="membership.subscription.payment_recorded",
+        obj=request,
+        amount=amount,
+        paid_on=paid_on,
+        method=method,
+        source=payment.source,
+    )
+    return payment
+
+
+# --------------------------------------------------------------------------------------------
+# Bank statement import
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class BankLine:
+    number: int
+    raw: str
+    date: dt.date | None = None
+    label: str = ""
+    amount: Decimal | None = None
+    key: str = ""
+    error: str = ""
+    request: SubscriptionRequest | None = None
+    outcome: str = ""
+    already: bool = False
+
+
+@dataclass
+class BankPreview:
+    lines: list[BankLine] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[BankLine]:
+        return [line for line in self.lines if line.error]
+
+    @property
+    def matched(self) -> list[BankLine]:
+        return [line for line in self.lines if line.request and not line.already]
+
+
+def _decode(raw: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise _refuse("Le fichier n’est pas un texte lisible (UTF-8 ou Windows-1252).")
+
+
+def _parse_date(text: str) -> dt.date | None:
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d/%m/%y"):
+        try:
+            return dt.datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _parse_amount(text: str) -> Decimal | None:
+    compact = re.sub(r"[\s\u00a0\u202f€]", "", text or "")
+    if "," in compact:
+        compact = compact.replace(".", "").replace(",", ".")
+    try:
+        value = Decimal(compact)
+    except InvalidOperation:
+        return None
+    return value.quantize(Decimal("0.01")) if value.is_finite() else None
+
+
+@transaction.atomic
+def bank_statement_upload(*, actor: Any, filename: str, raw: bytes) -> BankStatement:
+    """Keep an uploaded statement for its dry run (nothing is recorded yet)."""
+    statement = BankStatement.objects.create(
+        filename=filename[:200],
+        content=_decode(raw),
+        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit_log(actor=actor, action="membership.bank_statement.uploaded", obj=statement)
+    return statement
+
+
+def bank_statement_preview(statement: BankStatement) -> BankPreview:
+    """Dry run: read every line (date;libellé;montant) and find the request whose transfer
+    reference appears in the label. An unreadable line is an error that blocks the import."""
+    preview = BankPreview()
+    rows = list(csv.reader(io.StringIO(statement.content), delimiter=";"))
+    open_requests = {
+        _reference_key(r.reference): r
+        for r in SubscriptionRequest.objects.exclude(status=RequestStatus.REFUSED).select_related(
+            "contact"
+        )
+    }
+    pattern = re.compile(r"SOUS[A-Z0-9]{8}")
+    seen: dict[str, int] = {}
+    for index, row in enumerate(rows, start=1):
+        if not any(cell.strip() for cell in row):
+            continue
+        line = BankLine(number=index, raw=";".join(row))
+        if index == 1 and row and _parse_date(row[0]) is None and "date" in row[0].lower():
+            continue  # header row
+        if len(row) < 3:
+            line.error = "ligne illisible : trois colonnes attendues (date;libellé;montant)"
+            preview.lines.append(line)
+            continue
+        line.date = _parse_date(row[0])
+        line.label = row[1].strip()
+        line.amount = _parse_amount(row[2])
+        if line.date is None:
+            line.error = f"date illisible « {row[0].strip()} » (attendu JJ/MM/AAAA)"
+        elif line.amount is None:
+            line.error = f"montant illisible « {row[2].strip()} » (attendu par ex. 1 250,00)"
+        if line.error:
+            preview.lines.append(line)
+            continue
+        assert line.amount is not None and line.date is not None
+        base = f"{line.date.isoformat()}|{_reference_key(line.label)}|{line.amount}"
+        seen[base] = seen.get(base, 0) + 1
+        line.key = hashlib.sha256(f"{base}|{seen[base]}".encode()).hexdigest()
+        if line.amount <= 0:
+            line.outcome = "débit ou montant nul : ignoré"
+        else:
+            found = pattern.findall(_reference_key(line.label))
+            line.request = next((open_requests[k] for k in found if k in open_requests), None)
+            if line.request is None:
+                line.outcome = "aucune demande ne porte cette référence : ignorée"
+            elif RequestPayment.objects.filter(bank_line_key=line.key).exists():
+                line.already = True
+                line.outcome = "déjà enregistrée lors d’un import précédent"
+            else:
+                line.outcome = f"paiement de la demande {line.request.reference}"
+        preview.lines.append(line)
+    return preview
+
+
+@transaction.atomic
+def bank_statement_confirm(*, actor: Any, statement: BankStatement) -> list[RequestPayment]:
+    """Record the matched lines of a statement, all or nothing. A line already recorded by an
+    earlier import is not recorded again."""
+    preview = bank_statement_preview(statement)
+    if preview.errors:
+        raise _refuse(
+            [f"Ligne {line.number} : {line.error}." for line in preview.errors]
+            + ["Aucun paiement n’a été enregistré : corrigez le fichier et recommencez."]
+        )
+    payments = []
+    for line in preview.matched:
+        assert line.request is not None and line.amount is not None and line.date is not None
+        payments.append(
+            request_payment_record(
+                actor=actor,
+                request=line.request,
+                amount=line.amount,
+                paid_on=line.date,
+                method=PaymentMethod.TRANSFER
+                if line.request.payment_method != PaymentMethod.SEPA
+                else PaymentMethod.SEPA,
+                reference=line.label[:200],
+                bank_line_key=line.key,
+            )
+        )
+    statement.confirmed_at = timezone.now()
+    statement.save(update_fields=["confirmed_at"])
+    audit_log(
+        actor=actor,
+        action="membership.bank_statement.imported",
+        obj=statement,
+        payments=len(payments),
+    )
+    return payments
+
+
+# --------------------------------------------------------------------------------------------
+# Approval and refusal
+# --------------------------------------------------------------------------------------------
+
+
+def _member_user_ensure(*, actor: Any, contact: Contact, email: str) -> User | None:
+    """A member signs in with an emailed code: create their account if they have none."""
+    if not email:
+        return None
+    if User.objects.filter(contact=contact).exists():
+        return None
+    user = User.objects.filter(email=normalize_email(email)).first()
+    if user is not None:
+        if user.contact_id is None:
+            user.contact = contact
+            user.save(update_fields=["contact"])
+        return user
+    user = User.objects.create_user(
+        email, None, role=Role.MEMBER, contact=contact, display_name=contact.display_name
+    )
+    audit_log(actor=actor, action="accounts.user.created", obj=user, source="souscription")
+    return user
+
+
+@transaction.atomic
+def subscription_request_approve(
+    *, actor: Any, request: SubscriptionRequest, on: dt.date | None = None
+) -> SubscriptionRequest:
+    """Approve a request: book the subscription on the ledger (`shares_subscribe`, key
+    ``request-<pk>``) with the sums received as paid-up capital, number the member, email the
+    certificate, open the member's account (sign-in by emailed code) when there is none.
+
+    Rule: at least the statutory part is paid (loi 47-1775 art. 12, to verify; statutes setting
+    `min_paid_percent`, ≥ 25 %). Approving twice changes nothing.
+    """
+    request = (
+        SubscriptionRequest.objects.select_for_update()
+        .select_related("contact", "category", "representative")
+        .get(pk=request.pk)
+    )
+    if request.status == RequestStatus.APPROVED:
+        return request
+    if request.status == RequestStatus.REFUSED:
+        raise _refuse(
+            f"La demande {request.reference} a été refusée : elle ne peut être approuvée."
+        )
+    on = on or timezone.localdate()
+    statutes = statutes_in_force(on)
+    received = request.received()
+    minimum = _min_paid(request, statutes)
+    if received < minimum:
+        raise _refuse(
+            f"Paiement insuffisant pour la demande {request.reference} : "
+            f"{ledger.euros(received)} reçus, il faut au moins {ledger.euros(minimum)} "
+            f"({statutes.min_paid_percent:g} % de {ledger.euros(request.amount)}) avant "
+            "d’approuver."
+        )
+    try:
+        movement = shares_subscribe(
+            actor=actor,
+            contact=request.contact,
+            shares=request.shares,
+            category=request.category,
+            on=on,
+            paid=min(received, request.amount),
+            reference=request.reference,
+            note=f"Bulletin {request.reference}",
+            idempotency_key=f"request-{request.pk}",
+        )
+    except BookingError as exc:
+        raise _refuse(exc.messages) from exc
+    request.status = RequestStatus.APPROVED
+    request.movement = movement
+    request.decided_at = timezone.now()
+    request.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+    if received >= request.amount:
+        request.iban = ""
+    request.save(update_fields=["status", "movement", "decided_at", "decided_by", "iban"])
+    recipient = recipient_of(request.contact, request)
+    person = request.representative or request.contact
+    if person.is_person:
+        _member_user_ensure(actor=actor, contact=person, email=person.email or recipient)
+    _timeline(
+        request=request,
+        actor=actor,
+        title=f"Souscription approuvée : {request.shares} part(s), réf. {request.reference}",
+        body=f"Mouvement n° {movement.number}.",
+    )
+    audit_log(
+        actor=actor,
+        action="membership.subscription.approved",
+        obj=request,
+        reference=request.reference,
+        movement=movement.number,
+        paid=min(received, request.amount),
+        warnings=getattr(movement, "warnings", []),
+    )
+    request.warnings = getattr(movement, "warnings", [])
+    document = _document_make(kind=DocumentKind.CERTIFICATE, request=request)
+    _send_later(document)
+    return request
+
+
+@transaction.atomic
+def subscription_request_refuse(
+    *, actor: Any, request: SubscriptionRequest, reason: str
+) -> SubscriptionRequest:
+    """Refuse a request with a reason, emailed to the subscriber. An approved request cannot be
+    refused (its subscription is on the ledger: cancel the movement instead)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise _refuse("Indiquez le motif du refus : il est envoyé au souscripteur.")
+    request = SubscriptionRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status == RequestStatus.APPROVED:
+        raise _refuse(
+            f"La demande {request.reference} est déjà approuvée : annulez le mouvement "
+            "dans le registre si nécessaire."
+        )
+    if request.status == RequestStatus.REFUSED:
+        return request
+    request.status = RequestStatus.REFUSED
+    request.refusal_reason = reason
+    request.decided_at = timezone.now()
+    request.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+    request.iban = ""
+    request.save(update_fields=["status", "refusal_reason", "decided_at", "decided_by", "iban"])
+    _timeline(request=request, actor=actor, title=f"Souscription refusée : {reason}"[:200])
+    audit_log(
+        actor=actor,
+        action="membership.subscription.refused",
+        obj=request,
+        reference=request.reference,
+        reason=reason,
+    )
+    from placette.membership.tasks import refusal_send_task
+
+    refusal_send_task.enqueue(request.pk)
+    return request
+
+
+def refusal_send(*, request_id: int) -> bool:
+    """Email the refusal and its reason once (`refusal_sent_at`)."""
+    from placette.membership import tasks as mails
+
+    with transaction.atomic():
+        request = (
+            SubscriptionRequest.objects.select_for_update()
+            .select_related("contact", "representative")
+            .get(pk=request_id)
+        )
+        if request.refusal_sent_at is not None or request.status != RequestStatus.REFUSED:
+            return False
+        to = recipient_of(request.contact, request)
+        if not to:
+            return False
+        mails.refusal_email(request, to).send()
+        request.refusal_sent_at = timezone.now()
+        request.save(update_fields=["refusal_sent_at"])
+    return True
+
+
+def requests_decide(
+    *, actor: Any, requests: Iterable[SubscriptionRequest], approve: bool, reason: str = ""
+) -> tuple[list[SubscriptionRequest], list[str]]:
+    """Batch decision: each request in its own transaction; returns (done, French errors)."""
+    done, errors = [], []
+    for request in requests:
+        try:
+            if approve:
+                done.append(subscription_request_approve(actor=actor, request=request))
+            else:
+                done.append(
+                    subscription_request_refuse(actor=actor, request=request, reason=reason)
+                )
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+    return done, errors
+
+
+def open_statuses() -> tuple[str, ...]:
+    return tuple(OPEN_STATUSES)

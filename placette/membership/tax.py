@@ -1,0 +1,240 @@
+"""IR-PME états individuels (CGI art. 199 terdecies-0 A; content: CGI ann. III art. 46 AI bis).
+
+Each year the coop gives every eligible investor one statement of the cash payments they made
+that year for subscriptions to its capital. Eligible here: a natural person who declared being
+a French tax resident on the bulletin, for an approved subscription whose movement is not
+cancelled, paid in cash (transfer, cheque, SEPA debit) during the year.
+
+The statement prints every field the law requires: the purpose (the article), the company's
+name, object and seat, the subscriber's identity and address, the number of shares, the amount
+and date of the subscription, the amount and date of each payment, and that the eligibility
+conditions are met. The rate and ceilings of the year come from `TaxYear` (settings per tax
+year, to verify every year); the company's object and seat from `SubscriptionSettings`.
+
+A batch is idempotent: one statement per investor and year (a database constraint); running it
+again rewrites only the statements whose facts changed (and sends those again with `send`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from placette.contacts.models import Contact
+from placette.lib.audit import audit_log
+from placette.lib.pdf import pdf_render
+from placette.membership.models import TaxYear
+from placette.membership.models_requests import (
+    DocumentKind,
+    RequestPayment,
+    RequestStatus,
+    SubscriptionDocument,
+    SubscriptionSettings,
+)
+from placette.membership.services import statutes_in_force
+
+ARTICLE = "article 199 terdecies-0 A du code général des impôts"
+
+
+class TaxStatementError(ValidationError):
+    """A batch refused (missing settings); `messages` are in French."""
+
+
+@dataclass
+class Subscription:
+    reference: str
+    shares: int
+    amount: Decimal
+    subscribed_on: dt.date
+    payments: list[tuple[dt.date, Decimal, bool]]  # (date, amount, in the year)
+
+
+@dataclass
+class Statement:
+    contact: Contact
+    year: int
+    subscriptions: list[Subscription] = field(default_factory=list)
+
+    @property
+    def total_paid_in_year(self) -> Decimal:
+        return sum(
+            (amount for s in self.subscriptions for _, amount, inside in s.payments if inside),
+            Decimal("0.00"),
+        )
+
+    def facts(self) -> str:
+        c = self.contact
+        data = {
+            "year": self.year,
+            "name": c.display_name,
+            "address": [c.address_line1, c.address_line2, c.postcode, c.commune_name],
+            "subscriptions": [
+                [s.reference, s.shares, str(s.amount), s.subscribed_on.isoformat()]
+                + [[d.isoformat(), str(a), i] for d, a, i in s.payments]
+                for s in self.subscriptions
+            ],
+        }
+        return json.dumps(data, sort_keys=True)
+
+
+@dataclass
+class BatchResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    queued: int = 0
+    documents: list[SubscriptionDocument] = field(default_factory=list)
+
+
+def eligible_statements(year: int) -> list[Statement]:
+    """The statements of `year`, one per investor, from the payments made in that year."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    in_year = (
+        RequestPayment.objects.filter(
+            paid_on__range=(start, end),
+            request__status=RequestStatus.APPROVED,
+            request__tax_resident_fr=True,
+            request__contact__kind="person",
+            request__movement__reversed_by__isnull=True,
+        )
+        .values_list("request_id", flat=True)
+        .distinct()
+    )
+    payments = (
+        RequestPayment.objects.filter(request_id__in=list(in_year))
+        .select_related("request__contact", "request__movement")
+        .order_by("request__contact__name_key", "request__contact_id", "request_id", "paid_on")
+    )
+    statements: dict[int, Statement] = {}
+    subscriptions: dict[int, Subscription] = {}
+    for payment in payments:
+        req = payment.request
+        statement = statements.setdefault(req.contact_id, Statement(contact=req.contact, year=year))
+        subscription = subscriptions.get(req.pk)
+        if subscription is None:
+            subscription = subscriptions[req.pk] = Subscription(
+                reference=req.reference,
+                shares=req.shares,
+                amount=req.amount,
+                subscribed_on=req.movement.date,
+                payments=[],
+            )
+            statement.subscriptions.append(subscription)
+        subscription.payments.append(
+            (payment.paid_on, payment.amount, start <= payment.paid_on <= end)
+        )
+    return list(statements.values())
+
+
+def _company(year: int) -> dict[str, Any]:
+    settings = SubscriptionSettings.current()
+    statutes = statutes_in_force(dt.date(year, 12, 31))
+    missing = [
+        label
+        for label, value in (
+            ("l’objet social", settings.company_object),
+            ("le siège social", settings.company_seat),
+        )
+        if not value.strip()
+    ]
+    if missing:
+        raise TaxStatementError(
+            [
+                f"Renseignez {' et '.join(missing)} dans les paramètres de souscription : "
+                "l’état individuel doit les mentionner."
+            ]
+        )
+    return {
+        "name": statutes.coop_name,
+        "legal_form": statutes.get_legal_form_display(),
+        "object": settings.company_object,
+        "seat": settings.company_seat,
+        "siren": settings.siren,
+        "esus": settings.esus_reference,
+    }
+
+
+def tax_statements_generate(*, actor: Any, year: int, send: bool = False) -> BatchResult:
+    """Produce (or refresh) the états individuels of `year`; with `send`, email those not yet
+    sent. Refused when the year's IR-PME settings (`TaxYear`) or the company's object and seat
+    are missing."""
+    tax_year = TaxYear.objects.filter(year=year).first()
+    if tax_year is None:
+        raise TaxStatementError(
+            [
+                f"Les paramètres IR-PME de {year} (taux, plafonds) ne sont pas renseignés : "
+                "ajoutez-les avant de produire les états individuels."
+            ]
+        )
+    company = _company(year)
+    result = BatchResult()
+    for statement in eligible_statements(year):
+        with transaction.atomic():
+            document, state = _statement_store(statement, company=company, tax_year=tax_year)
+            setattr(result, state, getattr(result, state) + 1)
+            result.documents.append(document)
+            if send and document.sent_at is None:
+                from placette.membership.tasks import document_send_task
+
+                document_send_task.enqueue(document.pk)
+                result.queued += 1
+    audit_log(
+        actor=actor,
+        action="membership.tax_statements.generated",
+        year=year,
+        created=result.created,
+        updated=result.updated,
+        unchanged=result.unchanged,
+        queued=result.queued,
+    )
+    return result
+
+
+def _statement_store(
+    statement: Statement, *, company: dict[str, Any], tax_year: TaxYear
+) -> tuple[SubscriptionDocument, str]:
+    facts = hashlib.sha256(
+        (statement.facts() + json.dumps(company, sort_keys=True)).encode()
+    ).hexdigest()
+    document = (
+        SubscriptionDocument.objects.select_for_update()
+        .filter(kind=DocumentKind.TAX_STATEMENT, contact=statement.contact, year=statement.year)
+        .first()
+    )
+    if document is not None and document.facts_sha256 == facts:
+        return document, "unchanged"
+    content = pdf_render(
+        "membership/pdf/tax_statement.html",
+        {
+            "statement": statement,
+            "company": company,
+            "coop_name": company["name"],
+            "tax_year": tax_year,
+            "article": ARTICLE,
+            "today": timezone.localdate(),
+        },
+    )
+    state = "updated"
+    if document is None:
+        state = "created"
+        document = SubscriptionDocument(
+            kind=DocumentKind.TAX_STATEMENT,
+            contact=statement.contact,
+            year=statement.year,
+            filename=f"etat-individuel-ir-pme-{statement.year}-{statement.contact.pk}.pdf",
+        )
+    document.set_content(content)
+    document.facts_sha256 = facts
+    document.created_at = timezone.now()
+    document.sent_at = None  # new facts: the investor must receive the corrected statement
+    document.sent_to = ""
+    document.save()
+    return document, state

@@ -1,0 +1,161 @@
+"""The member's own pages under /espace/societariat/: holdings and movements, documents,
+a further subscription, a refund request, the choice of convocation by email or by post."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from placette.contacts.models import Contact
+from placette.lib.pdf import pdf_response
+from placette.lib.permissions import signed_in_required
+from placette.membership import projections
+from placette.membership.forms_public import MoreSharesForm, RefundForm
+from placette.membership.models import Member, Movement
+from placette.membership.models_requests import SubscriptionDocument, SubscriptionRequest
+from placette.membership.services import refund_request
+from placette.membership.subscriptions import (
+    SubscriptionError,
+    convocation_consent_record,
+    electronic_convocation_consented,
+    form_token_new,
+    subscription_request_create,
+)
+
+
+def _contact(request: HttpRequest) -> Contact:
+    contact = request.user.contact
+    if contact is None:
+        raise Http404("Aucune fiche n’est associée à votre compte.")
+    return contact
+
+
+def _member(contact: Contact) -> Member | None:
+    member = Member.objects.filter(contact=contact).select_related("category").first()
+    return member if member and member.is_active_on(timezone.localdate()) else None
+
+
+@signed_in_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    contact = _contact(request)
+    context = {
+        "contact": contact,
+        "member": _member(contact),
+        "holding": projections.holding_of(contact),
+        "movements": Movement.objects.filter(holder=contact).order_by("-number")[:200],
+        "documents": SubscriptionDocument.objects.filter(contact=contact)
+        .defer("content")
+        .order_by("-created_at"),
+        "requests": SubscriptionRequest.objects.filter(contact=contact).select_related("category"),
+        "e_convocation": electronic_convocation_consented(contact),
+    }
+    return render(request, "membership/portal/home.html", context)
+
+
+@signed_in_required
+@require_GET
+def document(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = _contact(request)
+    doc = get_object_or_404(SubscriptionDocument, pk=pk, contact=contact)
+    return pdf_response(doc.filename.removesuffix(".pdf"), bytes(doc.content), inline=False)
+
+
+@signed_in_required
+def subscribe_more(request: HttpRequest) -> HttpResponse:
+    contact = _contact(request)
+    member = _member(contact)
+    if member is None:
+        messages.info(request, "Vous n’êtes pas encore sociétaire : souscrivez avec le bulletin.")
+        return redirect("membership_public:subscribe")
+    form = MoreSharesForm(
+        request.POST or None,
+        initial={"form_token": form_token_new(), "shares": 1, "payment_method": "transfer"},
+    )
+    if request.method == "POST":
+        done = SubscriptionRequest.objects.filter(
+            form_token=request.POST.get("form_token", "-"), contact=contact
+        ).first()
+        if done is not None:
+            return redirect("membership_public:confirmation", key=done.access_key)
+        if form.is_valid():
+            try:
+                created, _ = subscription_request_create(
+                    actor=request.user,
+                    form_token=form.cleaned_data["form_token"],
+                    contact=contact,
+                    shares=form.cleaned_data["shares"],
+                    payment_method=form.cleaned_data["payment_method"],
+                    iban=form.cleaned_data.get("iban", ""),
+                    bic=form.cleaned_data.get("bic", ""),
+                    account_holder=form.cleaned_data.get("account_holder", ""),
+                    consents_given=form.consents_given(),
+                    e_convocation=form.cleaned_data.get("e_convocation", False),
+                )
+            except SubscriptionError as exc:
+                for message in exc.messages:
+                    form.add_error(None, message)
+            else:
+                return redirect("membership_public:confirmation", key=created.access_key)
+    return render(
+        request,
+        "membership/portal/subscribe_more.html",
+        {"form": form, "member": member, "holding": projections.holding_of(contact)},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@signed_in_required
+def refund(request: HttpRequest) -> HttpResponse:
+    contact = _contact(request)
+    member = _member(contact)
+    if member is None:
+        raise Http404("Vous n’êtes pas sociétaire.")
+    form = RefundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            movement = refund_request(
+                actor=request.user,
+                contact=contact,
+                shares=form.cleaned_data["shares"],
+                note=f"Demandé dans l’espace sociétaire. {form.cleaned_data['note']}".strip(),
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(
+                request,
+                f"Votre demande de remboursement de {movement.quantity} part(s) est enregistrée "
+                "(n° " + str(movement.number) + ") ; le conseil d’administration l’examinera.",
+            )
+            for warning in getattr(movement, "warnings", []):
+                messages.warning(request, warning)
+            return redirect("membership_portal:home")
+    return render(
+        request,
+        "membership/portal/refund.html",
+        {"form": form, "holding": projections.holding_of(contact)},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@signed_in_required
+@require_POST
+def convocation(request: HttpRequest) -> HttpResponse:
+    contact = _contact(request)
+    electronic = request.POST.get("electronic") == "1"
+    convocation_consent_record(
+        actor=request.user, contact=contact, electronic=electronic, source="espace sociétaire"
+    )
+    messages.success(
+        request,
+        "Vous serez convoqué(e) aux assemblées par e-mail."
+        if electronic
+        else "Vous serez convoqué(e) aux assemblées par courrier postal.",
+    )
+    return redirect("membership_portal:home")

@@ -1,0 +1,116 @@
+"""Public pages of the subscription journey (no sign-in): the bulletin de souscription at
+/souscrire/, its confirmation with the payment instructions, and the bulletin PDF.
+
+The confirmation and the PDF are reached by an unguessable key given only to the subscriber."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from placette.lib.pdf import pdf_response
+from placette.membership.forms_public import SubscriptionForm
+from placette.membership.models import Statutes
+from placette.membership.models_requests import (
+    DocumentKind,
+    SubscriptionDocument,
+    SubscriptionRequest,
+    SubscriptionSettings,
+)
+from placette.membership.subscriptions import (
+    SubscriptionError,
+    _min_paid,
+    form_token_new,
+    public_categories,
+    subscription_request_create,
+)
+
+
+def subscribe(request: HttpRequest) -> HttpResponse:
+    """The public form (no guard: anyone may subscribe; staff approves)."""
+    statutes = Statutes.objects.in_force(timezone.localdate())
+    if statutes is None:
+        return render(request, "membership/public/closed.html", status=503)
+    categories = public_categories(statutes)
+    form = SubscriptionForm(
+        request.POST or None,
+        categories=categories,
+        share_value=statutes.share_value,
+        initial={"form_token": form_token_new(), "subscriber_kind": "person", "shares": 1},
+    )
+    if request.method == "POST":
+        token = request.POST.get("form_token", "")
+        done = SubscriptionRequest.objects.filter(form_token=token).first() if token else None
+        if done is not None:
+            # The same form sent twice (double click, back button): same confirmation.
+            return redirect("membership_public:confirmation", key=done.access_key)
+        if form.is_valid():
+            try:
+                created, _ = subscription_request_create(
+                    actor=request.user,
+                    form_token=form.cleaned_data["form_token"],
+                    shares=form.cleaned_data["shares"],
+                    payment_method=form.cleaned_data["payment_method"],
+                    category=form.cleaned_data["category"],
+                    person=form.person_data(),
+                    organisation=form.organisation_data(),
+                    representative_role=form.cleaned_data.get("representative_role", ""),
+                    iban=form.cleaned_data.get("iban", ""),
+                    bic=form.cleaned_data.get("bic", ""),
+                    account_holder=form.cleaned_data.get("account_holder", ""),
+                    tax_resident_fr=form.cleaned_data.get("tax_resident_fr", False),
+                    consents_given=form.consents_given(),
+                    e_convocation=form.cleaned_data.get("e_convocation", False),
+                )
+            except SubscriptionError as exc:
+                for message in exc.messages:
+                    form.add_error(_error_field(message), message)
+            else:
+                return redirect("membership_public:confirmation", key=created.access_key)
+    rules = {r.category_id: r for r in statutes.rules.all()}
+    return render(
+        request,
+        "membership/public/subscribe.html",
+        {
+            "form": form,
+            "statutes": statutes,
+            "rules": [rules[c.pk] for c in categories if c.pk in rules],
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _error_field(message: str) -> str | None:
+    """Put a service's refusal next to the field it concerns."""
+    lowered = message.lower()
+    if "iban" in lowered or "bic" in lowered or "sepa" in lowered:
+        return "iban"
+    if ("part" in lowered and "catégorie" in lowered) or "nombre de parts" in lowered:
+        return "shares"
+    return None
+
+
+@require_GET
+def confirmation(request: HttpRequest, key: str) -> HttpResponse:
+    req = get_object_or_404(
+        SubscriptionRequest.objects.select_related("contact", "category"), access_key=key
+    )
+    statutes = Statutes.objects.in_force(timezone.localtime(req.created_at).date())
+    return render(
+        request,
+        "membership/public/confirmation.html",
+        {
+            "req": req,
+            "payment": SubscriptionSettings.current(),
+            "min_paid": _min_paid(req, statutes) if statutes else req.amount,
+        },
+    )
+
+
+@require_GET
+def bulletin(request: HttpRequest, key: str) -> HttpResponse:
+    req = get_object_or_404(SubscriptionRequest, access_key=key)
+    document = get_object_or_404(SubscriptionDocument, request=req, kind=DocumentKind.BULLETIN)
+    return pdf_response(document.filename.removesuffix(".pdf"), bytes(document.content))

@@ -1,0 +1,279 @@
+"""Staff pages of the subscription journey: the request queue, payments (by hand or from a
+bank statement), approval and refusal one by one or in batch, settings, IR-PME statements."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Sum
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from placette.lib.paging import paginate, querystring_without_page
+from placette.lib.pdf import pdf_response
+from placette.lib.permissions import staff_required
+from placette.membership import tax
+from placette.membership.forms_public import (
+    BankStatementForm,
+    PaymentRecordForm,
+    RefuseForm,
+    RequestFilterForm,
+    SettingsForm,
+    TaxBatchForm,
+)
+from placette.membership.models_requests import (
+    BankStatement,
+    DocumentKind,
+    RequestStatus,
+    SubscriptionDocument,
+    SubscriptionRequest,
+    SubscriptionSettings,
+)
+from placette.membership.services import statutes_in_force
+from placette.membership.subscriptions import (
+    _min_paid,
+    bank_statement_confirm,
+    bank_statement_preview,
+    bank_statement_upload,
+    request_payment_record,
+    requests_decide,
+    subscription_request_approve,
+    subscription_request_refuse,
+)
+
+
+def _errors(request: HttpRequest, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+@staff_required
+@require_GET
+def request_list(request: HttpRequest) -> HttpResponse:
+    form = RequestFilterForm(request.GET or None)
+    queryset = form.filter(
+        SubscriptionRequest.objects.select_related("contact", "category").annotate(
+            received_total=Sum("payments__amount")
+        )
+    ).order_by("-created_at", "-id")
+    counts = dict(
+        SubscriptionRequest.objects.values_list("status").annotate(n=Count("id")).order_by()
+    )
+    context = {
+        "form": form,
+        "page": paginate(request, queryset),
+        "query": querystring_without_page(request),
+        "counts": [(value, label, counts.get(value, 0)) for value, label in RequestStatus.choices],
+        "refuse_form": RefuseForm(),
+    }
+    return render(request, "membership/requests/request_list.html", context)
+
+
+@staff_required
+@require_POST
+def request_batch(request: HttpRequest) -> HttpResponse:
+    ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit()]
+    chosen = list(SubscriptionRequest.objects.filter(pk__in=ids).order_by("created_at", "id"))
+    action = request.POST.get("action")
+    if not chosen:
+        messages.error(request, "Cochez au moins une demande.")
+        return redirect("membership_public:request_list")
+    if action not in ("approve", "refuse"):
+        messages.error(request, "Action inconnue.")
+        return redirect("membership_public:request_list")
+    reason = request.POST.get("reason", "")
+    if action == "refuse" and not reason.strip():
+        messages.error(request, "Indiquez le motif du refus : il est envoyé au souscripteur.")
+        return redirect("membership_public:request_list")
+    done, errors = requests_decide(
+        actor=request.user, requests=chosen, approve=action == "approve", reason=reason
+    )
+    verb = "approuvée(s)" if action == "approve" else "refusée(s)"
+    if done:
+        messages.success(request, f"{len(done)} demande(s) {verb}.")
+    for message in errors:
+        messages.error(request, message)
+    return redirect("membership_public:request_list")
+
+
+def _detail_context(req: SubscriptionRequest, **forms) -> dict:
+    statutes = statutes_in_force()
+    return {
+        "req": req,
+        "payments": req.payments.select_related("recorded_by", "movement"),
+        "documents": req.documents.defer("content"),
+        "received": req.received(),
+        "min_paid": _min_paid(req, statutes),
+        "payment_form": forms.get("payment_form")
+        or PaymentRecordForm(initial={"method": req.payment_method, "amount": req.amount}),
+        "refuse_form": forms.get("refuse_form") or RefuseForm(),
+    }
+
+
+@staff_required
+@require_GET
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    req = get_object_or_404(
+        SubscriptionRequest.objects.select_related(
+            "contact", "category", "representative", "movement"
+        ),
+        pk=pk,
+    )
+    return render(request, "membership/requests/request_detail.html", _detail_context(req))
+
+
+@staff_required
+@require_POST
+def request_pay(request: HttpRequest, pk: int) -> HttpResponse:
+    req = get_object_or_404(SubscriptionRequest, pk=pk)
+    form = PaymentRecordForm(request.POST)
+    if form.is_valid():
+        try:
+            request_payment_record(actor=request.user, request=req, **form.cleaned_data)
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, "Le paiement est enregistré.")
+            return redirect("membership_public:request_detail", pk=pk)
+    context = _detail_context(req, payment_form=form)
+    return render(request, "membership/requests/request_detail.html", context, status=400)
+
+
+@staff_required
+@require_POST
+def request_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    req = get_object_or_404(SubscriptionRequest, pk=pk)
+    try:
+        done = subscription_request_approve(actor=request.user, request=req)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(
+            request,
+            "Demande approuvée : la souscription est inscrite au registre et le "
+            "certificat est envoyé.",
+        )
+        for warning in getattr(done, "warnings", []):
+            messages.warning(request, warning)
+    return redirect("membership_public:request_detail", pk=pk)
+
+
+@staff_required
+@require_POST
+def request_refuse(request: HttpRequest, pk: int) -> HttpResponse:
+    req = get_object_or_404(SubscriptionRequest, pk=pk)
+    form = RefuseForm(request.POST)
+    if form.is_valid():
+        try:
+            subscription_request_refuse(
+                actor=request.user, request=req, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, "Demande refusée : le motif est envoyé au souscripteur.")
+        return redirect("membership_public:request_detail", pk=pk)
+    context = _detail_context(req, refuse_form=form)
+    return render(request, "membership/requests/request_detail.html", context, status=400)
+
+
+@staff_required
+@require_GET
+def document_download(request: HttpRequest, pk: int) -> HttpResponse:
+    document = get_object_or_404(SubscriptionDocument, pk=pk)
+    return pdf_response(document.filename.removesuffix(".pdf"), bytes(document.content))
+
+
+@staff_required
+def bank_import(request: HttpRequest) -> HttpResponse:
+    form = BankStatementForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            statement = bank_statement_upload(
+                actor=request.user, filename=upload.name, raw=upload.read()
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error("file", message)
+        else:
+            return redirect("membership_public:bank_preview", pk=statement.pk)
+    return render(request, "membership/requests/bank_import.html", {"form": form})
+
+
+@staff_required
+def bank_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    statement = get_object_or_404(BankStatement, pk=pk)
+    if request.method == "POST":
+        try:
+            payments = bank_statement_confirm(actor=request.user, statement=statement)
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, f"{len(payments)} paiement(s) enregistré(s).")
+            return redirect("membership_public:request_list")
+    preview = bank_statement_preview(statement)
+    return render(
+        request,
+        "membership/requests/bank_preview.html",
+        {"statement": statement, "preview": preview},
+    )
+
+
+@staff_required
+def settings_edit(request: HttpRequest) -> HttpResponse:
+    current = SubscriptionSettings.current()
+    initial = {f: getattr(current, f) for f in SettingsForm.Meta.fields}
+    form = SettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        from placette.lib.audit import audit_log
+
+        row = form.save(commit=False)
+        row.created_by = request.user
+        row.save()
+        audit_log(actor=request.user, action="membership.subscription_settings.updated", obj=row)
+        messages.success(request, "Les paramètres de souscription sont enregistrés.")
+        return redirect("membership_public:request_list")
+    return render(request, "membership/requests/settings.html", {"form": form})
+
+
+@staff_required
+def tax_batch(request: HttpRequest) -> HttpResponse:
+    form = TaxBatchForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        year = form.cleaned_data["year"]
+        try:
+            result = tax.tax_statements_generate(
+                actor=request.user, year=year, send=form.cleaned_data["send"]
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(
+                request,
+                f"{year} : {result.created} état(s) créé(s), {result.updated} mis à jour, "
+                f"{result.unchanged} inchangé(s)"
+                + (
+                    f", {result.queued} envoi(s) programmé(s)."
+                    if form.cleaned_data["send"]
+                    else "."
+                ),
+            )
+            return redirect(f"{request.path}?year={year}")
+    year = request.GET.get("year", "")
+    documents = SubscriptionDocument.objects.none()
+    if year.isdigit():
+        documents = (
+            SubscriptionDocument.objects.filter(kind=DocumentKind.TAX_STATEMENT, year=int(year))
+            .select_related("contact")
+            .defer("content")
+            .order_by("contact__name_key")
+        )
+    return render(
+        request,
+        "membership/requests/tax.html",
+        {"form": form, "year": year, "documents": documents},
+    )
