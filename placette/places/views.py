@@ -44,6 +44,7 @@ from placette.places.models import (
     Place,
     PlacesSettings,
     RentLine,
+    RentReminder,
 )
 from placette.places.services import PlacesError
 from placette.places.timeline import place_timeline
@@ -69,20 +70,25 @@ def _at(request: HttpRequest) -> tuple[FiguresDateForm, dt.date]:
 def place_list(request: HttpRequest) -> HttpResponse:
     form = PlaceFilterForm(request.GET or None)
     places = form.filter(Place.objects.all())
-    page = paginate(
-        request,
-        places.annotate(open_count=Count("activities", distinct=True))
-        .select_related("operation")
-        .order_by("name", "id"),
+    page = paginate(request, places.select_related("operation").order_by("name", "id"))
+    # Counted for the page only: an annotation would make the paginator's count a GROUP BY.
+    counts = dict(
+        Activity.objects.filter(place__in=[p.pk for p in page.object_list])
+        .values("place")
+        .annotate(n=Count("id"))
+        .values_list("place", "n")
     )
+    for place in page.object_list:
+        place.open_count = counts.get(place.pk, 0)
     # Every matching place with coordinates goes on the map (one light query), not only the page.
+    url = reverse("places:detail", args=[0]).replace("/0/", "/{}/")
     markers = [
         {
             "name": p["name"],
             "commune": p["commune_name"],
             "lat": float(p["latitude"]),
             "lon": float(p["longitude"]),
-            "url": reverse("places:detail", args=[p["pk"]]),
+            "url": url.format(p["pk"]),
         }
         for p in places.mapped().values("pk", "name", "commune_name", "latitude", "longitude")[
             :5000
@@ -349,11 +355,8 @@ def lease_detail(request: HttpRequest, pk: int) -> HttpResponse:
     lease = get_object_or_404(
         Lease.objects.select_related("activity__place", "activity__tenant"), pk=pk
     )
-    lines = paginate(
-        request,
-        lease.schedule.order_by("-due_on").annotate(reminder_count=Count("reminders")),
-        per_page=24,
-    )
+    lines = paginate(request, lease.schedule.order_by("-due_on"), per_page=24)
+    _with_reminder_counts(lines.object_list)
     totals = lease.schedule.filter(due_on__lte=timezone.localdate()).aggregate(
         due=Sum("amount"), paid=Sum("paid_amount")
     )
@@ -420,9 +423,20 @@ def _arrears_queryset(day: dt.date):
     return (
         RentLine.objects.unpaid_on(day)
         .select_related("lease__activity__place", "lease__activity__tenant")
-        .annotate(reminder_count=Count("reminders"))
         .order_by("due_on", "id")
     )
+
+
+def _with_reminder_counts(lines) -> None:
+    """One query for the page's lines (an annotation would turn the count into a GROUP BY)."""
+    counts = dict(
+        RentReminder.objects.filter(line__in=[line.pk for line in lines])
+        .values("line")
+        .annotate(n=Count("id"))
+        .values_list("line", "n")
+    )
+    for line in lines:
+        line.reminder_count = counts.get(line.pk, 0)
 
 
 @staff_required
@@ -430,6 +444,7 @@ def _arrears_queryset(day: dt.date):
 def arrears_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     page = paginate(request, _arrears_queryset(today))
+    _with_reminder_counts(page.object_list)
     total = RentLine.objects.unpaid_on(today).aggregate(due=Sum("amount"), paid=Sum("paid_amount"))
     context = {
         "page": page,
