@@ -1,2 +1,14 @@
+from django.urls import path
+
+from placette.governance import portal_views as views
+
 app_name = "governance_portal"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("consentement/", views.consent, name="consent"),
+    path("reunions/<int:pk>/", views.meeting, name="meeting"),
+    path("reunions/<int:pk>/voter/", views.vote, name="vote"),
+    path("reunions/<int:pk>/pouvoir/", views.proxy, name="proxy"),
+    path("reunions/<int:pk>/pouvoir/retirer/", views.proxy_withdraw, name="proxy_withdraw"),
+    path("reunions/<int:pk>/questionnaire/", views.evaluation, name="evaluation"),
+]

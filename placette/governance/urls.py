@@ -1,2 +1,40 @@
+from django.urls import path
+
+from placette.governance import views
+
 app_name = "governance"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.meeting_list, name="meetings"),
+    path("reunions/nouvelle/", views.meeting_create, name="meeting_create"),
+    path("reunions/<int:pk>/", views.meeting_detail, name="meeting"),
+    path("reunions/<int:pk>/modifier/", views.meeting_edit, name="meeting_edit"),
+    path("reunions/<int:pk>/ordre-du-jour/", views.agenda_add, name="agenda_add"),
+    path("reunions/<int:pk>/resolutions/", views.resolution_add, name="resolution_add"),
+    path("reunions/<int:pk>/documents/", views.document_add, name="document_add"),
+    path("reunions/<int:pk>/liste/", views.roll_list, name="roll"),
+    path("reunions/<int:pk>/liste/arreter/", views.roll_freeze, name="roll_freeze"),
+    path("reunions/<int:pk>/convocation/", views.convocation, name="convocation"),
+    path("reunions/<int:pk>/convocation/courriers.pdf", views.letters_pdf, name="letters_pdf"),
+    path("reunions/<int:pk>/convocation/relance/", views.reminders, name="reminders"),
+    path("reunions/<int:pk>/convocation/postes/", views.letters_posted, name="letters_posted"),
+    path("reunions/<int:pk>/seance/", views.attendance, name="attendance"),
+    path("reunions/<int:pk>/seance/quorum/", views.quorum_partial, name="quorum"),
+    path("reunions/<int:pk>/resultats/", views.results, name="results"),
+    path("reunions/<int:pk>/clore/", views.meeting_close, name="meeting_close"),
+    path("reunions/<int:pk>/decision/", views.decision_add, name="decision_add"),
+    path("reunions/<int:pk>/pv/", views.minutes, name="minutes"),
+    path("reunions/<int:pk>/pv.pdf", views.minutes_pdf, name="minutes_pdf"),
+    path("reunions/<int:pk>/emargement.pdf", views.attendance_pdf, name="attendance_pdf"),
+    path("resolutions/<int:pk>/", views.resolution_vote, name="resolution"),
+    path("resolutions/<int:pk>/direct/", views.resolution_live, name="resolution_live"),
+    path("resolutions/<int:pk>/bulletin/", views.ballot_record, name="ballot_record"),
+    path("resolutions/<int:pk>/clore/", views.resolution_close, name="resolution_close"),
+    path("decisions/", views.decision_list, name="decisions"),
+    path("decisions/<int:pk>/", views.decision_detail, name="decision"),
+    path("actions/<int:pk>/", views.action_update, name="action_update"),
+    path("instances/", views.body_list, name="bodies"),
+    path("instances/<int:pk>/", views.body_detail, name="body"),
+    path("consentements/<int:contact_pk>/", views.consent_edit, name="consent"),
+    path("evaluation/", views.evaluation, name="evaluation"),
+    path("evaluation/export/<str:fmt>/", views.evaluation_export, name="evaluation_export"),
+]

@@ -1,0 +1,142 @@
+from django import forms
+
+from placette.contacts.models import Contact
+from placette.governance.models import (
+    ActionStatus,
+    Body,
+    Choice,
+    EvaluationAnswer,
+    Meeting,
+    MeetingKind,
+    ResolutionKind,
+)
+
+DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+D = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class MeetingForm(forms.Form):
+    body = forms.ModelChoiceField(Body.objects.all(), label="Instance")
+    kind = forms.ChoiceField(label="Type", choices=MeetingKind.choices)
+    call = forms.TypedChoiceField(
+        label="Convocation", coerce=int, choices=[(1, "Première convocation"), (2, "Seconde convocation")]
+    )
+    title = forms.CharField(label="Intitulé", max_length=200)
+    starts_at = forms.DateTimeField(label="Date et heure", widget=DT)
+    cutoff_date = forms.DateField(label="Liste des votants arrêtée au", widget=D)
+    vote_opens_at = forms.DateTimeField(label="Ouverture du vote à distance", widget=DT, required=False)
+    place = forms.CharField(label="Lieu", max_length=300, required=False)
+    video_link = forms.URLField(label="Lien de visioconférence", required=False)
+
+
+class MeetingEditForm(forms.ModelForm):
+    class Meta:
+        model = Meeting
+        fields = ["title", "starts_at", "vote_opens_at", "place", "video_link", "proxy_cap", "casting_vote", "chair", "secretary"]
+        widgets = {"starts_at": DT, "vote_opens_at": DT}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        ids = self.instance.roll.values("contact_id") if self.instance.pk else []
+        for name in ("chair", "secretary"):
+            self.fields[name].queryset = Contact.objects.filter(pk__in=ids)
+
+
+class AgendaItemForm(forms.Form):
+    title = forms.CharField(label="Point de l’ordre du jour", max_length=300)
+    description = forms.CharField(label="Présentation", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class ResolutionForm(forms.Form):
+    title = forms.CharField(label="Intitulé", max_length=300)
+    text = forms.CharField(label="Texte", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    kind = forms.ChoiceField(label="Nature", choices=ResolutionKind.choices)
+    board_approved = forms.BooleanField(label="Agréée par le conseil d’administration", required=False, initial=True)
+
+
+class DocumentForm(forms.Form):
+    title = forms.CharField(label="Titre", max_length=200)
+    file = forms.FileField(label="Fichier")
+
+
+class VoteForm(forms.Form):
+    """One choice per open resolution (members' online vote)."""
+
+    def __init__(self, *args, resolutions, initial_choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.resolutions = list(resolutions)
+        for r in self.resolutions:
+            self.fields[f"r{r.pk}"] = forms.ChoiceField(
+                label=f"Résolution n° {r.number} — {r.title}",
+                choices=Choice.choices,
+                widget=forms.RadioSelect,
+                required=False,
+                initial=(initial_choices or {}).get(r.pk),
+            )
+
+    def choices(self):
+        return {r: self.cleaned_data[f"r{r.pk}"] for r in self.resolutions if self.cleaned_data.get(f"r{r.pk}")}
+
+
+class ProxyForm(forms.Form):
+    holder = forms.ChoiceField(label="Je donne pouvoir à")
+
+    def __init__(self, *args, meeting, me, **kwargs):
+        super().__init__(*args, **kwargs)
+        entries = meeting.roll.exclude(contact=me).order_by("name").values_list("contact_id", "name")
+        self.fields["holder"].choices = [("", "la présidence de séance (pouvoir en blanc)")] + [
+            (str(cid), name) for cid, name in entries
+        ]
+        self.fields["holder"].required = False
+
+
+class ConsentForm(forms.Form):
+    electronic = forms.BooleanField(
+        label="J’accepte d’être convoqué·e aux assemblées générales par e-mail", required=False
+    )
+
+
+class EvaluationForm(forms.ModelForm):
+    class Meta:
+        model = EvaluationAnswer
+        fields = ["information", "debate", "clarity", "comment"]
+        widgets = {"comment": forms.Textarea(attrs={"rows": 2})}
+
+
+class MinutesForm(forms.Form):
+    text = forms.CharField(label="Procès-verbal (markdown)", widget=forms.Textarea(attrs={"rows": 25}))
+
+
+class DecisionForm(forms.Form):
+    title = forms.CharField(label="Décision", max_length=300)
+    text = forms.CharField(label="Texte", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    adopted = forms.BooleanField(label="Adoptée", required=False, initial=True)
+
+
+class ActionForm(forms.Form):
+    title = forms.CharField(label="Action", max_length=300)
+    owner = forms.ModelChoiceField(Contact.objects.none(), label="Responsable", required=False)
+    due_on = forms.DateField(label="Échéance", widget=D, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from placette.governance.models import Mandate
+
+        self.fields["owner"].queryset = Contact.objects.filter(pk__in=Mandate.objects.values("contact_id"))
+
+
+class ActionStatusForm(forms.Form):
+    status = forms.ChoiceField(label="État", choices=ActionStatus.choices)
+
+
+class MandateForm(forms.Form):
+    contact = forms.ModelChoiceField(Contact.objects.all(), label="Personne", widget=forms.NumberInput, help_text="N° de fiche contact")
+    role = forms.CharField(label="Fonction", max_length=100, initial="Administrateur·rice")
+    is_chair = forms.BooleanField(label="Préside l’instance", required=False)
+    starts_on = forms.DateField(label="Début", widget=D)
+    ends_on = forms.DateField(label="Fin", widget=D, required=False)
+
+
+class DecisionFilterForm(forms.Form):
+    q = forms.CharField(label="Rechercher", required=False)
+    body = forms.ModelChoiceField(Body.objects.all(), label="Instance", required=False, empty_label="Toutes")

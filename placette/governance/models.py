@@ -1,0 +1,549 @@
+"""Governance: bodies and mandates, meetings with their agenda and resolutions, the frozen
+electoral roll, convocations, proxies, ballots, show-of-hands counts, decisions and actions.
+
+The vote arithmetic lives in `tally.py` (pure, no Django); `services.py` gathers the counts
+with the database (GROUP BY college, choice) and feeds them to it.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from placette.contacts.models import Contact
+
+# --------------------------------------------------------------------------------------------
+# Bodies and mandates
+# --------------------------------------------------------------------------------------------
+
+
+class BodyKind(models.TextChoices):
+    AG = "ag", "Assemblée générale"
+    BOARD = "board", "Conseil d’administration"
+    BUREAU = "bureau", "Bureau"
+    COMMITTEE = "committee", "Comité"
+
+
+class Body(models.Model):
+    kind = models.CharField("type", max_length=20, choices=BodyKind.choices)
+    name = models.CharField("nom", max_length=150, unique=True)
+    description = models.TextField("rôle", blank=True)
+
+    class Meta:
+        verbose_name = "instance"
+        ordering = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("governance:body", args=[self.pk])
+
+
+class Mandate(models.Model):
+    """Who sits on a body, in which role, for which college, from when to when."""
+
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="mandates")
+    contact = models.ForeignKey(
+        Contact, on_delete=models.PROTECT, related_name="mandates", verbose_name="personne"
+    )
+    role = models.CharField("fonction", max_length=100, default="Administrateur·rice")
+    is_chair = models.BooleanField("préside l’instance", default=False)
+    college = models.ForeignKey(
+        "membership.College",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="collège",
+    )
+    starts_on = models.DateField("début")
+    ends_on = models.DateField("fin", null=True, blank=True)
+    elected_at = models.ForeignKey(
+        "Meeting",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="elected_mandates",
+        verbose_name="élu·e lors de",
+    )
+
+    class Meta:
+        verbose_name = "mandat"
+        ordering = ["body", "-is_chair", "contact__name_key"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="mandate_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contact} — {self.role} ({self.body})"
+
+    def is_active_on(self, on) -> bool:
+        return self.starts_on <= on and (self.ends_on is None or self.ends_on >= on)
+
+
+# --------------------------------------------------------------------------------------------
+# Meetings
+# --------------------------------------------------------------------------------------------
+
+
+class MeetingKind(models.TextChoices):
+    AGO = "AGO", "Assemblée générale ordinaire"
+    AGE = "AGE", "Assemblée générale extraordinaire"
+    MIXED = "MIXED", "Assemblée générale mixte"
+    BOARD = "CA", "Conseil d’administration"
+
+
+class MeetingStatus(models.TextChoices):
+    DRAFT = "draft", "En préparation"
+    CONVENED = "convened", "Convoquée"
+    CLOSED = "closed", "Close"
+
+
+class Meeting(models.Model):
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="meetings")
+    kind = models.CharField("type", max_length=5, choices=MeetingKind.choices)
+    call = models.PositiveSmallIntegerField(
+        "convocation", default=1, choices=[(1, "Première convocation"), (2, "Seconde convocation")]
+    )
+    title = models.CharField("intitulé", max_length=200)
+    starts_at = models.DateTimeField("date et heure")
+    place = models.CharField("lieu", max_length=300, blank=True)
+    video_link = models.URLField("lien de visioconférence", blank=True)
+    cutoff_date = models.DateField(
+        "date d’arrêté de la liste des votants",
+        help_text="Les associés inscrits au registre à cette date peuvent voter.",
+    )
+    vote_opens_at = models.DateTimeField("ouverture du vote en ligne", null=True, blank=True)
+    status = models.CharField(
+        "état", max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.DRAFT
+    )
+    # Settings copied when the roll is frozen / the meeting is created (statutes may change later).
+    legal_form = models.CharField("forme juridique", max_length=4, default="SAS")
+    proxy_cap = models.PositiveSmallIntegerField(
+        "pouvoirs au plus par mandataire", default=5, help_text="Paramètre statutaire."
+    )
+    casting_vote = models.BooleanField("voix prépondérante du président", default=True)
+    colleges_enabled = models.BooleanField("vote par collèges", default=False)
+    college_weights = models.JSONField("poids des collèges", default=dict, blank=True)
+    empty_college_policy = models.CharField(
+        "collège sans votant", max_length=20, default="redistribute"
+    )
+    roll_frozen_at = models.DateTimeField("liste arrêtée le", null=True, blank=True)
+    convened_at = models.DateTimeField("convoquée le", null=True, blank=True)
+    chair = models.ForeignKey(
+        Contact,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="président·e de séance",
+    )
+    secretary = models.ForeignKey(
+        Contact,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="secrétaire de séance",
+    )
+    minutes = models.TextField("procès-verbal (markdown)", blank=True)
+    minutes_updated_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField("close le", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "réunion"
+        ordering = ["-starts_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(call__in=[1, 2]), name="meeting_call_1_or_2"),
+            models.CheckConstraint(
+                condition=Q(vote_opens_at__isnull=True) | Q(vote_opens_at__lt=models.F("starts_at")),
+                name="meeting_vote_opens_before_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} — {timezone.localtime(self.starts_at):%d/%m/%Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("governance:meeting", args=[self.pk])
+
+    @property
+    def is_board(self) -> bool:
+        return self.kind == MeetingKind.BOARD
+
+    @property
+    def weights(self) -> dict[str, Fraction]:
+        return {name: Fraction(value) for name, value in self.college_weights.items()}
+
+    def window_open(self, now=None) -> bool:
+        """Online voting counts only if received after opening and before the meeting starts."""
+        now = now or timezone.now()
+        return (
+            self.roll_frozen_at is not None
+            and self.vote_opens_at is not None
+            and self.vote_opens_at <= now < self.starts_at
+            and self.status != MeetingStatus.CLOSED
+        )
+
+
+class AgendaItem(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda")
+    order = models.PositiveSmallIntegerField("ordre", default=0)
+    title = models.CharField("point", max_length=300)
+    description = models.TextField("présentation", blank=True)
+
+    class Meta:
+        verbose_name = "point de l’ordre du jour"
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ResolutionKind(models.TextChoices):
+    ORDINARY = "ordinary", "ordinaire"
+    EXTRAORDINARY = "extraordinary", "extraordinaire"
+
+
+class ChairVote(models.TextChoices):
+    YES = "yes", "pour"
+    NO = "no", "contre"
+
+
+class Resolution(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="resolutions")
+    agenda_item = models.ForeignKey(
+        AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="resolutions"
+    )
+    number = models.PositiveSmallIntegerField("n°")
+    title = models.CharField("intitulé", max_length=300)
+    text = models.TextField("texte de la résolution", blank=True)
+    kind = models.CharField(
+        "nature", max_length=15, choices=ResolutionKind.choices, default=ResolutionKind.ORDINARY
+    )
+    board_approved = models.BooleanField("agréée par le conseil d’administration", default=True)
+    chair_vote = models.CharField(
+        "vote du président (CA)", max_length=3, choices=ChairVote.choices, blank=True
+    )
+    closed_at = models.DateTimeField("vote clos le", null=True, blank=True)
+    adopted = models.BooleanField("adoptée", null=True, blank=True)
+    result = models.JSONField("résultat figé", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "résolution"
+        ordering = ["meeting", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "number"], name="resolution_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"Résolution n° {self.number} — {self.title}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+
+def _document_path(instance: MeetingDocument, filename: str) -> str:
+    return f"governance/{instance.meeting_id}/{filename}"
+
+
+class MeetingDocument(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField("titre", max_length=200)
+    file = models.FileField("fichier", upload_to=_document_path)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "document joint"
+        ordering = ["added_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+# --------------------------------------------------------------------------------------------
+# The frozen roll and attendance
+# --------------------------------------------------------------------------------------------
+
+
+class Attendance(models.TextChoices):
+    PRESENT = "present", "présent·e"
+    REMOTE = "remote", "à distance"
+    REPRESENTED = "represented", "représenté·e"
+    POSTAL = "postal", "vote à distance reçu"
+
+
+class RollEntry(models.Model):
+    """One voter of one meeting, frozen from the share ledger (or the mandates for a board)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="roll")
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="roll_entries")
+    member_number = models.PositiveIntegerField("n° de sociétaire", null=True, blank=True)
+    name = models.CharField("nom", max_length=250)
+    category = models.CharField("catégorie", max_length=100, blank=True)
+    college = models.CharField("collège", max_length=100, blank=True)
+    shares = models.PositiveIntegerField("parts", default=0)
+    attendance = models.CharField(
+        "présence", max_length=12, choices=Attendance.choices, blank=True
+    )
+    attendance_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "inscrit·e"
+        ordering = ["meeting", "member_number", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "contact"], name="roll_entry_unique")
+        ]
+        indexes = [models.Index(fields=["meeting", "attendance"], name="roll_meeting_attendance")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# --------------------------------------------------------------------------------------------
+# Convocation
+# --------------------------------------------------------------------------------------------
+
+
+class ConvocationConsent(models.Model):
+    """The member's prior written consent to be convened by email (R225-63); revocable."""
+
+    contact = models.OneToOneField(
+        Contact, on_delete=models.CASCADE, related_name="convocation_consent"
+    )
+    electronic = models.BooleanField("convocation par e-mail", default=False)
+    changed_at = models.DateTimeField("modifié le", default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    source = models.CharField("origine", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = "consentement à la convocation électronique"
+
+    def __str__(self) -> str:
+        return f"{self.contact} : {'e-mail' if self.electronic else 'courrier'}"
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", "e-mail"
+    LETTER = "letter", "courrier"
+
+
+class Convocation(models.Model):
+    """Evidence of who was convened, when and how. `sent_at` makes sending resumable."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="convocations")
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="convocations")
+    channel = models.CharField("canal", max_length=10, choices=Channel.choices)
+    email = models.EmailField("adresse", blank=True)
+    address = models.TextField("adresse postale", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField("envoyée le", null=True, blank=True)
+    reminded_at = models.DateTimeField("relancé le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "convocation"
+        ordering = ["meeting", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "contact"], name="convocation_unique")
+        ]
+        indexes = [models.Index(fields=["meeting", "channel", "sent_at"], name="conv_pending")]
+
+    def __str__(self) -> str:
+        return f"{self.contact} — {self.get_channel_display()}"
+
+
+# --------------------------------------------------------------------------------------------
+# Proxies and ballots
+# --------------------------------------------------------------------------------------------
+
+
+class Proxy(models.Model):
+    """A proxy given before the meeting, to a named member on the roll or blank (to the chair).
+
+    It counts in the giver's college."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="proxies")
+    giver = models.OneToOneField(RollEntry, on_delete=models.CASCADE, related_name="proxy_given")
+    holder = models.ForeignKey(
+        RollEntry,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="proxies_held",
+        verbose_name="mandataire",
+    )
+    given_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "pouvoir"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(holder__isnull=True) | ~Q(holder=models.F("giver")),
+                name="proxy_not_to_oneself",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Pouvoir de {self.giver} à {self.holder or 'la présidence (en blanc)'}"
+
+    @property
+    def is_blank(self) -> bool:
+        return self.holder_id is None
+
+
+class Choice(models.TextChoices):
+    YES = "yes", "pour"
+    NO = "no", "contre"
+    ABSTAIN = "abstain", "abstention"
+
+
+class BallotChannel(models.TextChoices):
+    ONLINE = "online", "en ligne avant la séance"
+    MEETING = "meeting", "en séance"
+    PROXY = "proxy", "par pouvoir"
+
+
+class Ballot(models.Model):
+    """One named ballot: one per voter and resolution (database constraint)."""
+
+    resolution = models.ForeignKey(Resolution, on_delete=models.CASCADE, related_name="ballots")
+    voter = models.ForeignKey(RollEntry, on_delete=models.CASCADE, related_name="ballots")
+    college = models.CharField("collège", max_length=100, blank=True)
+    choice = models.CharField("vote", max_length=7, choices=Choice.choices)
+    channel = models.CharField("mode", max_length=7, choices=BallotChannel.choices)
+    cast_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "bulletin"
+        constraints = [
+            models.UniqueConstraint(fields=["resolution", "voter"], name="ballot_one_per_voter")
+        ]
+        indexes = [
+            models.Index(fields=["resolution", "college", "choice"], name="ballot_tally"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.voter} : {self.get_choice_display()}"
+
+
+class HandCount(models.Model):
+    """Per-college counts of a show of hands in the meeting (college "" without colleges)."""
+
+    resolution = models.ForeignKey(Resolution, on_delete=models.CASCADE, related_name="hands")
+    college = models.CharField("collège", max_length=100, blank=True)
+    yes = models.PositiveIntegerField("pour", default=0)
+    no = models.PositiveIntegerField("contre", default=0)
+    abstain = models.PositiveIntegerField("abstentions", default=0)
+
+    class Meta:
+        verbose_name = "décompte à main levée"
+        constraints = [
+            models.UniqueConstraint(fields=["resolution", "college"], name="hand_count_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.college or 'ensemble'} : {self.yes}/{self.no}/{self.abstain}"
+
+
+# --------------------------------------------------------------------------------------------
+# Decisions and actions
+# --------------------------------------------------------------------------------------------
+
+
+class Decision(models.Model):
+    """An entry of the decision register: a resolution's outcome or a recorded decision."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="decisions")
+    resolution = models.OneToOneField(
+        Resolution, on_delete=models.PROTECT, null=True, blank=True, related_name="decision"
+    )
+    decided_on = models.DateField("date")
+    title = models.CharField("décision", max_length=300)
+    text = models.TextField("texte", blank=True)
+    adopted = models.BooleanField("adoptée", default=True)
+    summary = models.CharField("résultat", max_length=300, blank=True)
+    search_text = models.TextField(editable=False, blank=True)
+
+    class Meta:
+        verbose_name = "décision"
+        ordering = ["-decided_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("governance:decision", args=[self.pk])
+
+
+class ActionStatus(models.TextChoices):
+    TODO = "todo", "à faire"
+    DOING = "doing", "en cours"
+    DONE = "done", "faite"
+
+
+class Action(models.Model):
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="actions")
+    title = models.CharField("action", max_length=300)
+    owner = models.ForeignKey(
+        Contact,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="responsable",
+    )
+    due_on = models.DateField("échéance", null=True, blank=True)
+    status = models.CharField(
+        "état", max_length=5, choices=ActionStatus.choices, default=ActionStatus.TODO
+    )
+
+    class Meta:
+        verbose_name = "action de suivi"
+        ordering = ["due_on", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+# --------------------------------------------------------------------------------------------
+# Governance evaluation
+# --------------------------------------------------------------------------------------------
+
+SCORE_CHOICES = [(i, str(i)) for i in range(1, 6)]
+
+
+class EvaluationAnswer(models.Model):
+    """A participant's answer to the short questionnaire after a meeting (scores 1 to 5)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="evaluations")
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
+    information = models.PositiveSmallIntegerField(
+        "information reçue avant la réunion", choices=SCORE_CHOICES
+    )
+    debate = models.PositiveSmallIntegerField("temps laissé au débat", choices=SCORE_CHOICES)
+    clarity = models.PositiveSmallIntegerField("clarté des décisions", choices=SCORE_CHOICES)
+    comment = models.TextField("remarque", blank=True)
+    answered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "réponse au questionnaire"
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "contact"], name="evaluation_once"),
+            models.CheckConstraint(
+                condition=Q(information__range=(1, 5), debate__range=(1, 5), clarity__range=(1, 5)),
+                name="evaluation_scores_1_5",
+            ),
+        ]

@@ -1,0 +1,1151 @@
+"""Governance services: roll freezing, convocation, proxies, ballots, attendance, tally,
+closing votes, minutes, decisions and actions, evaluation.
+
+Every service is keyword-only, atomic and audited (`governance.<noun>.<verb>`); those about a
+member also append to the contact's timeline (area « governance »). Refusals raise
+`GovernanceError` (a ValidationError whose `.messages` are French sentences) and change nothing.
+
+Rules (shared/reference/scic-rules.md; docs/governance.md « Django layer »):
+- roll: `membership.projections.electoral_roll(cutoff_date)` copied into RollEntry rows in one
+  bulk insert; board meetings: the directors with a mandate in force on the cut-off date;
+- convocation delay (R225-69, to verify): `GOVERNANCE_NOTICE_DAYS` {1: 15, 2: 10} by call;
+- quorum: `tally.default_quorum(legal form, AGO/AGE, call)`; an SAS (statutes decide) uses
+  the form named by `GOVERNANCE_SAS_QUORUM_AS` ("SA" by default); board: half of the
+  directors present (tally.BOARD_QUORUM);
+- majorities: `tally.ORDINARY` / `tally.EXTRAORDINARY`, weights and empty-college policy of
+  the statutes in force on the cut-off date, frozen on the meeting;
+- proxies: counted in the giver's college; blank proxies vote yes on resolutions approved by
+  the board and no on the others (L225-106, to verify); cap per holder = `Meeting.proxy_cap`
+  (initialised from `GOVERNANCE_PROXY_CAP`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Count, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from placette.contacts.models import Contact, TimelineKind
+from placette.contacts.services import timeline_append
+from placette.governance import tally
+from placette.governance.models import (
+    Action,
+    ActionStatus,
+    AgendaItem,
+    Attendance,
+    Ballot,
+    BallotChannel,
+    Body,
+    BodyKind,
+    Channel,
+    Choice,
+    Convocation,
+    ConvocationConsent,
+    Decision,
+    EvaluationAnswer,
+    HandCount,
+    Mandate,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+    Proxy,
+    Resolution,
+    ResolutionKind,
+    RollEntry,
+)
+from placette.lib.audit import audit_log
+from placette.lib.text import normalize
+
+AREA = "governance"
+
+
+class GovernanceError(ValidationError):
+    """A governance operation refused by the rules; `messages` are in French."""
+
+
+def _refuse(message: str | list[str]) -> GovernanceError:
+    return GovernanceError(message if isinstance(message, list) else [message])
+
+
+def _conf(name: str, default: Any) -> Any:
+    return getattr(settings, f"GOVERNANCE_{name}", default)
+
+
+def notice_days(call: int) -> int:
+    """Minimum days between convocation and meeting (R225-69 for an SA: 15, then 10)."""
+    days = _conf("NOTICE_DAYS", {1: 15, 2: 10})
+    return int(days.get(call, days.get(1, 15)))
+
+
+def _local(value: dt.datetime) -> str:
+    return f"{timezone.localtime(value):%d/%m/%Y à %H:%M}"
+
+
+# --------------------------------------------------------------------------------------------
+# Bodies, mandates, meetings, agenda
+# --------------------------------------------------------------------------------------------
+
+
+def body_ensure(*, kind: str, name: str) -> Body:
+    body, _ = Body.objects.get_or_create(name=name, defaults={"kind": kind})
+    return body
+
+
+@transaction.atomic
+def mandate_add(
+    *,
+    actor: Any,
+    body: Body,
+    contact: Contact,
+    role: str,
+    starts_on: dt.date,
+    ends_on: dt.date | None = None,
+    college: Any = None,
+    is_chair: bool = False,
+    elected_at: Meeting | None = None,
+) -> Mandate:
+    if ends_on is not None and ends_on < starts_on:
+        raise _refuse("La fin du mandat ne peut pas précéder son début.")
+    mandate = Mandate.objects.create(
+        body=body,
+        contact=contact,
+        role=role,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        college=college,
+        is_chair=is_chair,
+        elected_at=elected_at,
+    )
+    audit_log(actor=actor, action="governance.mandate.added", obj=mandate, body=body.name)
+    timeline_append(
+        contact=contact,
+        kind=TimelineKind.NOTE,
+        title=f"Mandat : {role} — {body.name} depuis le {starts_on:%d/%m/%Y}",
+        actor=actor,
+        area=AREA,
+    )
+    return mandate
+
+
+@transaction.atomic
+def meeting_create(
+    *,
+    actor: Any,
+    body: Body,
+    kind: str,
+    title: str,
+    starts_at: dt.datetime,
+    cutoff_date: dt.date,
+    call: int = 1,
+    place: str = "",
+    video_link: str = "",
+    vote_opens_at: dt.datetime | None = None,
+) -> Meeting:
+    """A meeting of a body. Settings of the statutes in force are copied when the roll is
+    frozen; the proxy cap and the chair's casting vote come from the settings."""
+    if (kind == MeetingKind.BOARD) != (body.kind != BodyKind.AG):
+        raise _refuse(
+            "Une assemblée générale se tient pour l’instance « assemblée générale » et un "
+            "conseil pour une autre instance."
+        )
+    if vote_opens_at is not None and vote_opens_at >= starts_at:
+        raise _refuse("L’ouverture du vote en ligne doit précéder le début de la réunion.")
+    if cutoff_date > timezone.localdate(starts_at):
+        raise _refuse("La date d’arrêté de la liste des votants ne peut pas suivre la réunion.")
+    meeting = Meeting.objects.create(
+        body=body,
+        kind=kind,
+        call=call,
+        title=title,
+        starts_at=starts_at,
+        cutoff_date=cutoff_date,
+        place=place,
+        video_link=video_link,
+        vote_opens_at=vote_opens_at,
+        proxy_cap=int(_conf("PROXY_CAP", 5)) if kind != MeetingKind.BOARD else 1,
+        casting_vote=bool(_conf("CASTING_VOTE", True)),
+    )
+    audit_log(actor=actor, action="governance.meeting.created", obj=meeting, kind=kind)
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(*, actor: Any, meeting: Meeting, data: dict[str, Any]) -> Meeting:
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status != MeetingStatus.DRAFT:
+        frozen = {"starts_at", "call", "kind", "cutoff_date"}
+        changed = [f for f in frozen if f in data and data[f] != getattr(meeting, f)]
+        if changed:
+            raise _refuse(
+                "La réunion est déjà convoquée : sa date, son type et sa convocation ne se "
+                "modifient plus (convoquez une nouvelle réunion)."
+            )
+    for field, value in data.items():
+        setattr(meeting, field, value)
+    if meeting.vote_opens_at and meeting.vote_opens_at >= meeting.starts_at:
+        raise _refuse("L’ouverture du vote en ligne doit précéder le début de la réunion.")
+    meeting.save()
+    audit_log(actor=actor, action="governance.meeting.updated", obj=meeting, fields=list(data))
+    return meeting
+
+
+@transaction.atomic
+def agenda_item_add(*, actor: Any, meeting: Meeting, title: str, description: str = "") -> AgendaItem:
+    if meeting.convened_at:
+        raise _refuse("La convocation est partie : l’ordre du jour ne se modifie plus.")
+    order = meeting.agenda.count() + 1
+    item = AgendaItem.objects.create(meeting=meeting, order=order, title=title, description=description)
+    audit_log(actor=actor, action="governance.agenda.added", obj=meeting, item=title)
+    return item
+
+
+@transaction.atomic
+def resolution_add(
+    *,
+    actor: Any,
+    meeting: Meeting,
+    title: str,
+    text: str = "",
+    kind: str = ResolutionKind.ORDINARY,
+    board_approved: bool = True,
+    agenda_item: AgendaItem | None = None,
+) -> Resolution:
+    """Only agenda items can be decided: resolutions are fixed before the convocation."""
+    if meeting.convened_at:
+        raise _refuse("La convocation est partie : aucune résolution ne peut être ajoutée.")
+    if meeting.kind == MeetingKind.AGO and kind == ResolutionKind.EXTRAORDINARY:
+        raise _refuse(
+            "Une assemblée générale ordinaire ne vote pas de résolution extraordinaire : "
+            "choisissez une assemblée extraordinaire ou mixte."
+        )
+    if meeting.kind == MeetingKind.AGE and kind == ResolutionKind.ORDINARY:
+        raise _refuse(
+            "Une assemblée générale extraordinaire ne vote que des résolutions extraordinaires."
+        )
+    number = meeting.resolutions.count() + 1
+    resolution = Resolution.objects.create(
+        meeting=meeting,
+        number=number,
+        title=title,
+        text=text,
+        kind=kind,
+        board_approved=board_approved,
+        agenda_item=agenda_item,
+    )
+    audit_log(actor=actor, action="governance.resolution.added", obj=resolution)
+    return resolution
+
+
+# --------------------------------------------------------------------------------------------
+# The electoral roll
+# --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def roll_freeze(*, actor: Any, meeting: Meeting) -> int:
+    """Freeze the voters of a meeting from the share ledger at the cut-off date.
+
+    AG: `membership.projections.electoral_roll(cutoff_date)`, copied in one bulk insert; the
+    college weights and empty-college policy of the statutes in force on that date are copied
+    on the meeting and checked (loi 47-1775 art. 19 octies, bounds from the statutes). Board:
+    the directors whose mandate is in force on the cut-off date. Can be redone until the
+    convocation leaves. Returns the number of voters.
+    """
+    from placette.membership.models import Statutes
+    from placette.membership.projections import electoral_roll
+
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.convened_at:
+        raise _refuse("La convocation est partie : la liste des votants est définitivement arrêtée.")
+    if meeting.is_board:
+        mandates = (
+            Mandate.objects.filter(body=meeting.body, starts_on__lte=meeting.cutoff_date)
+            .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=meeting.cutoff_date))
+            .select_related("contact", "college")
+            .order_by("contact__name_key", "id")
+        )
+        seen: set[int] = set()
+        entries = []
+        for m in mandates:
+            if m.contact_id in seen:
+                continue
+            seen.add(m.contact_id)
+            entries.append(
+                RollEntry(
+                    meeting=meeting,
+                    contact_id=m.contact_id,
+                    name=m.contact.display_name,
+                    category=m.role,
+                    college=m.college.name if m.college else "",
+                )
+            )
+        meeting.colleges_enabled = False
+        meeting.college_weights = {}
+    else:
+        statutes = Statutes.objects.in_force(meeting.cutoff_date)
+        if statutes is None:
+            raise _refuse(
+                f"Aucune version des statuts n’est en vigueur au {meeting.cutoff_date:%d/%m/%Y} : "
+                "enregistrez les statuts dans le sociétariat."
+            )
+        meeting.legal_form = statutes.legal_form
+        meeting.empty_college_policy = statutes.empty_college_policy
+        meeting.colleges_enabled = statutes.colleges_enabled
+        weights = statutes.college_weights() if statutes.colleges_enabled else {}
+        if statutes.colleges_enabled:
+            try:
+                tally.check_college_weights(
+                    weights,
+                    min_colleges=statutes.min_colleges,
+                    min_weight=Fraction(statutes.min_college_percent) / 100,
+                    max_weight=Fraction(statutes.max_college_percent) / 100,
+                )
+            except tally.CollegeWeightsError as exc:
+                raise _refuse(
+                    ["Les poids des collèges des statuts ne sont pas valides :", *exc.messages]
+                ) from exc
+        meeting.college_weights = {name: str(w) for name, w in weights.items()}
+        entries = [
+            RollEntry(
+                meeting=meeting,
+                contact_id=e.contact_id,
+                member_number=e.member_number,
+                name=e.name[:250],
+                category=e.category,
+                college=e.college or "",
+                shares=max(e.shares, 0),
+            )
+            for e in electoral_roll(meeting.cutoff_date)
+        ]
+    if not entries:
+        raise _refuse(
+            f"Personne n’a le droit de vote au {meeting.cutoff_date:%d/%m/%Y} : la liste des "
+            "votants serait vide."
+        )
+    meeting.roll.all().delete()
+    RollEntry.objects.bulk_create(entries, batch_size=5000)
+    meeting.roll_frozen_at = timezone.now()
+    meeting.save()
+    audit_log(
+        actor=actor,
+        action="governance.roll.frozen",
+        obj=meeting,
+        voters=len(entries),
+        cutoff=meeting.cutoff_date,
+    )
+    return len(entries)
+
+
+def roll_entry_of(meeting: Meeting, contact: Contact | int | None) -> RollEntry | None:
+    if contact is None:
+        return None
+    contact_id = contact if isinstance(contact, int) else contact.pk
+    return RollEntry.objects.filter(meeting=meeting, contact_id=contact_id).first()
+
+
+def _on_roll(meeting: Meeting, contact: Contact | int | None) -> RollEntry:
+    entry = roll_entry_of(meeting, contact)
+    if entry is None:
+        raise _refuse(
+            f"Vous n’êtes pas inscrit·e sur la liste des votants de « {meeting.title} » "
+            f"(liste arrêtée au {meeting.cutoff_date:%d/%m/%Y})."
+        )
+    return entry
+
+
+# --------------------------------------------------------------------------------------------
+# Convocation
+# --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def consent_set(*, actor: Any, contact: Contact, electronic: bool, source: str = "") -> ConvocationConsent:
+    """Record the prior written consent to electronic convocation, or its withdrawal (R225-63).
+
+    Source of truth for governance until the subscription journey stores it (docs/governance.md).
+    """
+    if electronic and not contact.email:
+        raise _refuse("Une adresse e-mail est nécessaire pour être convoqué·e par e-mail.")
+    consent, _ = ConvocationConsent.objects.select_for_update().get_or_create(contact=contact)
+    consent.electronic = electronic
+    consent.changed_at = timezone.now()
+    consent.changed_by = actor if getattr(actor, "is_authenticated", False) else None
+    consent.source = source[:100]
+    consent.save()
+    audit_log(actor=actor, action="governance.consent.changed", obj=contact, electronic=electronic)
+    timeline_append(
+        contact=contact,
+        kind=TimelineKind.NOTE,
+        title=(
+            "Accepte d’être convoqué·e aux assemblées par e-mail"
+            if electronic
+            else "Sera convoqué·e aux assemblées par courrier"
+        ),
+        actor=actor,
+        area=AREA,
+    )
+    return consent
+
+
+def _postal_address(contact: Contact) -> str:
+    lines = [contact.display_name, contact.address_line1, contact.address_line2]
+    lines.append(f"{contact.postcode} {contact.commune_name}".strip())
+    return "\n".join(line for line in lines if line)
+
+
+@transaction.atomic
+def meeting_convene(*, actor: Any, meeting: Meeting, now: dt.datetime | None = None) -> dict[str, int]:
+    """Convene the voters: one Convocation per voter (evidence), by email to those who gave
+    electronic-convocation consent (R225-63) and have an address, by letter to the others.
+
+    Refused when the statutory delay is not respected (R225-69 for an SA: 15 days on first
+    call, 10 on later calls; setting `GOVERNANCE_NOTICE_DAYS`). Emails leave through the
+    `convocations_send_task` task after commit (resumable: only unsent ones are sent).
+    """
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    now = now or timezone.now()
+    if meeting.convened_at:
+        raise _refuse(f"La réunion est déjà convoquée depuis le {_local(meeting.convened_at)}.")
+    if meeting.roll_frozen_at is None:
+        raise _refuse("Arrêtez d’abord la liste des votants.")
+    if not meeting.is_board and not meeting.resolutions.exists():
+        raise _refuse("L’ordre du jour ne contient aucune résolution : la convocation doit les porter.")
+    required = notice_days(meeting.call) if not meeting.is_board else int(_conf("BOARD_NOTICE_DAYS", 0))
+    days = (timezone.localdate(meeting.starts_at) - timezone.localdate(now)).days
+    if days < required:
+        latest = timezone.localdate(meeting.starts_at) - dt.timedelta(days=required)
+        raise _refuse(
+            f"Convocation trop tardive : il faut convoquer au moins {required} jours avant la "
+            f"réunion ({'première' if meeting.call == 1 else 'seconde'} convocation), soit au "
+            f"plus tard le {latest:%d/%m/%Y} ; il ne reste que {max(days, 0)} jours."
+        )
+    consenting = set(
+        ConvocationConsent.objects.filter(
+            electronic=True, contact__roll_entries__meeting=meeting
+        ).values_list("contact_id", flat=True)
+    )
+    rows = []
+    for entry in meeting.roll.select_related("contact").order_by("id").iterator(chunk_size=5000):
+        contact = entry.contact
+        by_email = contact.pk in consenting and bool(contact.email)
+        rows.append(
+            Convocation(
+                meeting=meeting,
+                contact_id=contact.pk,
+                channel=Channel.EMAIL if by_email else Channel.LETTER,
+                email=contact.email if by_email else "",
+                address=_postal_address(contact),
+            )
+        )
+    Convocation.objects.bulk_create(rows, batch_size=5000)
+    meeting.status = MeetingStatus.CONVENED
+    meeting.convened_at = now
+    meeting.save(update_fields=["status", "convened_at"])
+    counts = {
+        "email": sum(1 for r in rows if r.channel == Channel.EMAIL),
+        "letter": sum(1 for r in rows if r.channel == Channel.LETTER),
+    }
+    audit_log(actor=actor, action="governance.meeting.convened", obj=meeting, **counts)
+    from placette.governance.tasks import convocations_send_task
+
+    meeting_id = meeting.pk
+    transaction.on_commit(lambda: convocations_send_task.enqueue(meeting_id))
+    return counts
+
+
+def _convocation_text(meeting: Meeting, convocation: Convocation, *, reminder: bool) -> tuple[str, str]:
+    context = {
+        "meeting": meeting,
+        "convocation": convocation,
+        "reminder": reminder,
+        "resolutions": list(meeting.resolutions.all()),
+        "agenda": list(meeting.agenda.all()),
+        "portal_url": settings.SITE_URL + reverse("governance_portal:meeting", args=[meeting.pk]),
+    }
+    subject = ("Rappel : " if reminder else "Convocation : ") + meeting.title
+    return subject, render_to_string("governance/email_convocation.txt", context)
+
+
+def convocations_send(*, meeting: Meeting, reminder: bool = False, limit: int | None = None) -> int:
+    """Send the pending email convocations (or reminders), one by one, each marked sent in its
+    own transaction: re-running after a crash sends only to those not yet sent.
+
+    Reminders go to the convened members who have neither voted online nor given a proxy.
+    """
+    pending = Convocation.objects.filter(meeting=meeting, channel=Channel.EMAIL).select_related("contact")
+    if reminder:
+        acted = RollEntry.objects.filter(meeting=meeting).filter(
+            Q(ballots__isnull=False) | Q(proxy_given__isnull=False)
+        )
+        pending = pending.filter(sent_at__isnull=False, reminded_at__isnull=True).exclude(
+            contact_id__in=acted.values("contact_id")
+        )
+    else:
+        pending = pending.filter(sent_at__isnull=True)
+    sent = 0
+    for convocation in pending.order_by("id")[:limit] if limit else pending.order_by("id"):
+        with transaction.atomic():
+            fresh = Convocation.objects.select_for_update().get(pk=convocation.pk)
+            if (fresh.reminded_at if reminder else fresh.sent_at) is not None:
+                continue  # another worker sent it meanwhile
+            subject, body = _convocation_text(meeting, fresh, reminder=reminder)
+            send_mail(
+                subject=subject,
+                message=body,
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=[fresh.email],
+            )
+            stamp = timezone.now()
+            if reminder:
+                fresh.reminded_at = stamp
+            else:
+                fresh.sent_at = stamp
+            fresh.save(update_fields=["reminded_at" if reminder else "sent_at"])
+            timeline_append(
+                contact=convocation.contact,
+                kind=TimelineKind.EMAIL,
+                title=f"{'Rappel de convocation' if reminder else 'Convocation'} par e-mail : {meeting.title}",
+                area=AREA,
+                link=reverse("governance:meeting", args=[meeting.pk]),
+            )
+            sent += 1
+    if sent:
+        audit_log(
+            actor=None,
+            action="governance.convocation.reminded" if reminder else "governance.convocation.sent",
+            obj=meeting,
+            count=sent,
+        )
+    return sent
+
+
+@transaction.atomic
+def reminders_send(*, actor: Any, meeting: Meeting) -> None:
+    if not meeting.convened_at:
+        raise _refuse("La réunion n’est pas encore convoquée.")
+    if timezone.now() >= meeting.starts_at:
+        raise _refuse("La réunion a commencé : il est trop tard pour relancer.")
+    audit_log(actor=actor, action="governance.convocation.reminders_requested", obj=meeting)
+    from placette.governance.tasks import convocations_send_task
+
+    meeting_id = meeting.pk
+    transaction.on_commit(lambda: convocations_send_task.enqueue(meeting_id, True))
+
+
+@transaction.atomic
+def letters_mark_posted(*, actor: Any, meeting: Meeting) -> int:
+    """Record that the printed letters were posted today (evidence of convocation by post)."""
+    pending = list(
+        Convocation.objects.filter(meeting=meeting, channel=Channel.LETTER, sent_at__isnull=True)
+        .select_related("contact")
+    )
+    stamp = timezone.now()
+    Convocation.objects.filter(pk__in=[c.pk for c in pending]).update(sent_at=stamp)
+    for convocation in pending:
+        timeline_append(
+            contact=convocation.contact,
+            kind=TimelineKind.NOTE,
+            title=f"Convocation par courrier postée : {meeting.title}",
+            actor=actor,
+            area=AREA,
+            at=stamp,
+        )
+    audit_log(actor=actor, action="governance.convocation.letters_posted", obj=meeting, count=len(pending))
+    return len(pending)
+
+
+# --------------------------------------------------------------------------------------------
+# Proxies and online votes (before the meeting)
+# --------------------------------------------------------------------------------------------
+
+
+def _check_window(meeting: Meeting, now: dt.datetime) -> None:
+    if meeting.status == MeetingStatus.CLOSED or meeting.roll_frozen_at is None:
+        raise _refuse("Le vote à distance n’est pas ouvert pour cette réunion.")
+    if meeting.vote_opens_at is None or now < meeting.vote_opens_at:
+        opens = f" ; il ouvrira le {_local(meeting.vote_opens_at)}" if meeting.vote_opens_at else ""
+        raise _refuse(f"Le vote à distance n’est pas encore ouvert{opens}.")
+    if now >= meeting.starts_at:
+        raise _refuse(
+            f"Le vote à distance est clos depuis le début de la réunion, le "
+            f"{_local(meeting.starts_at)} : votre vote n’a pas été enregistré."
+        )
+
+
+@transaction.atomic
+def proxy_give(
+    *,
+    actor: Any,
+    meeting: Meeting,
+    giver: Contact | int,
+    holder: Contact | int | None,
+    now: dt.datetime | None = None,
+) -> Proxy:
+    """Give a proxy to a named member on the roll, or a blank proxy to the chair (holder None).
+
+    Refused: after the window, by or to someone not on the roll, to oneself, in a chain (the
+    holder gave a proxy, or the giver already holds some), beyond the cap per holder
+    (`meeting.proxy_cap`, statutes setting), or after voting online. A new proxy replaces the
+    previous one of the same giver.
+    """
+    now = now or timezone.now()
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _check_window(meeting, now)
+    giver_entry = _on_roll(meeting, giver)
+    holder_entry = None
+    if holder is not None:
+        holder_entry = roll_entry_of(meeting, holder)
+        if holder_entry is None:
+            raise _refuse("La personne choisie n’est pas sur la liste des votants : elle ne peut pas recevoir de pouvoir.")
+        if holder_entry.pk == giver_entry.pk:
+            raise _refuse("Vous ne pouvez pas vous donner un pouvoir à vous-même.")
+        if Proxy.objects.filter(giver=holder_entry).exists():
+            raise _refuse(
+                f"{holder_entry.name} a elle-même ou lui-même donné son pouvoir : un pouvoir ne "
+                "se transmet pas en chaîne. Choisissez un autre mandataire."
+            )
+        held = Proxy.objects.filter(holder=holder_entry).exclude(giver=giver_entry).count()
+        if held >= meeting.proxy_cap:
+            raise _refuse(
+                f"{holder_entry.name} détient déjà {held} pouvoir(s), le maximum fixé par les "
+                f"statuts ({meeting.proxy_cap}) : choisissez un autre mandataire."
+            )
+    if Proxy.objects.filter(holder=giver_entry).exists():
+        raise _refuse(
+            "Vous détenez des pouvoirs d’autres associés : vous ne pouvez pas donner le vôtre "
+            "(pas de pouvoir en chaîne)."
+        )
+    if giver_entry.ballots.exists():
+        raise _refuse(
+            "Vous avez déjà voté à distance : retirez d’abord vos votes pour donner un pouvoir."
+        )
+    Proxy.objects.filter(giver=giver_entry).delete()
+    proxy = Proxy.objects.create(meeting=meeting, giver=giver_entry, holder=holder_entry, given_at=now)
+    RollEntry.objects.filter(pk=giver_entry.pk).update(attendance=Attendance.REPRESENTED, attendance_at=now)
+    audit_log(
+        actor=actor,
+        action="governance.proxy.given",
+        obj=meeting,
+        giver=giver_entry.contact_id,
+        holder=holder_entry.contact_id if holder_entry else None,
+    )
+    to = holder_entry.name if holder_entry else "la présidence (pouvoir en blanc)"
+    link = reverse("governance:meeting", args=[meeting.pk])
+    timeline_append(contact=giver_entry.contact, kind=TimelineKind.VOTE, title=f"Pouvoir donné à {to} : {meeting.title}", actor=actor, area=AREA, link=link)
+    if holder_entry:
+        timeline_append(contact=holder_entry.contact, kind=TimelineKind.VOTE, title=f"Pouvoir reçu de {giver_entry.name} : {meeting.title}", actor=actor, area=AREA, link=link)
+    return proxy
+
+
+@transaction.atomic
+def proxy_withdraw(*, actor: Any, meeting: Meeting, giver: Contact | int, now: dt.datetime | None = None) -> None:
+    now = now or timezone.now()
+    _check_window(meeting, now)
+    entry = _on_roll(meeting, giver)
+    deleted, _ = Proxy.objects.filter(giver=entry).delete()
+    if not deleted:
+        raise _refuse("Vous n’avez pas donné de pouvoir pour cette réunion.")
+    RollEntry.objects.filter(pk=entry.pk).update(attendance="", attendance_at=None)
+    audit_log(actor=actor, action="governance.proxy.withdrawn", obj=meeting, giver=entry.contact_id)
+    timeline_append(contact=entry.contact, kind=TimelineKind.VOTE, title=f"Pouvoir retiré : {meeting.title}", actor=actor, area=AREA)
+
+
+def _upsert_ballots(entry: RollEntry, choices: dict[Resolution, str], channel: str, at: dt.datetime) -> None:
+    # One INSERT … ON CONFLICT (resolution, voter) DO UPDATE: concurrent submissions of the same
+    # member end in one ballot per resolution (the UniqueConstraint decides, not Python).
+    Ballot.objects.bulk_create(
+        [
+            Ballot(resolution=r, voter=entry, college=entry.college, choice=c, channel=channel, cast_at=at)
+            for r, c in choices.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["resolution", "voter"],
+        update_fields=["choice", "channel", "cast_at"],
+    )
+
+
+def _check_choices(meeting: Meeting, choices: dict[Resolution, str]) -> None:
+    if not choices:
+        raise _refuse("Aucun vote à enregistrer.")
+    for resolution, choice in choices.items():
+        if resolution.meeting_id != meeting.pk:
+            raise _refuse("Cette résolution n’est pas à l’ordre du jour de cette réunion.")
+        if choice not in Choice.values:
+            raise _refuse(f"Vote inconnu « {choice} » : choisissez pour, contre ou abstention.")
+        if resolution.closed_at:
+            raise _refuse(f"Le vote de la résolution n° {resolution.number} est clos.")
+
+
+@transaction.atomic
+def ballot_cast(
+    *,
+    actor: Any,
+    meeting: Meeting,
+    voter: Contact | int,
+    choices: dict[Resolution, str],
+    now: dt.datetime | None = None,
+) -> int:
+    """Vote online before the meeting (vote à distance). Counts only if received during the
+    window, before the meeting starts (L225-107). A member can change a vote until then."""
+    now = now or timezone.now()
+    _check_window(meeting, now)
+    entry = _on_roll(meeting, voter)
+    if Proxy.objects.filter(giver=entry).exists():
+        raise _refuse("Vous avez donné un pouvoir : retirez-le d’abord pour voter vous-même.")
+    _check_choices(meeting, choices)
+    _upsert_ballots(entry, choices, BallotChannel.ONLINE, now)
+    if entry.attendance in ("", Attendance.POSTAL):
+        RollEntry.objects.filter(pk=entry.pk).update(attendance=Attendance.POSTAL, attendance_at=now)
+    audit_log(
+        actor=actor,
+        action="governance.ballot.cast",
+        obj=meeting,
+        voter=entry.contact_id,
+        resolutions=[r.number for r in choices],
+    )
+    summary = ", ".join(f"n° {r.number} : {Choice(c).label}" for r, c in choices.items())
+    timeline_append(contact=entry.contact, kind=TimelineKind.VOTE, title=f"Vote à distance — {meeting.title} ({summary})", actor=actor, area=AREA)
+    return len(choices)
+
+
+# --------------------------------------------------------------------------------------------
+# During the meeting: attendance, named ballots, show of hands, quorum, tally
+# --------------------------------------------------------------------------------------------
+
+
+def _check_in_session(meeting: Meeting) -> None:
+    if meeting.status == MeetingStatus.CLOSED:
+        raise _refuse("La réunion est close : plus rien ne peut y être enregistré.")
+    if not meeting.convened_at:
+        raise _refuse("La réunion n’a pas été convoquée.")
+
+
+@transaction.atomic
+def attendance_set(*, actor: Any, meeting: Meeting, entry: RollEntry, mode: str) -> RollEntry:
+    """Record a voter present, remote, or absent (""); represented/postal come from proxies
+    and online votes."""
+    _check_in_session(meeting)
+    if entry.meeting_id != meeting.pk:
+        raise _refuse("Cette personne n’est pas sur la liste des votants de cette réunion.")
+    if mode not in ("", Attendance.PRESENT, Attendance.REMOTE):
+        raise _refuse("Choisissez présent·e, à distance ou absent·e.")
+    if mode == "":
+        if hasattr(entry, "proxy_given"):
+            mode = Attendance.REPRESENTED
+        elif entry.ballots.filter(channel=BallotChannel.ONLINE).exists():
+            mode = Attendance.POSTAL
+    entry.attendance = mode
+    entry.attendance_at = timezone.now()
+    entry.save(update_fields=["attendance", "attendance_at"])
+    audit_log(actor=actor, action="governance.attendance.set", obj=meeting, voter=entry.contact_id, mode=mode)
+    return entry
+
+
+@transaction.atomic
+def ballot_record(*, actor: Any, resolution: Resolution, voter: RollEntry, choice: str) -> None:
+    """A named ballot given in the meeting (by the voter, or by the holder of their proxy)."""
+    meeting = resolution.meeting
+    _check_in_session(meeting)
+    if voter.meeting_id != meeting.pk:
+        raise _refuse("Cette personne n’est pas sur la liste des votants de cette réunion.")
+    _check_choices(meeting, {resolution: choice})
+    proxy = Proxy.objects.filter(giver=voter).first()
+    if proxy is not None and proxy.is_blank:
+        raise _refuse(f"{voter.name} a donné un pouvoir en blanc : son vote est celui de la présidence.")
+    if proxy is None and voter.attendance not in (Attendance.PRESENT, Attendance.REMOTE, Attendance.POSTAL):
+        raise _refuse(f"{voter.name} n’est pas noté·e présent·e : enregistrez d’abord sa présence.")
+    channel = BallotChannel.PROXY if proxy else BallotChannel.MEETING
+    _upsert_ballots(voter, {resolution: choice}, channel, timezone.now())
+    audit_log(actor=actor, action="governance.ballot.recorded", obj=resolution, voter=voter.contact_id, choice=choice)
+    timeline_append(contact=voter.contact, kind=TimelineKind.VOTE, title=f"Vote en séance — {meeting.title}, résolution n° {resolution.number}", actor=actor, area=AREA)
+
+
+def college_names(meeting: Meeting) -> list[str]:
+    return list(meeting.college_weights) if meeting.colleges_enabled else [tally.SINGLE_COLLEGE_NAME]
+
+
+def _college_key(meeting: Meeting, college: str) -> str:
+    return college if meeting.colleges_enabled else tally.SINGLE_COLLEGE_NAME
+
+
+@transaction.atomic
+def hands_record(*, actor: Any, resolution: Resolution, counts: dict[str, tuple[int, int, int]]) -> None:
+    """Per-college counts of a show of hands (college name → (yes, no, abstain)); they add to
+    the named ballots. Each count may not exceed the voters present or represented by a named
+    proxy in that college who have no named ballot on this resolution."""
+    meeting = resolution.meeting
+    _check_in_session(meeting)
+    if resolution.closed_at:
+        raise _refuse(f"Le vote de la résolution n° {resolution.number} est clos.")
+    names = college_names(meeting)
+    available = _hands_available(resolution)
+    problems = []
+    for name, (yes, no, abstain) in counts.items():
+        if name not in names:
+            problems.append(f"Collège inconnu « {name} ».")
+            continue
+        if min(yes, no, abstain) < 0:
+            problems.append(f"Collège « {name} » : un nombre de voix ne peut pas être négatif.")
+        elif yes + no + abstain > available.get(name, 0):
+            problems.append(
+                f"Collège « {name} » : {yes + no + abstain} mains levées pour "
+                f"{available.get(name, 0)} votant(s) présent(s) ou représenté(s) sans bulletin."
+            )
+    if problems:
+        raise _refuse(problems)
+    for name, (yes, no, abstain) in counts.items():
+        HandCount.objects.update_or_create(
+            resolution=resolution,
+            college="" if not meeting.colleges_enabled else name,
+            defaults={"yes": yes, "no": no, "abstain": abstain},
+        )
+    audit_log(actor=actor, action="governance.hands.recorded", obj=resolution, counts={k: list(v) for k, v in counts.items()})
+
+
+def _hands_available(resolution: Resolution) -> dict[str, int]:
+    """Voters per college who can raise a hand: present/remote, or represented by a named
+    proxy, and with no named ballot on this resolution (one aggregate query)."""
+    meeting = resolution.meeting
+    rows = (
+        RollEntry.objects.filter(meeting=meeting)
+        .filter(Q(attendance__in=[Attendance.PRESENT, Attendance.REMOTE]) | Q(proxy_given__holder__isnull=False))
+        .exclude(ballots__resolution=resolution)
+        .values("college")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    out: dict[str, int] = {}
+    for row in rows:
+        key = _college_key(meeting, row["college"])
+        out[key] = out.get(key, 0) + row["n"]
+    return out
+
+
+@dataclass(frozen=True)
+class QuorumStatus:
+    on_roll: int
+    counted: int
+    threshold: int
+    reached: bool
+    required: Fraction
+    label: str
+    by_mode: dict[str, int]
+
+    @property
+    def missing(self) -> int:
+        return max(self.threshold - self.counted, 0)
+
+
+def quorum_rule(meeting: Meeting, resolution_kind: str | None = None) -> tally.QuorumRule:
+    """The quorum of the meeting's kind and call; in a mixed AG, ordinary resolutions use the
+    AGO quorum and extraordinary ones the AGE quorum (the stricter, shown when none is given)."""
+    if meeting.is_board:
+        return tally.BOARD_QUORUM
+    if meeting.kind == MeetingKind.AGO:
+        kind = "AGO"
+    elif meeting.kind == MeetingKind.AGE:
+        kind = "AGE"
+    else:
+        kind = "AGO" if resolution_kind == ResolutionKind.ORDINARY else "AGE"
+    form = meeting.legal_form if meeting.legal_form in ("SA", "SARL") else _conf("SAS_QUORUM_AS", "SA")
+    rule = tally.default_quorum(form, kind, meeting.call)
+    return rule or tally.NO_QUORUM
+
+
+def quorum_status(meeting: Meeting, resolution_kind: str | None = None) -> QuorumStatus:
+    """Live quorum, one aggregate query: AG — present, remote, represented and postal votes
+    received before the meeting (L225-107); board — directors present (L225-37, to verify)."""
+    agg = RollEntry.objects.filter(meeting=meeting).aggregate(
+        total=Count("id"),
+        present=Count("id", filter=Q(attendance=Attendance.PRESENT)),
+        remote=Count("id", filter=Q(attendance=Attendance.REMOTE)),
+        represented=Count("id", filter=Q(attendance=Attendance.REPRESENTED)),
+        postal=Count("id", filter=Q(attendance=Attendance.POSTAL)),
+    )
+    by_mode = {k: agg[k] for k in ("present", "remote", "represented", "postal")}
+    counted = by_mode["present"] + by_mode["remote"]
+    if not meeting.is_board:
+        counted += by_mode["represented"] + by_mode["postal"]
+    rule = quorum_rule(meeting, resolution_kind)
+    on_roll = agg["total"]
+    if on_roll == 0:
+        return QuorumStatus(0, 0, 0, False, rule.required, _quorum_label(rule), by_mode)
+    return QuorumStatus(
+        on_roll=on_roll,
+        counted=counted,
+        threshold=rule.threshold(on_roll),
+        reached=rule.reached(counted, on_roll),
+        required=rule.required,
+        label=_quorum_label(rule),
+        by_mode=by_mode,
+    )
+
+
+def _quorum_label(rule: tally.QuorumRule) -> str:
+    if rule.required == 0:
+        return "pas de quorum"
+    return f"{'au moins' if rule.inclusive else 'plus de'} {rule.required.numerator}/{rule.required.denominator} des votants"
+
+
+def majority_rule(resolution: Resolution) -> tally.MajorityRule:
+    return tally.EXTRAORDINARY if resolution.kind == ResolutionKind.EXTRAORDINARY else tally.ORDINARY
+
+
+def resolution_counts(resolution: Resolution) -> dict[str, dict[str, int]]:
+    """Counts per college and choice: named ballots (GROUP BY college, choice in the database),
+    show-of-hands counts, and blank proxies (yes if approved by the board, else no)."""
+    meeting = resolution.meeting
+    counts = {name: {"yes": 0, "no": 0, "abstain": 0} for name in college_names(meeting)}
+
+    def add(college: str, choice: str, n: int) -> None:
+        key = _college_key(meeting, college)
+        counts.setdefault(key, {"yes": 0, "no": 0, "abstain": 0})[choice] += n
+
+    for row in (
+        Ballot.objects.filter(resolution=resolution).values("college", "choice").annotate(n=Count("id")).order_by()
+    ):
+        add(row["college"], row["choice"], row["n"])
+    for hand in HandCount.objects.filter(resolution=resolution):
+        add(hand.college, "yes", hand.yes)
+        add(hand.college, "no", hand.no)
+        add(hand.college, "abstain", hand.abstain)
+    blank_choice = "yes" if resolution.board_approved else "no"
+    for row in (
+        Proxy.objects.filter(meeting=meeting, holder__isnull=True)
+        .exclude(giver__ballots__resolution=resolution)
+        .values("giver__college")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        add(row["giver__college"], blank_choice, row["n"])
+    return counts
+
+
+@dataclass(frozen=True)
+class ResolutionResult:
+    counts: dict[str, dict[str, int]]
+    outcome: tally.Outcome | None
+    adopted: bool
+    board: bool
+    rule_label: str
+    policy_label: str
+
+
+POLICY_LABELS = {
+    "redistribute": "poids d’un collège sans votant réparti entre les collèges qui ont voté",
+    "zero": "un collège sans votant compte pour zéro",
+}
+
+
+def resolution_result(resolution: Resolution) -> ResolutionResult:
+    meeting = resolution.meeting
+    counts = resolution_counts(resolution)
+    if meeting.is_board:
+        c = counts[tally.SINGLE_COLLEGE_NAME]
+        adopted = tally.board_outcome(
+            c["yes"], c["no"], c["abstain"], chair_vote=resolution.chair_vote or None, casting_vote=meeting.casting_vote
+        )
+        label = "majorité des administrateurs présents ou représentés" + (
+            ", voix prépondérante du président" if meeting.casting_vote else ""
+        )
+        return ResolutionResult(counts, None, adopted, True, label, "")
+    if meeting.colleges_enabled:
+        weights = meeting.weights
+        colleges = [
+            tally.CollegeVotes(name, weights[name], c["yes"], c["no"], c["abstain"])
+            for name, c in counts.items()
+            if name in weights
+        ]
+    else:
+        c = counts[tally.SINGLE_COLLEGE_NAME]
+        colleges = [tally.single_college(c["yes"], c["no"], c["abstain"])]
+    rule = majority_rule(resolution)
+    outcome = rule.outcome(colleges, empty_colleges=meeting.empty_college_policy)
+    policy = POLICY_LABELS.get(meeting.empty_college_policy, "") if meeting.colleges_enabled else ""
+    return ResolutionResult(counts, outcome, outcome.adopted, False, rule.label, policy)
+
+
+def fraction_text(value: Fraction | None) -> str:
+    if value is None:
+        return "—"
+    pct = tally._percent(value)
+    return f"{value.numerator}/{value.denominator} ({pct})" if value.denominator != 1 else pct
+
+
+@transaction.atomic
+def resolution_close(*, actor: Any, resolution: Resolution) -> Resolution:
+    """Close the vote on a resolution: refused without quorum (of the resolution's kind); the
+    result (counts per college, effective weights, rule and policy) is frozen on the resolution
+    and the decision enters the register."""
+    resolution = Resolution.objects.select_for_update().select_related("meeting").get(pk=resolution.pk)
+    meeting = resolution.meeting
+    _check_in_session(meeting)
+    if resolution.closed_at:
+        raise _refuse(f"Le vote de la résolution n° {resolution.number} est déjà clos.")
+    if timezone.now() < meeting.starts_at:
+        raise _refuse("La réunion n’a pas encore commencé : le vote ne peut pas être clos.")
+    quorum = quorum_status(meeting, resolution.kind)
+    if not quorum.reached:
+        raise _refuse(
+            f"Le quorum n’est pas atteint ({quorum.counted} sur {quorum.on_roll} ; il en faut "
+            f"{quorum.threshold}, {quorum.label}) : le vote ne peut pas être clos. Il manque "
+            f"{quorum.missing} votant(s) ; à défaut, convoquez une seconde assemblée."
+        )
+    result = resolution_result(resolution)
+    snapshot: dict[str, Any] = {
+        "counts": result.counts,
+        "rule": result.rule_label,
+        "policy": result.policy_label,
+        "quorum": {"counted": quorum.counted, "on_roll": quorum.on_roll, "label": quorum.label},
+    }
+    if result.outcome is not None:
+        snapshot["yes_share"] = str(result.outcome.yes_share) if result.outcome.yes_share is not None else None
+        snapshot["by_college"] = {k: (str(v) if v is not None else None) for k, v in result.outcome.by_college.items()}
+        snapshot["effective_weights"] = {k: str(v) for k, v in result.outcome.effective_weights.items()}
+        snapshot["weights"] = meeting.college_weights
+    else:
+        snapshot["chair_vote"] = resolution.chair_vote
+    resolution.result = snapshot
+    resolution.adopted = result.adopted
+    resolution.closed_at = timezone.now()
+    resolution.save(update_fields=["result", "adopted", "closed_at"])
+    summary = ("Adoptée" if result.adopted else "Rejetée") + (
+        f" — {fraction_text(result.outcome.yes_share)} de voix pour" if result.outcome else ""
+    )
+    decision = Decision.objects.create(
+        meeting=meeting,
+        resolution=resolution,
+        decided_on=timezone.localdate(meeting.starts_at),
+        title=f"{meeting.title} — résolution n° {resolution.number} : {resolution.title}",
+        text=resolution.text,
+        adopted=result.adopted,
+        summary=summary[:300],
+    )
+    _index_decision(decision)
+    audit_log(actor=actor, action="governance.resolution.closed", obj=resolution, adopted=result.adopted, summary=summary)
+    return resolution
+
+
+def _index_decision(decision: Decision) -> None:
+    decision.search_text = normalize(f"{decision.title} {decision.text} {decision.meeting.title}")
+    decision.save(update_fields=["search_text"])
+
+
+@transaction.atomic
+def chair_vote_set(*, actor: Any, resolution: Resolution, vote: str) -> None:
+    if vote not in ("", "yes", "no"):
+        raise _refuse("Vote du président inconnu.")
+    resolution.chair_vote = vote
+    resolution.save(update_fields=["chair_vote"])
+    audit_log(actor=actor, action="governance.resolution.chair_vote", obj=resolution, vote=vote)
+
+
+# --------------------------------------------------------------------------------------------
+# After: minutes, closing, decisions and actions, evaluation
+# --------------------------------------------------------------------------------------------
+
+
+def minutes_draft(meeting: Meeting) -> str:
+    """The PV drafted from the template `governance/minutes_draft.md` with the frozen results."""
+    from placette.governance.presenters import meeting_results
+
+    return render_to_string(
+        "governance/minutes_draft.md",
+        {
+            "meeting": meeting,
+            "quorum": quorum_status(meeting),
+            "results": meeting_results(meeting),
+            "agenda": list(meeting.agenda.all()),
+        },
+    )
+
+
+@transaction.atomic
+def minutes_save(*, actor: Any, meeting: Meeting, text: str) -> Meeting:
+    meeting.minutes = text
+    meeting.minutes_updated_at = timezone.now()
+    meeting.save(update_fields=["minutes", "minutes_updated_at"])
+    audit_log(actor=actor, action="governance.minutes.saved", obj=meeting, length=len(text))
+    return meeting
+
+
+@transaction.atomic
+def meeting_close(*, actor: Any, meeting: Meeting) -> Meeting:
+    open_ones = [r.number for r in meeting.resolutions.filter(closed_at__isnull=True)]
+    if open_ones:
+        raise _refuse(
+            "Clôturez d’abord le vote des résolutions n° " + ", ".join(map(str, open_ones)) + "."
+        )
+    meeting.status = MeetingStatus.CLOSED
+    meeting.closed_at = timezone.now()
+    if not meeting.minutes:
+        meeting.minutes = minutes_draft(meeting)
+    meeting.save(update_fields=["status", "closed_at", "minutes"])
+    audit_log(actor=actor, action="governance.meeting.closed", obj=meeting)
+    return meeting
+
+
+@transaction.atomic
+def decision_record(*, actor: Any, meeting: Meeting, title: str, text: str = "", adopted: bool = True) -> Decision:
+    """A decision recorded without a resolution vote (e.g. a board decision by consensus)."""
+    decision = Decision.objects.create(
+        meeting=meeting,
+        decided_on=timezone.localdate(meeting.starts_at),
+        title=title,
+        text=text,
+        adopted=adopted,
+        summary="Adoptée" if adopted else "Rejetée",
+    )
+    _index_decision(decision)
+    audit_log(actor=actor, action="governance.decision.recorded", obj=decision)
+    return decision
+
+
+@transaction.atomic
+def action_add(
+    *, actor: Any, decision: Decision, title: str, owner: Contact | None = None, due_on: dt.date | None = None
+) -> Action:
+    action = Action.objects.create(decision=decision, title=title, owner=owner, due_on=due_on)
+    audit_log(actor=actor, action="governance.action.added", obj=decision, title=title)
+    return action
+
+
+@transaction.atomic
+def action_update(*, actor: Any, action: Action, status: str) -> Action:
+    if status not in ActionStatus.values:
+        raise _refuse("État inconnu.")
+    action.status = status
+    action.save(update_fields=["status"])
+    audit_log(actor=actor, action="governance.action.updated", obj=action.decision, title=action.title, status=status)
+    return action
+
+
+@transaction.atomic
+def evaluation_answer(
+    *, actor: Any, meeting: Meeting, contact: Contact, information: int, debate: int, clarity: int, comment: str = ""
+) -> EvaluationAnswer:
+    entry = _on_roll(meeting, contact)
+    if not entry.attendance:
+        raise _refuse("Le questionnaire s’adresse aux participants de la réunion.")
+    if timezone.now() < meeting.starts_at:
+        raise _refuse("Le questionnaire ouvre après la réunion.")
+    if EvaluationAnswer.objects.filter(meeting=meeting, contact=contact).exists():
+        raise _refuse("Vous avez déjà répondu à ce questionnaire : merci !")
+    for score in (information, debate, clarity):
+        if not 1 <= score <= 5:
+            raise _refuse("Chaque note va de 1 à 5.")
+    answer = EvaluationAnswer.objects.create(
+        meeting=meeting, contact=contact, information=information, debate=debate, clarity=clarity, comment=comment
+    )
+    audit_log(actor=actor, action="governance.evaluation.answered", obj=meeting)
+    return answer

@@ -1,0 +1,618 @@
+"""Staff pages of governance (/gestion/gouvernance/): thin, each guarded by staff_required."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import markdown
+import nh3
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from placette.contacts.models import Contact
+from placette.governance import services
+from placette.governance.forms import (
+    ActionForm,
+    ActionStatusForm,
+    AgendaItemForm,
+    ConsentForm,
+    DecisionFilterForm,
+    DecisionForm,
+    DocumentForm,
+    MandateForm,
+    MeetingEditForm,
+    MeetingForm,
+    MinutesForm,
+    ResolutionForm,
+)
+from placette.governance.models import (
+    Action,
+    Attendance,
+    Body,
+    Channel,
+    Choice,
+    Convocation,
+    ConvocationConsent,
+    Decision,
+    EvaluationAnswer,
+    Meeting,
+    MeetingDocument,
+    Proxy,
+    Resolution,
+    RollEntry,
+)
+from placette.governance.presenters import meeting_results, resolution_view
+from placette.governance.services import GovernanceError
+from placette.lib.exports import csv_response, xlsx_response
+from placette.lib.paging import paginate, querystring_without_page
+from placette.lib.pdf import pdf_render, pdf_response
+from placette.lib.permissions import staff_required
+from placette.lib.text import normalize
+
+
+def _error(request: HttpRequest, exc: GovernanceError) -> None:
+    messages.error(request, " ".join(exc.messages))
+
+
+def render_markdown(text: str) -> str:
+    return nh3.clean(markdown.markdown(text, extensions=["tables"]))
+
+
+# -- meetings --------------------------------------------------------------------------------
+
+
+@staff_required
+@require_GET
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    page = paginate(request, Meeting.objects.select_related("body").annotate(voters=Count("roll")))
+    return render(request, "governance/meeting_list.html", {"page": page, "bodies": Body.objects.all()})
+
+
+@staff_required
+def meeting_create(request: HttpRequest) -> HttpResponse:
+    form = MeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.meeting_create(actor=request.user, **form.cleaned_data)
+        except GovernanceError as exc:
+            form.add_error(None, " ".join(exc.messages))
+        else:
+            messages.success(request, "Réunion créée : ajoutez l’ordre du jour et les résolutions.")
+            return redirect(meeting)
+    return render(request, "governance/meeting_form.html", {"form": form, "title": "Nouvelle réunion"})
+
+
+@staff_required
+def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(Meeting, pk=pk)
+    form = MeetingEditForm(request.POST or None, instance=Meeting.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_update(actor=request.user, meeting=meeting, data={f: form.cleaned_data[f] for f in form.changed_data})
+        except GovernanceError as exc:
+            form.add_error(None, " ".join(exc.messages))
+        else:
+            messages.success(request, "Réunion enregistrée.")
+            return redirect(meeting)
+    return render(request, "governance/meeting_form.html", {"form": form, "title": f"Modifier « {meeting.title} »", "meeting": meeting})
+
+
+@staff_required
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(Meeting.objects.select_related("body", "chair", "secretary"), pk=pk)
+    context = {
+        "meeting": meeting,
+        "agenda": meeting.agenda.all(),
+        "resolutions": meeting.resolutions.all(),
+        "documents": meeting.documents.all(),
+        "voters": meeting.roll.count(),
+        "quorum": services.quorum_status(meeting) if meeting.roll_frozen_at else None,
+        "agenda_form": AgendaItemForm(prefix="agenda"),
+        "resolution_form": ResolutionForm(prefix="res", initial={"kind": "extraordinary" if meeting.kind == "AGE" else "ordinary"}),
+        "document_form": DocumentForm(prefix="doc"),
+        "decision_form": DecisionForm(prefix="dec"),
+        "decisions": meeting.decisions.filter(resolution__isnull=True),
+        "notice_days": services.notice_days(meeting.call),
+    }
+    return render(request, "governance/meeting_detail.html", context)
+
+
+@staff_required
+@require_POST
+def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(Meeting, pk=pk)
+    form = AgendaItemForm(request.POST, prefix="agenda")
+    if form.is_valid():
+        try:
+            services.agenda_item_add(actor=request.user, meeting=meeting, **form.cleaned_data)
+            messages.success(request, "Point ajouté à l’ordre du jour.")
+        except GovernanceError as exc:
+            _error(request, exc)
+    else:
+        messages.error(request, "Indiquez l’intitulé du point.")
+    return redirect(meeting)
+
+
+@staff_required
+@require_POST
+def resolution_add(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(Meeting, pk=pk)
+    form = ResolutionForm(request.POST, prefix="res")
+    if form.is_valid():
+        try:
+            services.resolution_add(actor=request.user, meeting=meeting, **form.cleaned_data)
+            messages.success(request, "Résolution ajoutée.")
+        except GovernanceError as exc:
+            _error(request, exc)
+    else:
+        messages.error(request, "Indiquez l’intitulé et la nature de la résolution.")
+    return redirect(meeting)
+
+
+@staff_required
+@require_POST
+def document_add(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(Meeting, pk=pk)
+    form = DocumentForm(request.POST, request.FILES, prefix="doc")
+    if form.is_valid():
+        MeetingDocument.objects.create(meeting=meeting, **form.cleaned_data)
+        from placette.lib.audit import audit_log
+
+        audit_log(actor=request.user, action="governance.document.added", obj=meeting, title=form.cleaned_data["title"])
+        messages.success(request, "Document joint.")
+    else:
+        messages.error(request, "Indiquez un titre et choisissez un fichier.")
+    return redirect(meeting)
+
+
+@staff_required
+@require_POST
+def roll_freeze(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(Meeting, pk=pk)
+    try:
+        n = services.roll_freeze(actor=request.user, meeting=meeting)
+        messages.success(request, f"Liste des votants arrêtée au {meeting.cutoff_date:%d/%m/%Y} : {n} votant(s).")
+    except GovernanceError as exc:
+        _error(request, exc)
+    return redirect(meeting)
+
+
+@staff_required
+@require_GET
+def roll_list(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(Meeting, pk=pk)
+    entries = meeting.roll.all()
+    q = request.GET.get("q", "").strip()
+    if q:
+        entries = entries.filter(name__icontains=q)
+    page = paginate(request, entries)
+    return render(request, "governance/roll_list.html", {"meeting": meeting, "page": page, "q": q, "query": querystring_without_page(request)})
+
+
+# -- convocation -------------------------------------------------------------------------------
+
+
+@staff_required
+def convocation(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(Meeting, pk=pk)
+    if request.method == "POST":
+        try:
+            counts = services.meeting_convene(actor=request.user, meeting=meeting)
+            messages.success(
+                request,
+                f"Réunion convoquée : {counts['email']} convocation(s) par e-mail en cours d’envoi, "
+                f"{counts['letter']} courrier(s) à imprimer.",
+            )
+        except GovernanceError as exc:
+            _error(request, exc)
+        return redirect("governance:convocation", pk=meeting.pk)
+    stats = Convocation.objects.filter(meeting=meeting).aggregate(
+        email=Count("id", filter=Q(channel=Channel.EMAIL)),
+        email_sent=Count("id", filter=Q(channel=Channel.EMAIL, sent_at__isnull=False)),
+        letter=Count("id", filter=Q(channel=Channel.LETTER)),
+        letter_sent=Count("id", filter=Q(channel=Channel.LETTER, sent_at__isnull=False)),
+        reminded=Count("id", filter=Q(reminded_at__isnull=False)),
+    )
+    page = paginate(request, Convocation.objects.filter(meeting=meeting).select_related("contact"))
+    latest = timezone.localdate(meeting.starts_at) - dt.timedelta(days=services.notice_days(meeting.call))
+    return render(request, "governance/convocation.html", {"meeting": meeting, "stats": stats, "page": page, "latest": latest, "notice_days": services.notice_days(meeting.call)})
+
+
+@staff_required
+@require_POST
+def reminders(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(Meeting, pk=pk)
+    try:
+        services.reminders_send(actor=request.user, meeting=meeting)
+        messages.success(request, "Rappels envoyés à ceux qui n’ont ni voté ni donné pouvoir.")
+    except GovernanceError as exc:
+        _error(request, exc)
+    return redirect("governance:convocation", pk=meeting.pk)
+
+
+@staff_required
+@require_POST
+def letters_posted(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(Meeting, pk=pk)
+    n = services.letters_mark_posted(actor=request.user, meeting=meeting)
+    messages.success(request, f"{n} courrier(s) notés postés aujourd’hui.")
+    return redirect("governance:convocation", pk=meeting.pk)
+
+
+def _coop_name(meeting: Meeting) -> str:
+    from placette.membership.models import Statutes
+
+    statutes = Statutes.objects.in_force(meeting.cutoff_date)
+    return statutes.coop_name if statutes else "Placette"
+
+
+@staff_required
+@require_GET
+def letters_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(Meeting, pk=pk)
+    letters = Convocation.objects.filter(meeting=meeting, channel=Channel.LETTER).select_related("contact").order_by("contact__name_key")
+    content = pdf_render(
+        "governance/letters_pdf.html",
+        {"meeting": meeting, "letters": letters, "resolutions": meeting.resolutions.all(), "agenda": meeting.agenda.all(), "coop_name": _coop_name(meeting)},
+    )
+    return pdf_response(f"convocations-{meeting.pk}", content)
+
+
+# -- the meeting -----------------------------------------------------------------------------
+
+
+@staff_required
+def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(Meeting, pk=pk)
+    if request.method == "POST":
+        entry = get_object_or_404(RollEntry, pk=request.POST.get("entry"), meeting=meeting)
+        try:
+            services.attendance_set(actor=request.user, meeting=meeting, entry=entry, mode=request.POST.get("mode", ""))
+        except GovernanceError as exc:
+            _error(request, exc)
+        if request.htmx:
+            entry.refresh_from_db()
+            return render(request, "governance/attendance.html#row", {"entry": entry, "meeting": meeting})
+        return redirect(request.get_full_path())
+    entries = meeting.roll.select_related("proxy_given__holder")
+    q = request.GET.get("q", "").strip()
+    if q:
+        entries = entries.filter(name__icontains=q)
+    page = paginate(request, entries)
+    context = {
+        "meeting": meeting,
+        "page": page,
+        "q": q,
+        "query": querystring_without_page(request),
+        "quorum": services.quorum_status(meeting),
+        "resolutions": meeting.resolutions.all(),
+    }
+    return render(request, "governance/attendance.html", context)
+
+
+@staff_required
+@require_GET
+def quorum_partial(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(Meeting, pk=pk)
+    return render(request, "governance/_quorum.html", {"meeting": meeting, "quorum": services.quorum_status(meeting)})
+
+
+@staff_required
+def resolution_vote(request: HttpRequest, pk: int) -> HttpResponse:
+    resolution = get_object_or_404(Resolution.objects.select_related("meeting"), pk=pk)
+    meeting = resolution.meeting
+    names = services.college_names(meeting)
+    if request.method == "POST":
+        try:
+            if meeting.is_board and "chair_vote" in request.POST:
+                services.chair_vote_set(actor=request.user, resolution=resolution, vote=request.POST["chair_vote"])
+            counts = {}
+            for i, name in enumerate(names):
+                values = [request.POST.get(f"c{i}_{k}", "").strip() or "0" for k in ("yes", "no", "abstain")]
+                try:
+                    counts[name] = tuple(int(v) for v in values)
+                except ValueError:
+                    raise GovernanceError([f"Collège « {name} » : saisissez des nombres entiers."]) from None
+            services.hands_record(actor=request.user, resolution=resolution, counts=counts)
+            messages.success(request, "Décompte à main levée enregistré.")
+        except GovernanceError as exc:
+            _error(request, exc)
+        return redirect("governance:resolution", pk=resolution.pk)
+    hands = {h.college or services.tally.SINGLE_COLLEGE_NAME: h for h in resolution.hands.all()}
+    available = services._hands_available(resolution)
+    colleges = [{"i": i, "name": n, "hand": hands.get(n), "available": available.get(n, 0)} for i, n in enumerate(names)]
+    context = {
+        "meeting": meeting,
+        "resolution": resolution,
+        "colleges": colleges,
+        "view": resolution_view(resolution),
+        "quorum": services.quorum_status(meeting, resolution.kind),
+        "choices": Choice.choices,
+        "voters": meeting.roll.filter(Q(attendance__in=[Attendance.PRESENT, Attendance.REMOTE]) | Q(proxy_given__holder__isnull=False)).order_by("name"),
+    }
+    return render(request, "governance/resolution_vote.html", context)
+
+
+@staff_required
+@require_GET
+def resolution_live(request: HttpRequest, pk: int) -> HttpResponse:
+    resolution = get_object_or_404(Resolution.objects.select_related("meeting"), pk=pk)
+    return render(request, "governance/_result.html", {"view": resolution_view(resolution)})
+
+
+@staff_required
+@require_POST
+def ballot_record(request: HttpRequest, pk: int) -> HttpResponse:
+    resolution = get_object_or_404(Resolution.objects.select_related("meeting"), pk=pk)
+    entry = get_object_or_404(RollEntry, pk=request.POST.get("voter"), meeting=resolution.meeting)
+    try:
+        services.ballot_record(actor=request.user, resolution=resolution, voter=entry, choice=request.POST.get("choice", ""))
+        messages.success(request, f"Bulletin de {entry.name} enregistré.")
+    except GovernanceError as exc:
+        _error(request, exc)
+    return redirect("governance:resolution", pk=resolution.pk)
+
+
+@staff_required
+@require_POST
+def resolution_close(request: HttpRequest, pk: int) -> HttpResponse:
+    resolution = get_object_or_404(Resolution, pk=pk)
+    try:
+        resolution = services.resolution_close(actor=request.user, resolution=resolution)
+        messages.success(request, f"Vote clos : résolution n° {resolution.number} {'adoptée' if resolution.adopted else 'rejetée'}.")
+    except GovernanceError as exc:
+        _error(request, exc)
+    return redirect("governance:resolution", pk=resolution.pk)
+
+
+@staff_required
+@require_GET
+def results(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(Meeting, pk=pk)
+    return render(request, "governance/results.html", {"meeting": meeting, "results": meeting_results(meeting), "quorum": services.quorum_status(meeting)})
+
+
+@staff_required
+@require_POST
+def meeting_close(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(Meeting, pk=pk)
+    try:
+        services.meeting_close(actor=request.user, meeting=meeting)
+        messages.success(request, "Réunion close ; le procès-verbal est prêt à relire.")
+    except GovernanceError as exc:
+        _error(request, exc)
+    return redirect(meeting)
+
+
+@staff_required
+@require_POST
+def decision_add(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(Meeting, pk=pk)
+    form = DecisionForm(request.POST, prefix="dec")
+    if form.is_valid():
+        decision = services.decision_record(actor=request.user, meeting=meeting, **form.cleaned_data)
+        messages.success(request, "Décision inscrite au registre.")
+        return redirect(decision)
+    messages.error(request, "Indiquez l’intitulé de la décision.")
+    return redirect(meeting)
+
+
+# -- minutes and PDFs ----------------------------------------------------------------------------
+
+
+@staff_required
+def minutes(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(Meeting, pk=pk)
+    form = MinutesForm(request.POST or None, initial={"text": meeting.minutes or services.minutes_draft(meeting)})
+    if request.method == "POST" and form.is_valid():
+        services.minutes_save(actor=request.user, meeting=meeting, text=form.cleaned_data["text"])
+        messages.success(request, "Procès-verbal enregistré.")
+        return redirect("governance:minutes", pk=meeting.pk)
+    preview = render_markdown(meeting.minutes or services.minutes_draft(meeting))
+    return render(request, "governance/minutes.html", {"meeting": meeting, "form": form, "preview": preview})
+
+
+def _pdf_context(meeting: Meeting) -> dict:
+    return {"meeting": meeting, "coop_name": _coop_name(meeting)}
+
+
+@staff_required
+@require_GET
+def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(Meeting, pk=pk)
+    html = render_markdown(meeting.minutes or services.minutes_draft(meeting))
+    content = pdf_render("governance/minutes_pdf.html", {**_pdf_context(meeting), "html": html, "results": meeting_results(meeting)})
+    return pdf_response(f"pv-{meeting.pk}", content)
+
+
+@staff_required
+@require_GET
+def attendance_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(Meeting, pk=pk)
+    entries = meeting.roll.select_related("proxy_given__holder").order_by("name")
+    content = pdf_render(
+        "governance/attendance_pdf.html",
+        {**_pdf_context(meeting), "entries": entries, "quorum": services.quorum_status(meeting)},
+    )
+    return pdf_response(f"emargement-{meeting.pk}", content)
+
+
+# -- decision register -------------------------------------------------------------------------
+
+
+def _decisions(request: HttpRequest):
+    form = DecisionFilterForm(request.GET or None)
+    queryset = Decision.objects.select_related("meeting__body").annotate(
+        open_actions=Count("actions", filter=~Q(actions__status="done"))
+    )
+    if form.is_valid():
+        for word in normalize(form.cleaned_data["q"] or "").split():
+            queryset = queryset.filter(search_text__contains=word)
+        if form.cleaned_data["body"]:
+            queryset = queryset.filter(meeting__body=form.cleaned_data["body"])
+    return form, queryset
+
+
+@staff_required
+@require_GET
+def decision_list(request: HttpRequest) -> HttpResponse:
+    form, queryset = _decisions(request)
+    page = paginate(request, queryset)
+    return render(request, "governance/decision_list.html", {"form": form, "page": page, "query": querystring_without_page(request)})
+
+
+@staff_required
+def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = get_object_or_404(Decision.objects.select_related("meeting", "resolution"), pk=pk)
+    form = ActionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.action_add(actor=request.user, decision=decision, **form.cleaned_data)
+        messages.success(request, "Action de suivi ajoutée.")
+        return redirect(decision)
+    context = {
+        "decision": decision,
+        "actions": decision.actions.select_related("owner"),
+        "form": form,
+        "status_form": ActionStatusForm(),
+        "view": resolution_view(decision.resolution) if decision.resolution else None,
+    }
+    return render(request, "governance/decision_detail.html", context)
+
+
+@staff_required
+@require_POST
+def action_update(request: HttpRequest, pk: int) -> HttpResponse:
+    action = get_object_or_404(Action, pk=pk)
+    form = ActionStatusForm(request.POST)
+    if form.is_valid():
+        services.action_update(actor=request.user, action=action, status=form.cleaned_data["status"])
+        messages.success(request, "Action mise à jour.")
+    return redirect(action.decision)
+
+
+# -- bodies and mandates -------------------------------------------------------------------------
+
+
+@staff_required
+@require_GET
+def body_list(request: HttpRequest) -> HttpResponse:
+    bodies = Body.objects.annotate(n=Count("mandates", filter=Q(mandates__ends_on__isnull=True) | Q(mandates__ends_on__gte=timezone.localdate())))
+    return render(request, "governance/body_list.html", {"bodies": bodies})
+
+
+@staff_required
+def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    body = get_object_or_404(Body, pk=pk)
+    form = MandateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.mandate_add(actor=request.user, body=body, **form.cleaned_data)
+            messages.success(request, "Mandat enregistré.")
+            return redirect(body)
+        except GovernanceError as exc:
+            form.add_error(None, " ".join(exc.messages))
+    mandates = body.mandates.select_related("contact", "college", "elected_at")
+    return render(request, "governance/body_detail.html", {"body": body, "mandates": mandates, "form": form, "today": timezone.localdate()})
+
+
+# -- consent (staff side) ------------------------------------------------------------------------
+
+
+@staff_required
+def consent_edit(request: HttpRequest, contact_pk: int) -> HttpResponse:
+    contact = get_object_or_404(Contact, pk=contact_pk)
+    consent = ConvocationConsent.objects.filter(contact=contact).first()
+    form = ConsentForm(request.POST or None, initial={"electronic": bool(consent and consent.electronic)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consent_set(actor=request.user, contact=contact, electronic=form.cleaned_data["electronic"], source="saisie par l’équipe")
+            messages.success(request, "Mode de convocation enregistré.")
+            return redirect("governance:consent", contact_pk=contact.pk)
+        except GovernanceError as exc:
+            form.add_error(None, " ".join(exc.messages))
+    return render(request, "governance/consent.html", {"contact": contact, "consent": consent, "form": form})
+
+
+# -- evaluation -------------------------------------------------------------------------------
+
+
+EVALUATION_HEADER = ["réunion", "date", "type", "collège", "inscrits", "participants", "présents", "à distance", "représentés", "votes à distance", "taux de participation (%)", "pouvoirs", "quorum atteint"]
+
+
+def evaluation_rows(year: int) -> list[list]:
+    """Turnout per college, proxies, quorum per meeting of the year (aggregates only)."""
+    meetings = list(Meeting.objects.filter(starts_at__year=year, roll_frozen_at__isnull=False).order_by("starts_at"))
+    rows = []
+    for meeting in meetings:
+        quorum = services.quorum_status(meeting)
+        per_college = (
+            RollEntry.objects.filter(meeting=meeting)
+            .values("college")
+            .annotate(
+                n=Count("id"),
+                present=Count("id", filter=Q(attendance=Attendance.PRESENT)),
+                remote=Count("id", filter=Q(attendance=Attendance.REMOTE)),
+                represented=Count("id", filter=Q(attendance=Attendance.REPRESENTED)),
+                postal=Count("id", filter=Q(attendance=Attendance.POSTAL)),
+            )
+            .order_by("college")
+        )
+        proxies = Proxy.objects.filter(meeting=meeting).count()
+        for row in per_college:
+            taking_part = row["present"] + row["remote"] + row["represented"] + row["postal"]
+            rows.append([
+                meeting.title,
+                f"{timezone.localtime(meeting.starts_at):%d/%m/%Y}",
+                meeting.get_kind_display(),
+                row["college"] or "—",
+                row["n"],
+                taking_part,
+                row["present"],
+                row["remote"],
+                row["represented"],
+                row["postal"],
+                round(100 * taking_part / row["n"], 1) if row["n"] else 0,
+                proxies,
+                "oui" if quorum.reached else "non",
+            ])
+    return rows
+
+
+@staff_required
+@require_GET
+def evaluation(request: HttpRequest) -> HttpResponse:
+    try:
+        year = int(request.GET.get("annee", timezone.localdate().year))
+    except ValueError:
+        year = timezone.localdate().year
+    answers = (
+        EvaluationAnswer.objects.filter(meeting__starts_at__year=year)
+        .values("meeting__title")
+        .annotate(n=Count("id"))
+        .order_by("meeting__title")
+    )
+    from django.db.models import Avg
+
+    scores = (
+        EvaluationAnswer.objects.filter(meeting__starts_at__year=year)
+        .values("meeting__title")
+        .annotate(n=Count("id"), information=Avg("information"), debate=Avg("debate"), clarity=Avg("clarity"))
+        .order_by("meeting__title")
+    )
+    return render(request, "governance/evaluation.html", {"year": year, "header": EVALUATION_HEADER, "rows": evaluation_rows(year), "scores": scores, "answers": answers})
+
+
+@staff_required
+@require_GET
+def evaluation_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    year = int(request.GET.get("annee", timezone.localdate().year))
+    rows = evaluation_rows(year)
+    if fmt == "csv":
+        return csv_response(f"gouvernance-{year}", EVALUATION_HEADER, rows)
+    if fmt == "xlsx":
+        return xlsx_response(f"gouvernance-{year}", EVALUATION_HEADER, rows)
+    raise Http404("Format inconnu")
