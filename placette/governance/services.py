@@ -531,6 +531,7 @@ def convocations_send(*, meeting: Meeting, reminder: bool = False, limit: int | 
 
 @transaction.atomic
 def reminders_send(*, actor: Any, meeting: Meeting) -> None:
+    meeting = Meeting.objects.get(pk=meeting.pk)
     if not meeting.convened_at:
         raise _refuse("La réunion n’est pas encore convoquée.")
     if timezone.now() >= meeting.starts_at:
