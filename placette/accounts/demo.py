@@ -19,6 +19,13 @@ DEMO_USERS = [
     ),
     ("ca@placette.demo", "Membre du conseil", ("Odile", "Chabert", Role.MEMBER, True), True),
     ("societaire@placette.demo", "Sociétaire", ("Marius", "Reynaud", Role.MEMBER, False), False),
+    # Created with its tenant and lease by placette/places/demo.py; listed here to be printed.
+    (
+        "activite@placette.demo",
+        "Activité installée",
+        ("Lucie", "Garnier", Role.ACTIVITY, False),
+        False,
+    ),
 ]
 
 
