@@ -587,7 +587,7 @@ def document_send(*, document_id: int) -> bool:
 
     with transaction.atomic():
         document = (
-            SubscriptionDocument.objects.select_for_update()
+            SubscriptionDocument.objects.select_for_update(of=("self",))
             .select_related("contact", "request__representative")
             .get(pk=document_id)
         )
@@ -656,7 +656,7 @@ def request_payment_record(
         replay = RequestPayment.objects.filter(bank_line_key=bank_line_key).first()
         if replay is not None:
             return replay
-    request = SubscriptionRequest.objects.select_for_update().get(pk=request.pk)
+    request = SubscriptionRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
     if not isinstance(amount, Decimal) or amount <= 0:
         raise _refuse("Le montant reçu doit être un nombre positif d’euros.")
     if request.status == RequestStatus.REFUSED:
@@ -912,7 +912,7 @@ def subscription_request_approve(
     `min_paid_percent`, ≥ 25 %). Approving twice changes nothing.
     """
     request = (
-        SubscriptionRequest.objects.select_for_update()
+        SubscriptionRequest.objects.select_for_update(of=("self",))
         .select_related("contact", "category", "representative")
         .get(pk=request.pk)
     )
@@ -988,7 +988,7 @@ def subscription_request_refuse(
     reason = (reason or "").strip()
     if not reason:
         raise _refuse("Indiquez le motif du refus : il est envoyé au souscripteur.")
-    request = SubscriptionRequest.objects.select_for_update().get(pk=request.pk)
+    request = SubscriptionRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
     if request.status == RequestStatus.APPROVED:
         raise _refuse(
             f"La demande {request.reference} est déjà approuvée : annulez le mouvement "
@@ -1022,7 +1022,7 @@ def refusal_send(*, request_id: int) -> bool:
 
     with transaction.atomic():
         request = (
-            SubscriptionRequest.objects.select_for_update()
+            SubscriptionRequest.objects.select_for_update(of=("self",))
             .select_related("contact", "representative")
             .get(pk=request_id)
         )
