@@ -1,0 +1,140 @@
+"""Demo governance: bodies, the current board with mandates (including the demo board member
+ca@placette.demo), last year's AG with results and a PV, board meetings with decisions and
+actions, and an upcoming AG convened with its roll frozen. Runs after membership's demo;
+idempotent (does nothing when bodies exist)."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from placette.contacts.models import Contact
+from placette.governance import services
+from placette.governance.models import Body, BodyKind, MeetingKind
+from placette.membership.models import Member, Statutes
+
+
+def _at(day: dt.date, hour: int) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
+
+
+def seed(rng, out) -> None:
+    if Body.objects.exists():
+        out.write("Gouvernance : déjà en place.")
+        return
+    if not Statutes.objects.exists():
+        out.write("Gouvernance : pas de statuts (démo du sociétariat absente), rien à créer.")
+        return
+    today = timezone.localdate()
+    ag = services.body_ensure(kind=BodyKind.AG, name="Assemblée générale")
+    board = services.body_ensure(kind=BodyKind.BOARD, name="Conseil d’administration")
+    services.body_ensure(kind=BodyKind.BUREAU, name="Bureau")
+    services.body_ensure(kind=BodyKind.COMMITTEE, name="Comité d’engagement")
+
+    last_year = today.year - 1
+    ag_day = dt.date(last_year, 6, 14)
+    members = list(Member.objects.active_on(ag_day - dt.timedelta(days=20)).select_related("contact").order_by("number")[:400])
+    if len(members) < 12:
+        out.write("Gouvernance : trop peu de sociétaires pour la démo.")
+        return
+    directors = [m.contact for m in rng.sample(members, 8)]
+    ca = Contact.objects.filter(email__iexact="ca@placette.demo").first()
+    if ca is not None and ca not in directors:
+        directors[1] = ca
+    starts = dt.date(last_year - 1, 6, 1)
+    for i, contact in enumerate(directors):
+        services.mandate_add(
+            actor=None,
+            body=board,
+            contact=contact,
+            role="Président·e" if i == 0 else ("Trésorier·e" if i == 2 else "Administrateur·rice"),
+            is_chair=i == 0,
+            starts_on=starts,
+            ends_on=dt.date(last_year + 2, 6, 30),
+        )
+
+    # Last year's AG, with online votes, proxies, attendance, hands, results and PV.
+    meeting = services.meeting_create(
+        actor=None,
+        body=ag,
+        kind=MeetingKind.MIXED,
+        title=f"Assemblée générale mixte {last_year}",
+        starts_at=_at(ag_day, 18),
+        cutoff_date=ag_day - dt.timedelta(days=20),
+        place="Salle des fêtes, Dieulefit",
+        vote_opens_at=_at(ag_day - dt.timedelta(days=14), 9),
+    )
+    services.agenda_item_add(actor=None, meeting=meeting, title=f"Comptes de l’exercice {last_year - 1}")
+    services.agenda_item_add(actor=None, meeting=meeting, title="Modification des statuts")
+    accounts = services.resolution_add(actor=None, meeting=meeting, title=f"Approbation des comptes {last_year - 1}", text="L’assemblée approuve les comptes de l’exercice.")
+    services.resolution_add(actor=None, meeting=meeting, title="Affectation du résultat en réserves impartageables")
+    statutes = services.resolution_add(actor=None, meeting=meeting, title="Création d’un collège « Habitants »", kind="extraordinary", board_approved=False)
+    services.roll_freeze(actor=None, meeting=meeting)
+    services.meeting_convene(actor=None, meeting=meeting, now=_at(ag_day - dt.timedelta(days=20), 10))
+    meeting.refresh_from_db()
+    roll = list(meeting.roll.select_related("contact"))
+    rng.shuffle(roll)
+    window = _at(ag_day - dt.timedelta(days=3), 12)
+    resolutions = list(meeting.resolutions.all())
+    for entry in roll[:50]:
+        choices = {r: rng.choice(["yes", "yes", "yes", "no", "abstain"]) for r in resolutions}
+        services.ballot_cast(actor=None, meeting=meeting, voter=entry.contact_id, choices=choices, now=window)
+    present = roll[50:200]
+    holders = present[:20]
+    for i, entry in enumerate(roll[200:230]):
+        holder = None if i % 3 == 0 else holders[i % 20].contact_id
+        services.proxy_give(actor=None, meeting=meeting, giver=entry.contact_id, holder=holder, now=window)
+    for entry in present:
+        services.attendance_set(actor=None, meeting=meeting, entry=entry, mode="present")
+    for resolution in resolutions:
+        available = services._hands_available(resolution)
+        counts = {}
+        for name, n in available.items():
+            no = n // (3 if resolution != statutes else 2)
+            abstain = n // 10
+            counts[name] = (n - no - abstain, no, abstain)
+        services.hands_record(actor=None, resolution=resolution, counts=counts)
+        services.resolution_close(actor=None, resolution=resolution)
+    meeting.chair = directors[0]
+    meeting.secretary = directors[2]
+    meeting.save(update_fields=["chair", "secretary"])
+    services.meeting_close(actor=None, meeting=meeting)
+    decision = accounts.decision
+    services.action_add(actor=None, decision=decision, title="Déposer les comptes au greffe", owner=directors[2], due_on=ag_day + dt.timedelta(days=30))
+
+    # Board meetings with decisions and actions.
+    topics = [
+        ("Acquisition du café de Saoû", "Mandater le bureau pour signer le compromis"),
+        ("Budget des travaux de l’épicerie de Bourdeaux", "Lancer la consultation des entreprises"),
+        ("Convocation de l’assemblée générale", "Préparer le rapport de gestion"),
+    ]
+    for i, (topic, action) in enumerate(topics):
+        day = today - dt.timedelta(days=120 - 40 * i)
+        ca_meeting = services.meeting_create(
+            actor=None, body=board, kind=MeetingKind.BOARD, title=f"Conseil d’administration du {day:%d/%m/%Y}",
+            starts_at=_at(day, 18), cutoff_date=day - dt.timedelta(days=7), place="Siège, Crest",
+        )
+        resolution = services.resolution_add(actor=None, meeting=ca_meeting, title=topic)
+        services.roll_freeze(actor=None, meeting=ca_meeting)
+        services.meeting_convene(actor=None, meeting=ca_meeting, now=_at(day - dt.timedelta(days=8), 9))
+        ca_meeting.refresh_from_db()
+        for entry in list(ca_meeting.roll.all())[:6]:
+            services.attendance_set(actor=None, meeting=ca_meeting, entry=entry, mode="present" if entry.pk % 4 else "remote")
+        services.hands_record(actor=None, resolution=resolution, counts={services.tally.SINGLE_COLLEGE_NAME: (5, 1, 0)})
+        services.resolution_close(actor=None, resolution=resolution)
+        services.meeting_close(actor=None, meeting=ca_meeting)
+        resolution.refresh_from_db()
+        services.action_add(actor=None, decision=resolution.decision, title=action, owner=directors[i], due_on=day + dt.timedelta(days=45))
+
+    # The upcoming AG, convened, roll frozen, online vote opening in ten days.
+    upcoming_day = today + dt.timedelta(days=40)
+    upcoming = services.meeting_create(
+        actor=None, body=ag, kind=MeetingKind.AGO, title=f"Assemblée générale ordinaire {today.year}",
+        starts_at=_at(upcoming_day, 18), cutoff_date=today, place="Tiers-lieu La Fabrique, Crest",
+        video_link="https://visio.example.org/ag", vote_opens_at=_at(today + dt.timedelta(days=10), 9),
+    )
+    services.agenda_item_add(actor=None, meeting=upcoming, title=f"Comptes de l’exercice {last_year}")
+    services.resolution_add(actor=None, meeting=upcoming, title=f"Approbation des comptes {last_year}")
+    services.resolution_add(actor=None, meeting=upcoming, title="Renouvellement de deux administrateurs")
+    n = services.roll_freeze(actor=None, meeting=upcoming)
+    services.meeting_convene(actor=None, meeting=upcoming)
+    out.write(f"Gouvernance : 4 instances, 8 mandats, AG {last_year} close avec PV, 3 CA, AG à venir convoquée ({n} votants).")
