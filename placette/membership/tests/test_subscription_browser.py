@@ -42,7 +42,9 @@ def test_a_person_subscribes_online_and_staff_approves_up_to_the_register(page, 
     page.check("[name=consent_risk]")
     page.check("[name=consent_data]")
     page.get_by_role("button", name="Envoyer mon bulletin de souscription").click()
-    page.get_by_role("heading", name=re.compile("votre bulletin de souscription est enregistré")).wait_for()
+    page.get_by_role(
+        "heading", name=re.compile("votre bulletin de souscription est enregistré")
+    ).wait_for()
     req = SubscriptionRequest.objects.get()
     assert req.reference in page.content()
     assert "FR7630006000011234567890189" in page.content()

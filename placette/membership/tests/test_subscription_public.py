@@ -89,7 +89,7 @@ class PublicSubscriptionTests(BaseTestCase):
         self.assertContains(response, "100,00")
 
     def test_a_person_subscribes_and_receives_the_bulletin_with_the_payment_instructions(self):
-        data, response = bulletin(self.client)
+        _data, response = bulletin(self.client)
         req = SubscriptionRequest.objects.get()
         self.assertRedirects(
             response, reverse("membership_public:confirmation", args=[req.access_key])
@@ -112,7 +112,7 @@ class PublicSubscriptionTests(BaseTestCase):
         self.assertEqual(message.to, ["Lea.Martin@Exemple.fr"])
         self.assertIn(req.reference, message.subject)
         self.assertIn("text/html", [alt[1] for alt in message.alternatives])
-        name, content, mimetype = message.attachments[0]
+        _name, content, mimetype = message.attachments[0]
         self.assertEqual(mimetype, "application/pdf")
         text = pdf_text(content)
         self.assertIn("Bulletin de souscription", text)
@@ -131,7 +131,9 @@ class PublicSubscriptionTests(BaseTestCase):
         known = make_contact(first_name="Léa", last_name="Martin", email="lea.martin@exemple.fr")
         bulletin(self.client)
         self.assertEqual(SubscriptionRequest.objects.get().contact, known)
-        self.assertEqual(Contact.objects.filter(email_normalized="lea.martin@exemple.fr").count(), 1)
+        self.assertEqual(
+            Contact.objects.filter(email_normalized="lea.martin@exemple.fr").count(), 1
+        )
 
     def test_a_second_submission_of_the_same_form_creates_nothing_and_shows_the_same_page(self):
         data, first = bulletin(self.client)
@@ -144,7 +146,9 @@ class PublicSubscriptionTests(BaseTestCase):
         for shares in ("0", "-2"):
             _, response = bulletin(self.client, shares=shares)
             self.assertEqual(response.status_code, 400)
-            self.assertContains(response, "Le nombre de parts doit être d’au moins 1.", status_code=400)
+            self.assertContains(
+                response, "Le nombre de parts doit être d’au moins 1.", status_code=400
+            )
         self.assertEqual(SubscriptionRequest.objects.count(), 0)
         self.assertEqual(Contact.objects.filter(last_name="Martin").count(), 0)
         self.assertEqual(len(mail.outbox), 0)
@@ -169,9 +173,7 @@ class PublicSubscriptionTests(BaseTestCase):
         self.assertEqual(Contact.objects.filter(last_name="Martin").count(), 0)
 
     def test_a_sepa_debit_keeps_the_iban_masked_everywhere_it_is_shown(self):
-        bulletin(
-            self.client, payment_method="sepa", iban=VALID_IBAN, account_holder="Léa Martin"
-        )
+        bulletin(self.client, payment_method="sepa", iban=VALID_IBAN, account_holder="Léa Martin")
         req = SubscriptionRequest.objects.get()
         self.assertEqual(req.iban, "FR7630006000011234567890189")
         self.assertTrue(req.iban_masked.startswith("FR76"))

@@ -24,7 +24,6 @@ from placette.membership.models_requests import (
     SubscriptionRequest,
 )
 from placette.membership.subscriptions import (
-    SubscriptionError,
     form_token_new,
     request_payment_record,
     subscription_request_approve,
@@ -120,12 +119,19 @@ class QueueTests(BaseTestCase):
         detail = reverse("membership_public:request_detail", args=[self.req.pk])
         response = self.client.post(
             reverse("membership_public:request_pay", args=[self.req.pk]),
-            {"amount": "400,00", "paid_on": TODAY().isoformat(), "method": "cheque", "reference": "chq 1234"},
+            {
+                "amount": "400,00",
+                "paid_on": TODAY().isoformat(),
+                "method": "cheque",
+                "reference": "chq 1234",
+            },
         )
         self.assertRedirects(response, detail)
         self.req.refresh_from_db()
         self.assertEqual(self.req.status, RequestStatus.PAID)
-        response = self.client.post(reverse("membership_public:request_approve", args=[self.req.pk]))
+        response = self.client.post(
+            reverse("membership_public:request_approve", args=[self.req.pk])
+        )
         self.assertRedirects(response, detail)
         self.req.refresh_from_db()
         self.assertEqual(self.req.status, RequestStatus.APPROVED)
@@ -156,7 +162,11 @@ class QueueTests(BaseTestCase):
 
     def test_approval_is_refused_when_not_enough_is_paid(self):
         request_payment_record(
-            actor=self.staff, request=self.req, amount=Decimal("99.99"), paid_on=TODAY(), method="transfer"
+            actor=self.staff,
+            request=self.req,
+            amount=Decimal("99.99"),
+            paid_on=TODAY(),
+            method="transfer",
         )
         self.login(self.staff)
         response = self.client.post(
@@ -170,15 +180,25 @@ class QueueTests(BaseTestCase):
         self.assertEqual(Member.objects.filter(contact=self.req.contact).count(), 0)
         self.assertEqual(len(mail.outbox), 0)
 
-    def test_a_quarter_paid_subscription_is_booked_with_its_paid_part_and_later_payments_pay_up(self):
+    def test_a_quarter_paid_subscription_is_booked_with_its_paid_part_and_later_payments_pay_up(
+        self,
+    ):
         request_payment_record(
-            actor=self.staff, request=self.req, amount=Decimal(100), paid_on=TODAY(), method="transfer"
+            actor=self.staff,
+            request=self.req,
+            amount=Decimal(100),
+            paid_on=TODAY(),
+            method="transfer",
         )
         subscription_request_approve(actor=self.staff, request=self.req)
         holding = projections.holding_of(self.req.contact)
         self.assertEqual((holding.capital, holding.paid), (Decimal(400), Decimal(100)))
         request_payment_record(
-            actor=self.staff, request=self.req, amount=Decimal(300), paid_on=TODAY(), method="transfer"
+            actor=self.staff,
+            request=self.req,
+            amount=Decimal(300),
+            paid_on=TODAY(),
+            method="transfer",
         )
         self.assertEqual(projections.holding_of(self.req.contact).paid, Decimal(400))
 
@@ -218,7 +238,11 @@ class QueueTests(BaseTestCase):
         self.assertEqual(len(mail.outbox), 2)
         response = self.client.post(
             reverse("membership_public:request_batch"),
-            {"ids": [unpaid.pk], "action": "refuse", "reason": "Sans paiement après trois relances."},
+            {
+                "ids": [unpaid.pk],
+                "action": "refuse",
+                "reason": "Sans paiement après trois relances.",
+            },
             follow=True,
         )
         self.assertContains(response, "1 demande(s) refusée(s)")

@@ -1,0 +1,102 @@
+"""IR-PME états individuels (CGI art. 199 terdecies-0 A)."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core import mail
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from placette.lib.testing import pdf_text
+from placette.membership.models import TaxYear
+from placette.membership.models_requests import DocumentKind, SubscriptionDocument
+from placette.membership.subscriptions import request_payment_record, subscription_request_approve
+from placette.membership.tax import TaxStatementError, tax_statements_generate
+from placette.membership.tests.helpers import make_statutes
+from placette.membership.tests.test_subscription_public import payment_settings
+from placette.membership.tests.test_subscription_queue import new_request
+from placette.test import BaseTestCase
+
+
+class TaxStatementTests(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        make_statutes()
+        payment_settings()
+        cls.year = timezone.localdate().year
+        TaxYear.objects.create(
+            year=cls.year,
+            rate_percent=Decimal(18),
+            ceiling_single=Decimal(50000),
+            ceiling_couple=Decimal(100000),
+        )
+
+    def approved(self, **kwargs):
+        req = new_request(**kwargs)
+        request_payment_record(
+            actor=None,
+            request=req,
+            amount=req.amount,
+            paid_on=dt.date(self.year, 1, 1),
+            method="transfer",
+        )
+        return subscription_request_approve(actor=None, request=req)
+
+    def test_a_statement_carries_every_field_the_law_requires(self):
+        req = self.approved(tax_resident_fr=True)
+        mail.outbox.clear()
+        result = tax_statements_generate(actor=self.staff, year=self.year, send=True)
+        self.assertEqual((result.created, result.queued), (1, 1))
+        text = " ".join(pdf_text(bytes(result.documents[0].content)).split())
+        for expected in [
+            "199 terdecies-0 A",
+            "Placette SCIC",
+            "Acquérir et rénover",  # object
+            "1 place du Village",  # seat
+            "MARTIN Léa",
+            "3 rue des Tilleuls",
+            "4",  # shares
+            "400,00",
+            f"01/01/{self.year}",
+            "conditions prévues",
+            "18 %",
+        ]:
+            self.assertIn(expected, text)
+        [message] = mail.outbox
+        self.assertIn(f"IR-PME {self.year}", message.subject)
+        self.assertEqual(message.attachments[0][2], "application/pdf")
+        self.assertEqual(req.contact, result.documents[0].contact)
+
+    def test_regenerating_a_year_does_not_duplicate_nor_resend(self):
+        self.approved(tax_resident_fr=True)
+        tax_statements_generate(actor=None, year=self.year, send=True)
+        again = tax_statements_generate(actor=None, year=self.year, send=True)
+        self.assertEqual((again.created, again.unchanged, again.queued), (0, 1, 0))
+        self.assertEqual(
+            SubscriptionDocument.objects.filter(kind=DocumentKind.TAX_STATEMENT).count(), 1
+        )
+        self.assertEqual(len([m for m in mail.outbox if "IR-PME" in m.subject]), 1)
+
+    def test_non_residents_and_legal_entities_get_no_statement(self):
+        self.approved(tax_resident_fr=False)
+        self.assertEqual(tax_statements_generate(actor=None, year=self.year).documents, [])
+
+    def test_a_year_without_settings_is_refused_with_a_clear_message(self):
+        with self.assertRaisesMessage(TaxStatementError, "paramètres IR-PME de 2001"):
+            tax_statements_generate(actor=None, year=2001)
+        with self.assertRaisesMessage(CommandError, "paramètres IR-PME de 2001"):
+            call_command("tax_statements", "--year", "2001")
+
+    def test_the_command_and_the_staff_page_produce_the_batch(self):
+        self.approved(tax_resident_fr=True)
+        call_command("tax_statements", "--year", str(self.year))
+        self.login(self.staff)
+        response = self.client.post(
+            reverse("membership_public:tax"),
+            {"year": self.year, "conditions_met": "on"},
+            follow=True,
+        )
+        self.assertContains(response, "0 état(s) créé(s), 0 mis à jour, 1 inchangé(s)")
+        self.assertContains(response, "Léa MARTIN")
