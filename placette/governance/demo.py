@@ -32,7 +32,11 @@ def seed(rng, out) -> None:
 
     last_year = today.year - 1
     ag_day = dt.date(last_year, 6, 14)
-    members = list(Member.objects.active_on(ag_day - dt.timedelta(days=20)).select_related("contact").order_by("number")[:400])
+    members = list(
+        Member.objects.active_on(ag_day - dt.timedelta(days=20))
+        .select_related("contact")
+        .order_by("number")[:400]
+    )
     if len(members) < 12:
         out.write("Gouvernance : trop peu de sociétaires pour la démo.")
         return
@@ -63,13 +67,30 @@ def seed(rng, out) -> None:
         place="Salle des fêtes, Dieulefit",
         vote_opens_at=_at(ag_day - dt.timedelta(days=14), 9),
     )
-    services.agenda_item_add(actor=None, meeting=meeting, title=f"Comptes de l’exercice {last_year - 1}")
+    services.agenda_item_add(
+        actor=None, meeting=meeting, title=f"Comptes de l’exercice {last_year - 1}"
+    )
     services.agenda_item_add(actor=None, meeting=meeting, title="Modification des statuts")
-    accounts = services.resolution_add(actor=None, meeting=meeting, title=f"Approbation des comptes {last_year - 1}", text="L’assemblée approuve les comptes de l’exercice.")
-    services.resolution_add(actor=None, meeting=meeting, title="Affectation du résultat en réserves impartageables")
-    statutes = services.resolution_add(actor=None, meeting=meeting, title="Création d’un collège « Habitants »", kind="extraordinary", board_approved=False)
+    accounts = services.resolution_add(
+        actor=None,
+        meeting=meeting,
+        title=f"Approbation des comptes {last_year - 1}",
+        text="L’assemblée approuve les comptes de l’exercice.",
+    )
+    services.resolution_add(
+        actor=None, meeting=meeting, title="Affectation du résultat en réserves impartageables"
+    )
+    statutes = services.resolution_add(
+        actor=None,
+        meeting=meeting,
+        title="Création d’un collège « Habitants »",
+        kind="extraordinary",
+        board_approved=False,
+    )
     services.roll_freeze(actor=None, meeting=meeting)
-    services.meeting_convene(actor=None, meeting=meeting, now=_at(ag_day - dt.timedelta(days=20), 10))
+    services.meeting_convene(
+        actor=None, meeting=meeting, now=_at(ag_day - dt.timedelta(days=20), 10)
+    )
     meeting.refresh_from_db()
     roll = list(meeting.roll.select_related("contact"))
     rng.shuffle(roll)
@@ -77,12 +98,16 @@ def seed(rng, out) -> None:
     resolutions = list(meeting.resolutions.all())
     for entry in roll[:50]:
         choices = {r: rng.choice(["yes", "yes", "yes", "no", "abstain"]) for r in resolutions}
-        services.ballot_cast(actor=None, meeting=meeting, voter=entry.contact_id, choices=choices, now=window)
+        services.ballot_cast(
+            actor=None, meeting=meeting, voter=entry.contact_id, choices=choices, now=window
+        )
     present = roll[50:200]
     holders = present[:20]
     for i, entry in enumerate(roll[200:230]):
         holder = None if i % 3 == 0 else holders[i % 20].contact_id
-        services.proxy_give(actor=None, meeting=meeting, giver=entry.contact_id, holder=holder, now=window)
+        services.proxy_give(
+            actor=None, meeting=meeting, giver=entry.contact_id, holder=holder, now=window
+        )
     for entry in present:
         services.attendance_set(actor=None, meeting=meeting, entry=entry, mode="present")
     for resolution in resolutions:
@@ -99,7 +124,13 @@ def seed(rng, out) -> None:
     meeting.save(update_fields=["chair", "secretary"])
     services.meeting_close(actor=None, meeting=meeting)
     decision = accounts.decision
-    services.action_add(actor=None, decision=decision, title="Déposer les comptes au greffe", owner=directors[2], due_on=ag_day + dt.timedelta(days=30))
+    services.action_add(
+        actor=None,
+        decision=decision,
+        title="Déposer les comptes au greffe",
+        owner=directors[2],
+        due_on=ag_day + dt.timedelta(days=30),
+    )
 
     # Board meetings with decisions and actions.
     topics = [
@@ -110,31 +141,68 @@ def seed(rng, out) -> None:
     for i, (topic, action) in enumerate(topics):
         day = today - dt.timedelta(days=120 - 40 * i)
         ca_meeting = services.meeting_create(
-            actor=None, body=board, kind=MeetingKind.BOARD, title=f"Conseil d’administration du {day:%d/%m/%Y}",
-            starts_at=_at(day, 18), cutoff_date=day - dt.timedelta(days=7), place="Siège, Crest",
+            actor=None,
+            body=board,
+            kind=MeetingKind.BOARD,
+            title=f"Conseil d’administration du {day:%d/%m/%Y}",
+            starts_at=_at(day, 18),
+            cutoff_date=day - dt.timedelta(days=7),
+            place="Siège, Crest",
         )
         resolution = services.resolution_add(actor=None, meeting=ca_meeting, title=topic)
         services.roll_freeze(actor=None, meeting=ca_meeting)
-        services.meeting_convene(actor=None, meeting=ca_meeting, now=_at(day - dt.timedelta(days=8), 9))
+        services.meeting_convene(
+            actor=None, meeting=ca_meeting, now=_at(day - dt.timedelta(days=8), 9)
+        )
         ca_meeting.refresh_from_db()
         for entry in list(ca_meeting.roll.all())[:6]:
-            services.attendance_set(actor=None, meeting=ca_meeting, entry=entry, mode="present" if entry.pk % 4 else "remote")
-        services.hands_record(actor=None, resolution=resolution, counts={services.tally.SINGLE_COLLEGE_NAME: (5, 1, 0)})
+            services.attendance_set(
+                actor=None,
+                meeting=ca_meeting,
+                entry=entry,
+                mode="present" if entry.pk % 4 else "remote",
+            )
+        services.hands_record(
+            actor=None,
+            resolution=resolution,
+            counts={services.tally.SINGLE_COLLEGE_NAME: (5, 1, 0)},
+        )
         services.resolution_close(actor=None, resolution=resolution)
         services.meeting_close(actor=None, meeting=ca_meeting)
         resolution.refresh_from_db()
-        services.action_add(actor=None, decision=resolution.decision, title=action, owner=directors[i], due_on=day + dt.timedelta(days=45))
+        services.action_add(
+            actor=None,
+            decision=resolution.decision,
+            title=action,
+            owner=directors[i],
+            due_on=day + dt.timedelta(days=45),
+        )
 
     # The upcoming AG, convened, roll frozen, online vote opening in ten days.
     upcoming_day = today + dt.timedelta(days=40)
     upcoming = services.meeting_create(
-        actor=None, body=ag, kind=MeetingKind.AGO, title=f"Assemblée générale ordinaire {today.year}",
-        starts_at=_at(upcoming_day, 18), cutoff_date=today, place="Tiers-lieu La Fabrique, Crest",
-        video_link="https://visio.example.org/ag", vote_opens_at=_at(today + dt.timedelta(days=10), 9),
+        actor=None,
+        body=ag,
+        kind=MeetingKind.AGO,
+        title=f"Assemblée générale ordinaire {today.year}",
+        starts_at=_at(upcoming_day, 18),
+        cutoff_date=today,
+        place="Tiers-lieu La Fabrique, Crest",
+        video_link="https://visio.example.org/ag",
+        vote_opens_at=_at(today + dt.timedelta(days=10), 9),
     )
-    services.agenda_item_add(actor=None, meeting=upcoming, title=f"Comptes de l’exercice {last_year}")
-    services.resolution_add(actor=None, meeting=upcoming, title=f"Approbation des comptes {last_year}")
-    services.resolution_add(actor=None, meeting=upcoming, title="Renouvellement de deux administrateurs")
+    services.agenda_item_add(
+        actor=None, meeting=upcoming, title=f"Comptes de l’exercice {last_year}"
+    )
+    services.resolution_add(
+        actor=None, meeting=upcoming, title=f"Approbation des comptes {last_year}"
+    )
+    services.resolution_add(
+        actor=None, meeting=upcoming, title="Renouvellement de deux administrateurs"
+    )
     n = services.roll_freeze(actor=None, meeting=upcoming)
     services.meeting_convene(actor=None, meeting=upcoming)
-    out.write(f"Gouvernance : 4 instances, 8 mandats, AG {last_year} close avec PV, 3 CA, AG à venir convoquée ({n} votants).")
+    out.write(
+        f"Gouvernance : 4 instances, 8 mandats, AG {last_year} close avec PV, 3 CA, "
+        f"AG à venir convoquée ({n} votants)."
+    )

@@ -19,12 +19,16 @@ class MeetingForm(forms.Form):
     body = forms.ModelChoiceField(Body.objects.all(), label="Instance")
     kind = forms.ChoiceField(label="Type", choices=MeetingKind.choices)
     call = forms.TypedChoiceField(
-        label="Convocation", coerce=int, choices=[(1, "Première convocation"), (2, "Seconde convocation")]
+        label="Convocation",
+        coerce=int,
+        choices=[(1, "Première convocation"), (2, "Seconde convocation")],
     )
     title = forms.CharField(label="Intitulé", max_length=200)
     starts_at = forms.DateTimeField(label="Date et heure", widget=DT)
     cutoff_date = forms.DateField(label="Liste des votants arrêtée au", widget=D)
-    vote_opens_at = forms.DateTimeField(label="Ouverture du vote à distance", widget=DT, required=False)
+    vote_opens_at = forms.DateTimeField(
+        label="Ouverture du vote à distance", widget=DT, required=False
+    )
     place = forms.CharField(label="Lieu", max_length=300, required=False)
     video_link = forms.URLField(label="Lien de visioconférence", required=False)
 
@@ -32,7 +36,17 @@ class MeetingForm(forms.Form):
 class MeetingEditForm(forms.ModelForm):
     class Meta:
         model = Meeting
-        fields = ["title", "starts_at", "vote_opens_at", "place", "video_link", "proxy_cap", "casting_vote", "chair", "secretary"]
+        fields = [
+            "title",
+            "starts_at",
+            "vote_opens_at",
+            "place",
+            "video_link",
+            "proxy_cap",
+            "casting_vote",
+            "chair",
+            "secretary",
+        ]
         widgets = {"starts_at": DT, "vote_opens_at": DT}
 
     def __init__(self, *args, **kwargs):
@@ -44,14 +58,18 @@ class MeetingEditForm(forms.ModelForm):
 
 class AgendaItemForm(forms.Form):
     title = forms.CharField(label="Point de l’ordre du jour", max_length=300)
-    description = forms.CharField(label="Présentation", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    description = forms.CharField(
+        label="Présentation", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
 
 
 class ResolutionForm(forms.Form):
     title = forms.CharField(label="Intitulé", max_length=300)
     text = forms.CharField(label="Texte", widget=forms.Textarea(attrs={"rows": 3}), required=False)
     kind = forms.ChoiceField(label="Nature", choices=ResolutionKind.choices)
-    board_approved = forms.BooleanField(label="Agréée par le conseil d’administration", required=False, initial=True)
+    board_approved = forms.BooleanField(
+        label="Agréée par le conseil d’administration", required=False, initial=True
+    )
 
 
 class DocumentForm(forms.Form):
@@ -75,7 +93,11 @@ class VoteForm(forms.Form):
             )
 
     def choices(self):
-        return {r: self.cleaned_data[f"r{r.pk}"] for r in self.resolutions if self.cleaned_data.get(f"r{r.pk}")}
+        return {
+            r: self.cleaned_data[f"r{r.pk}"]
+            for r in self.resolutions
+            if self.cleaned_data.get(f"r{r.pk}")
+        }
 
 
 class ProxyForm(forms.Form):
@@ -83,7 +105,9 @@ class ProxyForm(forms.Form):
 
     def __init__(self, *args, meeting, me, **kwargs):
         super().__init__(*args, **kwargs)
-        entries = meeting.roll.exclude(contact=me).order_by("name").values_list("contact_id", "name")
+        entries = (
+            meeting.roll.exclude(contact=me).order_by("name").values_list("contact_id", "name")
+        )
         self.fields["holder"].choices = [("", "la présidence de séance (pouvoir en blanc)")] + [
             (str(cid), name) for cid, name in entries
         ]
@@ -104,7 +128,9 @@ class EvaluationForm(forms.ModelForm):
 
 
 class MinutesForm(forms.Form):
-    text = forms.CharField(label="Procès-verbal (markdown)", widget=forms.Textarea(attrs={"rows": 25}))
+    text = forms.CharField(
+        label="Procès-verbal (markdown)", widget=forms.Textarea(attrs={"rows": 25})
+    )
 
 
 class DecisionForm(forms.Form):
@@ -122,7 +148,9 @@ class ActionForm(forms.Form):
         super().__init__(*args, **kwargs)
         from placette.governance.models import Mandate
 
-        self.fields["owner"].queryset = Contact.objects.filter(pk__in=Mandate.objects.values("contact_id"))
+        self.fields["owner"].queryset = Contact.objects.filter(
+            pk__in=Mandate.objects.values("contact_id")
+        )
 
 
 class ActionStatusForm(forms.Form):
@@ -130,7 +158,12 @@ class ActionStatusForm(forms.Form):
 
 
 class MandateForm(forms.Form):
-    contact = forms.ModelChoiceField(Contact.objects.all(), label="Personne", widget=forms.NumberInput, help_text="N° de fiche contact")
+    contact = forms.ModelChoiceField(
+        Contact.objects.all(),
+        label="Personne",
+        widget=forms.NumberInput,
+        help_text="N° de fiche contact",
+    )
     role = forms.CharField(label="Fonction", max_length=100, initial="Administrateur·rice")
     is_chair = forms.BooleanField(label="Préside l’instance", required=False)
     starts_on = forms.DateField(label="Début", widget=D)
@@ -139,4 +172,6 @@ class MandateForm(forms.Form):
 
 class DecisionFilterForm(forms.Form):
     q = forms.CharField(label="Rechercher", required=False)
-    body = forms.ModelChoiceField(Body.objects.all(), label="Instance", required=False, empty_label="Toutes")
+    body = forms.ModelChoiceField(
+        Body.objects.all(), label="Instance", required=False, empty_label="Toutes"
+    )

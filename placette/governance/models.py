@@ -166,7 +166,8 @@ class Meeting(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(call__in=[1, 2]), name="meeting_call_1_or_2"),
             models.CheckConstraint(
-                condition=Q(vote_opens_at__isnull=True) | Q(vote_opens_at__lt=models.F("starts_at")),
+                condition=Q(vote_opens_at__isnull=True)
+                | Q(vote_opens_at__lt=models.F("starts_at")),
                 name="meeting_vote_opens_before_start",
             ),
         ]
@@ -294,9 +295,7 @@ class RollEntry(models.Model):
     category = models.CharField("catégorie", max_length=100, blank=True)
     college = models.CharField("collège", max_length=100, blank=True)
     shares = models.PositiveIntegerField("parts", default=0)
-    attendance = models.CharField(
-        "présence", max_length=12, choices=Attendance.choices, blank=True
-    )
+    attendance = models.CharField("présence", max_length=12, choices=Attendance.choices, blank=True)
     attendance_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -547,3 +546,6 @@ class EvaluationAnswer(models.Model):
                 name="evaluation_scores_1_5",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.contact} — {self.meeting}"

@@ -15,4 +15,10 @@ def sections(request: HttpRequest) -> list[dict]:
         .select_related("meeting")
         .order_by("meeting__starts_at")[:3]
     )
-    return [{"title": "Assemblées et votes", "template": "governance/portal_card.html", "context": {"upcoming": upcoming}}]
+    return [
+        {
+            "title": "Assemblées et votes",
+            "template": "governance/portal_card.html",
+            "context": {"upcoming": upcoming},
+        }
+    ]

@@ -14,7 +14,13 @@ from django.views.decorators.http import require_POST
 from placette.contacts.models import Contact
 from placette.governance import services
 from placette.governance.forms import ConsentForm, EvaluationForm, ProxyForm, VoteForm
-from placette.governance.models import ConvocationConsent, EvaluationAnswer, Meeting, Proxy, RollEntry
+from placette.governance.models import (
+    ConvocationConsent,
+    EvaluationAnswer,
+    Meeting,
+    Proxy,
+    RollEntry,
+)
 from placette.governance.services import GovernanceError
 from placette.lib.permissions import signed_in_required
 
@@ -36,10 +42,18 @@ def _entry(request: HttpRequest, meeting: Meeting) -> RollEntry:
 @signed_in_required
 def home(request: HttpRequest) -> HttpResponse:
     contact = _contact(request)
-    entries = RollEntry.objects.filter(contact=contact).select_related("meeting").order_by("-meeting__starts_at")[:20]
+    entries = (
+        RollEntry.objects.filter(contact=contact)
+        .select_related("meeting")
+        .order_by("-meeting__starts_at")[:20]
+    )
     consent = ConvocationConsent.objects.filter(contact=contact).first()
     form = ConsentForm(initial={"electronic": bool(consent and consent.electronic)})
-    return render(request, "governance/portal_home.html", {"entries": entries, "consent": consent, "form": form, "now": timezone.now()})
+    return render(
+        request,
+        "governance/portal_home.html",
+        {"entries": entries, "consent": consent, "form": form, "now": timezone.now()},
+    )
 
 
 @signed_in_required
@@ -48,7 +62,12 @@ def consent(request: HttpRequest) -> HttpResponse:
     form = ConsentForm(request.POST)
     if form.is_valid():
         try:
-            services.consent_set(actor=request.user, contact=_contact(request), electronic=form.cleaned_data["electronic"], source="espace sociétaire")
+            services.consent_set(
+                actor=request.user,
+                contact=_contact(request),
+                electronic=form.cleaned_data["electronic"],
+                source="espace sociétaire",
+            )
             messages.success(request, "Votre choix de convocation est enregistré.")
         except GovernanceError as exc:
             messages.error(request, " ".join(exc.messages))
@@ -75,7 +94,9 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
         "held": held,
         "mine": mine,
         "window_open": meeting.window_open(),
-        "evaluation_form": EvaluationForm() if not answered and entry.attendance and timezone.now() >= meeting.starts_at else None,
+        "evaluation_form": EvaluationForm()
+        if not answered and entry.attendance and timezone.now() >= meeting.starts_at
+        else None,
         "answered": answered,
         "documents": meeting.documents.all(),
     }
@@ -90,8 +111,14 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
     form = VoteForm(request.POST, resolutions=meeting.resolutions.filter(closed_at__isnull=True))
     if form.is_valid():
         try:
-            n = services.ballot_cast(actor=request.user, meeting=meeting, voter=entry.contact, choices=form.choices())
-            messages.success(request, f"Votre vote est enregistré ({n} résolution(s)). Vous pouvez le modifier jusqu’au début de la réunion.")
+            n = services.ballot_cast(
+                actor=request.user, meeting=meeting, voter=entry.contact, choices=form.choices()
+            )
+            messages.success(
+                request,
+                f"Votre vote est enregistré ({n} résolution(s)). "
+                "Vous pouvez le modifier jusqu’au début de la réunion.",
+            )
         except GovernanceError as exc:
             messages.error(request, " ".join(exc.messages))
     return redirect("governance_portal:meeting", pk=meeting.pk)
@@ -106,7 +133,9 @@ def proxy(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         holder = int(form.cleaned_data["holder"]) if form.cleaned_data["holder"] else None
         try:
-            services.proxy_give(actor=request.user, meeting=meeting, giver=entry.contact, holder=holder)
+            services.proxy_give(
+                actor=request.user, meeting=meeting, giver=entry.contact, holder=holder
+            )
             messages.success(request, "Votre pouvoir est enregistré.")
         except GovernanceError as exc:
             messages.error(request, " ".join(exc.messages))
@@ -136,7 +165,9 @@ def evaluation(request: HttpRequest, pk: int) -> HttpResponse:
     form = EvaluationForm(request.POST)
     if form.is_valid():
         try:
-            services.evaluation_answer(actor=request.user, meeting=meeting, contact=entry.contact, **form.cleaned_data)
+            services.evaluation_answer(
+                actor=request.user, meeting=meeting, contact=entry.contact, **form.cleaned_data
+            )
             messages.success(request, "Merci pour vos réponses !")
         except GovernanceError as exc:
             messages.error(request, " ".join(exc.messages))

@@ -29,7 +29,12 @@ def resolution_view(resolution: Resolution) -> dict[str, Any]:
         weights = {k: Fraction(v) for k, v in frozen.get("weights", {}).items()}
     else:
         result = resolution_result(resolution)
-        counts, adopted, rule, policy = result.counts, result.adopted, result.rule_label, result.policy_label
+        counts, adopted, rule, policy = (
+            result.counts,
+            result.adopted,
+            result.rule_label,
+            result.policy_label,
+        )
         outcome = result.outcome
         yes_share = outcome.yes_share if outcome else None
         by_college = dict(outcome.by_college) if outcome else {}

@@ -200,11 +200,15 @@ def meeting_update(*, actor: Any, meeting: Meeting, data: dict[str, Any]) -> Mee
 
 
 @transaction.atomic
-def agenda_item_add(*, actor: Any, meeting: Meeting, title: str, description: str = "") -> AgendaItem:
+def agenda_item_add(
+    *, actor: Any, meeting: Meeting, title: str, description: str = ""
+) -> AgendaItem:
     if meeting.convened_at:
         raise _refuse("La convocation est partie : l’ordre du jour ne se modifie plus.")
     order = meeting.agenda.count() + 1
-    item = AgendaItem.objects.create(meeting=meeting, order=order, title=title, description=description)
+    item = AgendaItem.objects.create(
+        meeting=meeting, order=order, title=title, description=description
+    )
     audit_log(actor=actor, action="governance.agenda.added", obj=meeting, item=title)
     return item
 
@@ -266,7 +270,9 @@ def roll_freeze(*, actor: Any, meeting: Meeting) -> int:
 
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.convened_at:
-        raise _refuse("La convocation est partie : la liste des votants est définitivement arrêtée.")
+        raise _refuse(
+            "La convocation est partie : la liste des votants est définitivement arrêtée."
+        )
     if meeting.is_board:
         mandates = (
             Mandate.objects.filter(body=meeting.body, starts_on__lte=meeting.cutoff_date)
@@ -369,7 +375,9 @@ def _on_roll(meeting: Meeting, contact: Contact | int | None) -> RollEntry:
 
 
 @transaction.atomic
-def consent_set(*, actor: Any, contact: Contact, electronic: bool, source: str = "") -> ConvocationConsent:
+def consent_set(
+    *, actor: Any, contact: Contact, electronic: bool, source: str = ""
+) -> ConvocationConsent:
     """Record the prior written consent to electronic convocation, or its withdrawal (R225-63).
 
     Source of truth for governance until the subscription journey stores it (docs/governance.md).
@@ -404,7 +412,9 @@ def _postal_address(contact: Contact) -> str:
 
 
 @transaction.atomic
-def meeting_convene(*, actor: Any, meeting: Meeting, now: dt.datetime | None = None) -> dict[str, int]:
+def meeting_convene(
+    *, actor: Any, meeting: Meeting, now: dt.datetime | None = None
+) -> dict[str, int]:
     """Convene the voters: one Convocation per voter (evidence), by email to those who gave
     electronic-convocation consent (R225-63) and have an address, by letter to the others.
 
@@ -419,8 +429,12 @@ def meeting_convene(*, actor: Any, meeting: Meeting, now: dt.datetime | None = N
     if meeting.roll_frozen_at is None:
         raise _refuse("Arrêtez d’abord la liste des votants.")
     if not meeting.is_board and not meeting.resolutions.exists():
-        raise _refuse("L’ordre du jour ne contient aucune résolution : la convocation doit les porter.")
-    required = notice_days(meeting.call) if not meeting.is_board else int(_conf("BOARD_NOTICE_DAYS", 0))
+        raise _refuse(
+            "L’ordre du jour ne contient aucune résolution : la convocation doit les porter."
+        )
+    required = (
+        notice_days(meeting.call) if not meeting.is_board else int(_conf("BOARD_NOTICE_DAYS", 0))
+    )
     days = (timezone.localdate(meeting.starts_at) - timezone.localdate(now)).days
     if days < required:
         latest = timezone.localdate(meeting.starts_at) - dt.timedelta(days=required)
@@ -463,7 +477,9 @@ def meeting_convene(*, actor: Any, meeting: Meeting, now: dt.datetime | None = N
     return counts
 
 
-def _convocation_text(meeting: Meeting, convocation: Convocation, *, reminder: bool) -> tuple[str, str]:
+def _convocation_text(
+    meeting: Meeting, convocation: Convocation, *, reminder: bool
+) -> tuple[str, str]:
     context = {
         "meeting": meeting,
         "convocation": convocation,
@@ -482,7 +498,9 @@ def convocations_send(*, meeting: Meeting, reminder: bool = False, limit: int | 
 
     Reminders go to the convened members who have neither voted online nor given a proxy.
     """
-    pending = Convocation.objects.filter(meeting=meeting, channel=Channel.EMAIL).select_related("contact")
+    pending = Convocation.objects.filter(meeting=meeting, channel=Channel.EMAIL).select_related(
+        "contact"
+    )
     if reminder:
         acted = RollEntry.objects.filter(meeting=meeting).filter(
             Q(ballots__isnull=False) | Q(proxy_given__isnull=False)
@@ -514,7 +532,10 @@ def convocations_send(*, meeting: Meeting, reminder: bool = False, limit: int | 
             timeline_append(
                 contact=convocation.contact,
                 kind=TimelineKind.EMAIL,
-                title=f"{'Rappel de convocation' if reminder else 'Convocation'} par e-mail : {meeting.title}",
+                title=(
+                    f"{'Rappel de convocation' if reminder else 'Convocation'} par e-mail : "
+                    f"{meeting.title}"
+                ),
                 area=AREA,
                 link=reverse("governance:meeting", args=[meeting.pk]),
             )
@@ -547,8 +568,9 @@ def reminders_send(*, actor: Any, meeting: Meeting) -> None:
 def letters_mark_posted(*, actor: Any, meeting: Meeting) -> int:
     """Record that the printed letters were posted today (evidence of convocation by post)."""
     pending = list(
-        Convocation.objects.filter(meeting=meeting, channel=Channel.LETTER, sent_at__isnull=True)
-        .select_related("contact")
+        Convocation.objects.filter(
+            meeting=meeting, channel=Channel.LETTER, sent_at__isnull=True
+        ).select_related("contact")
     )
     stamp = timezone.now()
     Convocation.objects.filter(pk__in=[c.pk for c in pending]).update(sent_at=stamp)
@@ -561,7 +583,9 @@ def letters_mark_posted(*, actor: Any, meeting: Meeting) -> int:
             area=AREA,
             at=stamp,
         )
-    audit_log(actor=actor, action="governance.convocation.letters_posted", obj=meeting, count=len(pending))
+    audit_log(
+        actor=actor, action="governance.convocation.letters_posted", obj=meeting, count=len(pending)
+    )
     return len(pending)
 
 
@@ -607,7 +631,10 @@ def proxy_give(
     if holder is not None:
         holder_entry = roll_entry_of(meeting, holder)
         if holder_entry is None:
-            raise _refuse("La personne choisie n’est pas sur la liste des votants : elle ne peut pas recevoir de pouvoir.")
+            raise _refuse(
+                "La personne choisie n’est pas sur la liste des votants : "
+                "elle ne peut pas recevoir de pouvoir."
+            )
         if holder_entry.pk == giver_entry.pk:
             raise _refuse("Vous ne pouvez pas vous donner un pouvoir à vous-même.")
         if Proxy.objects.filter(giver=holder_entry).exists():
@@ -631,8 +658,12 @@ def proxy_give(
             "Vous avez déjà voté à distance : retirez d’abord vos votes pour donner un pouvoir."
         )
     Proxy.objects.filter(giver=giver_entry).delete()
-    proxy = Proxy.objects.create(meeting=meeting, giver=giver_entry, holder=holder_entry, given_at=now)
-    RollEntry.objects.filter(pk=giver_entry.pk).update(attendance=Attendance.REPRESENTED, attendance_at=now)
+    proxy = Proxy.objects.create(
+        meeting=meeting, giver=giver_entry, holder=holder_entry, given_at=now
+    )
+    RollEntry.objects.filter(pk=giver_entry.pk).update(
+        attendance=Attendance.REPRESENTED, attendance_at=now
+    )
     audit_log(
         actor=actor,
         action="governance.proxy.given",
@@ -642,14 +673,30 @@ def proxy_give(
     )
     to = holder_entry.name if holder_entry else "la présidence (pouvoir en blanc)"
     link = reverse("governance:meeting", args=[meeting.pk])
-    timeline_append(contact=giver_entry.contact, kind=TimelineKind.VOTE, title=f"Pouvoir donné à {to} : {meeting.title}", actor=actor, area=AREA, link=link)
+    timeline_append(
+        contact=giver_entry.contact,
+        kind=TimelineKind.VOTE,
+        title=f"Pouvoir donné à {to} : {meeting.title}",
+        actor=actor,
+        area=AREA,
+        link=link,
+    )
     if holder_entry:
-        timeline_append(contact=holder_entry.contact, kind=TimelineKind.VOTE, title=f"Pouvoir reçu de {giver_entry.name} : {meeting.title}", actor=actor, area=AREA, link=link)
+        timeline_append(
+            contact=holder_entry.contact,
+            kind=TimelineKind.VOTE,
+            title=f"Pouvoir reçu de {giver_entry.name} : {meeting.title}",
+            actor=actor,
+            area=AREA,
+            link=link,
+        )
     return proxy
 
 
 @transaction.atomic
-def proxy_withdraw(*, actor: Any, meeting: Meeting, giver: Contact | int, now: dt.datetime | None = None) -> None:
+def proxy_withdraw(
+    *, actor: Any, meeting: Meeting, giver: Contact | int, now: dt.datetime | None = None
+) -> None:
     now = now or timezone.now()
     _check_window(meeting, now)
     entry = _on_roll(meeting, giver)
@@ -658,15 +705,30 @@ def proxy_withdraw(*, actor: Any, meeting: Meeting, giver: Contact | int, now: d
         raise _refuse("Vous n’avez pas donné de pouvoir pour cette réunion.")
     RollEntry.objects.filter(pk=entry.pk).update(attendance="", attendance_at=None)
     audit_log(actor=actor, action="governance.proxy.withdrawn", obj=meeting, giver=entry.contact_id)
-    timeline_append(contact=entry.contact, kind=TimelineKind.VOTE, title=f"Pouvoir retiré : {meeting.title}", actor=actor, area=AREA)
+    timeline_append(
+        contact=entry.contact,
+        kind=TimelineKind.VOTE,
+        title=f"Pouvoir retiré : {meeting.title}",
+        actor=actor,
+        area=AREA,
+    )
 
 
-def _upsert_ballots(entry: RollEntry, choices: dict[Resolution, str], channel: str, at: dt.datetime) -> None:
+def _upsert_ballots(
+    entry: RollEntry, choices: dict[Resolution, str], channel: str, at: dt.datetime
+) -> None:
     # One INSERT … ON CONFLICT (resolution, voter) DO UPDATE: concurrent submissions of the same
     # member end in one ballot per resolution (the UniqueConstraint decides, not Python).
     Ballot.objects.bulk_create(
         [
-            Ballot(resolution=r, voter=entry, college=entry.college, choice=c, channel=channel, cast_at=at)
+            Ballot(
+                resolution=r,
+                voter=entry,
+                college=entry.college,
+                choice=c,
+                channel=channel,
+                cast_at=at,
+            )
             for r, c in choices.items()
         ],
         update_conflicts=True,
@@ -706,7 +768,9 @@ def ballot_cast(
     _check_choices(meeting, choices)
     _upsert_ballots(entry, choices, BallotChannel.ONLINE, now)
     if entry.attendance in ("", Attendance.POSTAL):
-        RollEntry.objects.filter(pk=entry.pk).update(attendance=Attendance.POSTAL, attendance_at=now)
+        RollEntry.objects.filter(pk=entry.pk).update(
+            attendance=Attendance.POSTAL, attendance_at=now
+        )
     audit_log(
         actor=actor,
         action="governance.ballot.cast",
@@ -715,7 +779,13 @@ def ballot_cast(
         resolutions=[r.number for r in choices],
     )
     summary = ", ".join(f"n° {r.number} : {Choice(c).label}" for r, c in choices.items())
-    timeline_append(contact=entry.contact, kind=TimelineKind.VOTE, title=f"Vote à distance — {meeting.title} ({summary})", actor=actor, area=AREA)
+    timeline_append(
+        contact=entry.contact,
+        kind=TimelineKind.VOTE,
+        title=f"Vote à distance — {meeting.title} ({summary})",
+        actor=actor,
+        area=AREA,
+    )
     return len(choices)
 
 
@@ -748,7 +818,13 @@ def attendance_set(*, actor: Any, meeting: Meeting, entry: RollEntry, mode: str)
     entry.attendance = mode
     entry.attendance_at = timezone.now()
     entry.save(update_fields=["attendance", "attendance_at"])
-    audit_log(actor=actor, action="governance.attendance.set", obj=meeting, voter=entry.contact_id, mode=mode)
+    audit_log(
+        actor=actor,
+        action="governance.attendance.set",
+        obj=meeting,
+        voter=entry.contact_id,
+        mode=mode,
+    )
     return entry
 
 
@@ -762,17 +838,37 @@ def ballot_record(*, actor: Any, resolution: Resolution, voter: RollEntry, choic
     _check_choices(meeting, {resolution: choice})
     proxy = Proxy.objects.filter(giver=voter).first()
     if proxy is not None and proxy.is_blank:
-        raise _refuse(f"{voter.name} a donné un pouvoir en blanc : son vote est celui de la présidence.")
-    if proxy is None and voter.attendance not in (Attendance.PRESENT, Attendance.REMOTE, Attendance.POSTAL):
+        raise _refuse(
+            f"{voter.name} a donné un pouvoir en blanc : son vote est celui de la présidence."
+        )
+    if proxy is None and voter.attendance not in (
+        Attendance.PRESENT,
+        Attendance.REMOTE,
+        Attendance.POSTAL,
+    ):
         raise _refuse(f"{voter.name} n’est pas noté·e présent·e : enregistrez d’abord sa présence.")
     channel = BallotChannel.PROXY if proxy else BallotChannel.MEETING
     _upsert_ballots(voter, {resolution: choice}, channel, timezone.now())
-    audit_log(actor=actor, action="governance.ballot.recorded", obj=resolution, voter=voter.contact_id, choice=choice)
-    timeline_append(contact=voter.contact, kind=TimelineKind.VOTE, title=f"Vote en séance — {meeting.title}, résolution n° {resolution.number}", actor=actor, area=AREA)
+    audit_log(
+        actor=actor,
+        action="governance.ballot.recorded",
+        obj=resolution,
+        voter=voter.contact_id,
+        choice=choice,
+    )
+    timeline_append(
+        contact=voter.contact,
+        kind=TimelineKind.VOTE,
+        title=f"Vote en séance — {meeting.title}, résolution n° {resolution.number}",
+        actor=actor,
+        area=AREA,
+    )
 
 
 def college_names(meeting: Meeting) -> list[str]:
-    return list(meeting.college_weights) if meeting.colleges_enabled else [tally.SINGLE_COLLEGE_NAME]
+    return (
+        list(meeting.college_weights) if meeting.colleges_enabled else [tally.SINGLE_COLLEGE_NAME]
+    )
 
 
 def _college_key(meeting: Meeting, college: str) -> str:
@@ -780,7 +876,9 @@ def _college_key(meeting: Meeting, college: str) -> str:
 
 
 @transaction.atomic
-def hands_record(*, actor: Any, resolution: Resolution, counts: dict[str, tuple[int, int, int]]) -> None:
+def hands_record(
+    *, actor: Any, resolution: Resolution, counts: dict[str, tuple[int, int, int]]
+) -> None:
     """Per-college counts of a show of hands (college name → (yes, no, abstain)); they add to
     the named ballots. Each count may not exceed the voters present or represented by a named
     proxy in that college who have no named ballot on this resolution."""
@@ -810,7 +908,12 @@ def hands_record(*, actor: Any, resolution: Resolution, counts: dict[str, tuple[
             college="" if not meeting.colleges_enabled else name,
             defaults={"yes": yes, "no": no, "abstain": abstain},
         )
-    audit_log(actor=actor, action="governance.hands.recorded", obj=resolution, counts={k: list(v) for k, v in counts.items()})
+    audit_log(
+        actor=actor,
+        action="governance.hands.recorded",
+        obj=resolution,
+        counts={k: list(v) for k, v in counts.items()},
+    )
 
 
 def _hands_available(resolution: Resolution) -> dict[str, int]:
@@ -819,7 +922,10 @@ def _hands_available(resolution: Resolution) -> dict[str, int]:
     meeting = resolution.meeting
     rows = (
         RollEntry.objects.filter(meeting=meeting)
-        .filter(Q(attendance__in=[Attendance.PRESENT, Attendance.REMOTE]) | Q(proxy_given__holder__isnull=False))
+        .filter(
+            Q(attendance__in=[Attendance.PRESENT, Attendance.REMOTE])
+            | Q(proxy_given__holder__isnull=False)
+        )
         .exclude(ballots__resolution=resolution)
         .values("college")
         .annotate(n=Count("id"))
@@ -858,7 +964,9 @@ def quorum_rule(meeting: Meeting, resolution_kind: str | None = None) -> tally.Q
         kind = "AGE"
     else:
         kind = "AGO" if resolution_kind == ResolutionKind.ORDINARY else "AGE"
-    form = meeting.legal_form if meeting.legal_form in ("SA", "SARL") else _conf("SAS_QUORUM_AS", "SA")
+    form = (
+        meeting.legal_form if meeting.legal_form in ("SA", "SARL") else _conf("SAS_QUORUM_AS", "SA")
+    )
     rule = tally.default_quorum(form, kind, meeting.call)
     return rule or tally.NO_QUORUM
 
@@ -895,11 +1003,14 @@ def quorum_status(meeting: Meeting, resolution_kind: str | None = None) -> Quoru
 def _quorum_label(rule: tally.QuorumRule) -> str:
     if rule.required == 0:
         return "pas de quorum"
-    return f"{'au moins' if rule.inclusive else 'plus de'} {rule.required.numerator}/{rule.required.denominator} des votants"
+    share = f"{rule.required.numerator}/{rule.required.denominator}"
+    return f"{'au moins' if rule.inclusive else 'plus de'} {share} des votants"
 
 
 def majority_rule(resolution: Resolution) -> tally.MajorityRule:
-    return tally.EXTRAORDINARY if resolution.kind == ResolutionKind.EXTRAORDINARY else tally.ORDINARY
+    return (
+        tally.EXTRAORDINARY if resolution.kind == ResolutionKind.EXTRAORDINARY else tally.ORDINARY
+    )
 
 
 def resolution_counts(resolution: Resolution) -> dict[str, dict[str, int]]:
@@ -913,7 +1024,10 @@ def resolution_counts(resolution: Resolution) -> dict[str, dict[str, int]]:
         counts.setdefault(key, {"yes": 0, "no": 0, "abstain": 0})[choice] += n
 
     for row in (
-        Ballot.objects.filter(resolution=resolution).values("college", "choice").annotate(n=Count("id")).order_by()
+        Ballot.objects.filter(resolution=resolution)
+        .values("college", "choice")
+        .annotate(n=Count("id"))
+        .order_by()
     ):
         add(row["college"], row["choice"], row["n"])
     for hand in HandCount.objects.filter(resolution=resolution):
@@ -954,7 +1068,11 @@ def resolution_result(resolution: Resolution) -> ResolutionResult:
     if meeting.is_board:
         c = counts[tally.SINGLE_COLLEGE_NAME]
         adopted = tally.board_outcome(
-            c["yes"], c["no"], c["abstain"], chair_vote=resolution.chair_vote or None, casting_vote=meeting.casting_vote
+            c["yes"],
+            c["no"],
+            c["abstain"],
+            chair_vote=resolution.chair_vote or None,
+            casting_vote=meeting.casting_vote,
         )
         label = "majorité des administrateurs présents ou représentés" + (
             ", voix prépondérante du président" if meeting.casting_vote else ""
@@ -988,7 +1106,9 @@ def resolution_close(*, actor: Any, resolution: Resolution) -> Resolution:
     """Close the vote on a resolution: refused without quorum (of the resolution's kind); the
     result (counts per college, effective weights, rule and policy) is frozen on the resolution
     and the decision enters the register."""
-    resolution = Resolution.objects.select_for_update().select_related("meeting").get(pk=resolution.pk)
+    resolution = (
+        Resolution.objects.select_for_update().select_related("meeting").get(pk=resolution.pk)
+    )
     meeting = resolution.meeting
     _check_in_session(meeting)
     if resolution.closed_at:
@@ -1010,9 +1130,15 @@ def resolution_close(*, actor: Any, resolution: Resolution) -> Resolution:
         "quorum": {"counted": quorum.counted, "on_roll": quorum.on_roll, "label": quorum.label},
     }
     if result.outcome is not None:
-        snapshot["yes_share"] = str(result.outcome.yes_share) if result.outcome.yes_share is not None else None
-        snapshot["by_college"] = {k: (str(v) if v is not None else None) for k, v in result.outcome.by_college.items()}
-        snapshot["effective_weights"] = {k: str(v) for k, v in result.outcome.effective_weights.items()}
+        snapshot["yes_share"] = (
+            str(result.outcome.yes_share) if result.outcome.yes_share is not None else None
+        )
+        snapshot["by_college"] = {
+            k: (str(v) if v is not None else None) for k, v in result.outcome.by_college.items()
+        }
+        snapshot["effective_weights"] = {
+            k: str(v) for k, v in result.outcome.effective_weights.items()
+        }
         snapshot["weights"] = meeting.college_weights
     else:
         snapshot["chair_vote"] = resolution.chair_vote
@@ -1033,7 +1159,13 @@ def resolution_close(*, actor: Any, resolution: Resolution) -> Resolution:
         summary=summary[:300],
     )
     _index_decision(decision)
-    audit_log(actor=actor, action="governance.resolution.closed", obj=resolution, adopted=result.adopted, summary=summary)
+    audit_log(
+        actor=actor,
+        action="governance.resolution.closed",
+        obj=resolution,
+        adopted=result.adopted,
+        summary=summary,
+    )
     return resolution
 
 
@@ -1097,7 +1229,9 @@ def meeting_close(*, actor: Any, meeting: Meeting) -> Meeting:
 
 
 @transaction.atomic
-def decision_record(*, actor: Any, meeting: Meeting, title: str, text: str = "", adopted: bool = True) -> Decision:
+def decision_record(
+    *, actor: Any, meeting: Meeting, title: str, text: str = "", adopted: bool = True
+) -> Decision:
     """A decision recorded without a resolution vote (e.g. a board decision by consensus)."""
     decision = Decision.objects.create(
         meeting=meeting,
@@ -1114,7 +1248,12 @@ def decision_record(*, actor: Any, meeting: Meeting, title: str, text: str = "",
 
 @transaction.atomic
 def action_add(
-    *, actor: Any, decision: Decision, title: str, owner: Contact | None = None, due_on: dt.date | None = None
+    *,
+    actor: Any,
+    decision: Decision,
+    title: str,
+    owner: Contact | None = None,
+    due_on: dt.date | None = None,
 ) -> Action:
     action = Action.objects.create(decision=decision, title=title, owner=owner, due_on=due_on)
     audit_log(actor=actor, action="governance.action.added", obj=decision, title=title)
@@ -1127,13 +1266,26 @@ def action_update(*, actor: Any, action: Action, status: str) -> Action:
         raise _refuse("État inconnu.")
     action.status = status
     action.save(update_fields=["status"])
-    audit_log(actor=actor, action="governance.action.updated", obj=action.decision, title=action.title, status=status)
+    audit_log(
+        actor=actor,
+        action="governance.action.updated",
+        obj=action.decision,
+        title=action.title,
+        status=status,
+    )
     return action
 
 
 @transaction.atomic
 def evaluation_answer(
-    *, actor: Any, meeting: Meeting, contact: Contact, information: int, debate: int, clarity: int, comment: str = ""
+    *,
+    actor: Any,
+    meeting: Meeting,
+    contact: Contact,
+    information: int,
+    debate: int,
+    clarity: int,
+    comment: str = "",
 ) -> EvaluationAnswer:
     entry = _on_roll(meeting, contact)
     if not entry.attendance:
@@ -1146,7 +1298,12 @@ def evaluation_answer(
         if not 1 <= score <= 5:
             raise _refuse("Chaque note va de 1 à 5.")
     answer = EvaluationAnswer.objects.create(
-        meeting=meeting, contact=contact, information=information, debate=debate, clarity=clarity, comment=comment
+        meeting=meeting,
+        contact=contact,
+        information=information,
+        debate=debate,
+        clarity=clarity,
+        comment=comment,
     )
     audit_log(actor=actor, action="governance.evaluation.answered", obj=meeting)
     return answer

@@ -69,7 +69,9 @@ def render_markdown(text: str) -> str:
 @require_GET
 def meeting_list(request: HttpRequest) -> HttpResponse:
     page = paginate(request, Meeting.objects.select_related("body").annotate(voters=Count("roll")))
-    return render(request, "governance/meeting_list.html", {"page": page, "bodies": Body.objects.all()})
+    return render(
+        request, "governance/meeting_list.html", {"page": page, "bodies": Body.objects.all()}
+    )
 
 
 @staff_required
@@ -83,7 +85,9 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Réunion créée : ajoutez l’ordre du jour et les résolutions.")
             return redirect(meeting)
-    return render(request, "governance/meeting_form.html", {"form": form, "title": "Nouvelle réunion"})
+    return render(
+        request, "governance/meeting_form.html", {"form": form, "title": "Nouvelle réunion"}
+    )
 
 
 @staff_required
@@ -92,13 +96,21 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = MeetingEditForm(request.POST or None, instance=Meeting.objects.get(pk=pk))
     if request.method == "POST" and form.is_valid():
         try:
-            services.meeting_update(actor=request.user, meeting=meeting, data={f: form.cleaned_data[f] for f in form.changed_data})
+            services.meeting_update(
+                actor=request.user,
+                meeting=meeting,
+                data={f: form.cleaned_data[f] for f in form.changed_data},
+            )
         except GovernanceError as exc:
             form.add_error(None, " ".join(exc.messages))
         else:
             messages.success(request, "Réunion enregistrée.")
             return redirect(meeting)
-    return render(request, "governance/meeting_form.html", {"form": form, "title": f"Modifier « {meeting.title} »", "meeting": meeting})
+    return render(
+        request,
+        "governance/meeting_form.html",
+        {"form": form, "title": f"Modifier « {meeting.title} »", "meeting": meeting},
+    )
 
 
 @staff_required
@@ -112,7 +124,9 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "voters": meeting.roll.count(),
         "quorum": services.quorum_status(meeting) if meeting.roll_frozen_at else None,
         "agenda_form": AgendaItemForm(prefix="agenda"),
-        "resolution_form": ResolutionForm(prefix="res", initial={"kind": "extraordinary" if meeting.kind == "AGE" else "ordinary"}),
+        "resolution_form": ResolutionForm(
+            prefix="res", initial={"kind": "extraordinary" if meeting.kind == "AGE" else "ordinary"}
+        ),
         "document_form": DocumentForm(prefix="doc"),
         "decision_form": DecisionForm(prefix="dec"),
         "decisions": meeting.decisions.filter(resolution__isnull=True),
@@ -162,7 +176,12 @@ def document_add(request: HttpRequest, pk: int) -> HttpResponse:
         MeetingDocument.objects.create(meeting=meeting, **form.cleaned_data)
         from placette.lib.audit import audit_log
 
-        audit_log(actor=request.user, action="governance.document.added", obj=meeting, title=form.cleaned_data["title"])
+        audit_log(
+            actor=request.user,
+            action="governance.document.added",
+            obj=meeting,
+            title=form.cleaned_data["title"],
+        )
         messages.success(request, "Document joint.")
     else:
         messages.error(request, "Indiquez un titre et choisissez un fichier.")
@@ -175,7 +194,9 @@ def roll_freeze(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=pk)
     try:
         n = services.roll_freeze(actor=request.user, meeting=meeting)
-        messages.success(request, f"Liste des votants arrêtée au {meeting.cutoff_date:%d/%m/%Y} : {n} votant(s).")
+        messages.success(
+            request, f"Liste des votants arrêtée au {meeting.cutoff_date:%d/%m/%Y} : {n} votant(s)."
+        )
     except GovernanceError as exc:
         _error(request, exc)
     return redirect(meeting)
@@ -190,7 +211,11 @@ def roll_list(request: HttpRequest, pk: int) -> HttpResponse:
     if q:
         entries = entries.filter(name__icontains=q)
     page = paginate(request, entries)
-    return render(request, "governance/roll_list.html", {"meeting": meeting, "page": page, "q": q, "query": querystring_without_page(request)})
+    return render(
+        request,
+        "governance/roll_list.html",
+        {"meeting": meeting, "page": page, "q": q, "query": querystring_without_page(request)},
+    )
 
 
 # -- convocation -------------------------------------------------------------------------------
@@ -204,7 +229,8 @@ def convocation(request: HttpRequest, pk: int) -> HttpResponse:
             counts = services.meeting_convene(actor=request.user, meeting=meeting)
             messages.success(
                 request,
-                f"Réunion convoquée : {counts['email']} convocation(s) par e-mail en cours d’envoi, "
+                f"Réunion convoquée : {counts['email']} convocation(s) par e-mail "
+                f"en cours d’envoi, "
                 f"{counts['letter']} courrier(s) à imprimer.",
             )
         except GovernanceError as exc:
@@ -218,8 +244,20 @@ def convocation(request: HttpRequest, pk: int) -> HttpResponse:
         reminded=Count("id", filter=Q(reminded_at__isnull=False)),
     )
     page = paginate(request, Convocation.objects.filter(meeting=meeting).select_related("contact"))
-    latest = timezone.localdate(meeting.starts_at) - dt.timedelta(days=services.notice_days(meeting.call))
-    return render(request, "governance/convocation.html", {"meeting": meeting, "stats": stats, "page": page, "latest": latest, "notice_days": services.notice_days(meeting.call)})
+    latest = timezone.localdate(meeting.starts_at) - dt.timedelta(
+        days=services.notice_days(meeting.call)
+    )
+    return render(
+        request,
+        "governance/convocation.html",
+        {
+            "meeting": meeting,
+            "stats": stats,
+            "page": page,
+            "latest": latest,
+            "notice_days": services.notice_days(meeting.call),
+        },
+    )
 
 
 @staff_required
@@ -254,10 +292,20 @@ def _coop_name(meeting: Meeting) -> str:
 @require_GET
 def letters_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=pk)
-    letters = Convocation.objects.filter(meeting=meeting, channel=Channel.LETTER).select_related("contact").order_by("contact__name_key")
+    letters = (
+        Convocation.objects.filter(meeting=meeting, channel=Channel.LETTER)
+        .select_related("contact")
+        .order_by("contact__name_key")
+    )
     content = pdf_render(
         "governance/letters_pdf.html",
-        {"meeting": meeting, "letters": letters, "resolutions": meeting.resolutions.all(), "agenda": meeting.agenda.all(), "coop_name": _coop_name(meeting)},
+        {
+            "meeting": meeting,
+            "letters": letters,
+            "resolutions": meeting.resolutions.all(),
+            "agenda": meeting.agenda.all(),
+            "coop_name": _coop_name(meeting),
+        },
     )
     return pdf_response(f"convocations-{meeting.pk}", content)
 
@@ -271,12 +319,16 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         entry = get_object_or_404(RollEntry, pk=request.POST.get("entry"), meeting=meeting)
         try:
-            services.attendance_set(actor=request.user, meeting=meeting, entry=entry, mode=request.POST.get("mode", ""))
+            services.attendance_set(
+                actor=request.user, meeting=meeting, entry=entry, mode=request.POST.get("mode", "")
+            )
         except GovernanceError as exc:
             _error(request, exc)
         if request.htmx:
             entry.refresh_from_db()
-            return render(request, "governance/attendance.html#row", {"entry": entry, "meeting": meeting})
+            return render(
+                request, "governance/attendance.html#row", {"entry": entry, "meeting": meeting}
+            )
         return redirect(request.get_full_path())
     entries = meeting.roll.select_related("proxy_given__holder")
     q = request.GET.get("q", "").strip()
@@ -298,7 +350,11 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def quorum_partial(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=pk)
-    return render(request, "governance/_quorum.html", {"meeting": meeting, "quorum": services.quorum_status(meeting)})
+    return render(
+        request,
+        "governance/_quorum.html",
+        {"meeting": meeting, "quorum": services.quorum_status(meeting)},
+    )
 
 
 @staff_required
@@ -309,14 +365,21 @@ def resolution_vote(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             if meeting.is_board and "chair_vote" in request.POST:
-                services.chair_vote_set(actor=request.user, resolution=resolution, vote=request.POST["chair_vote"])
+                services.chair_vote_set(
+                    actor=request.user, resolution=resolution, vote=request.POST["chair_vote"]
+                )
             counts = {}
             for i, name in enumerate(names):
-                values = [request.POST.get(f"c{i}_{k}", "").strip() or "0" for k in ("yes", "no", "abstain")]
+                values = [
+                    request.POST.get(f"c{i}_{k}", "").strip() or "0"
+                    for k in ("yes", "no", "abstain")
+                ]
                 try:
                     counts[name] = tuple(int(v) for v in values)
                 except ValueError:
-                    raise GovernanceError([f"Collège « {name} » : saisissez des nombres entiers."]) from None
+                    raise GovernanceError(
+                        [f"Collège « {name} » : saisissez des nombres entiers."]
+                    ) from None
             services.hands_record(actor=request.user, resolution=resolution, counts=counts)
             messages.success(request, "Décompte à main levée enregistré.")
         except GovernanceError as exc:
@@ -324,7 +387,10 @@ def resolution_vote(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("governance:resolution", pk=resolution.pk)
     hands = {h.college or services.tally.SINGLE_COLLEGE_NAME: h for h in resolution.hands.all()}
     available = services._hands_available(resolution)
-    colleges = [{"i": i, "name": n, "hand": hands.get(n), "available": available.get(n, 0)} for i, n in enumerate(names)]
+    colleges = [
+        {"i": i, "name": n, "hand": hands.get(n), "available": available.get(n, 0)}
+        for i, n in enumerate(names)
+    ]
     context = {
         "meeting": meeting,
         "resolution": resolution,
@@ -332,7 +398,10 @@ def resolution_vote(request: HttpRequest, pk: int) -> HttpResponse:
         "view": resolution_view(resolution),
         "quorum": services.quorum_status(meeting, resolution.kind),
         "choices": Choice.choices,
-        "voters": meeting.roll.filter(Q(attendance__in=[Attendance.PRESENT, Attendance.REMOTE]) | Q(proxy_given__holder__isnull=False)).order_by("name"),
+        "voters": meeting.roll.filter(
+            Q(attendance__in=[Attendance.PRESENT, Attendance.REMOTE])
+            | Q(proxy_given__holder__isnull=False)
+        ).order_by("name"),
     }
     return render(request, "governance/resolution_vote.html", context)
 
@@ -350,7 +419,12 @@ def ballot_record(request: HttpRequest, pk: int) -> HttpResponse:
     resolution = get_object_or_404(Resolution.objects.select_related("meeting"), pk=pk)
     entry = get_object_or_404(RollEntry, pk=request.POST.get("voter"), meeting=resolution.meeting)
     try:
-        services.ballot_record(actor=request.user, resolution=resolution, voter=entry, choice=request.POST.get("choice", ""))
+        services.ballot_record(
+            actor=request.user,
+            resolution=resolution,
+            voter=entry,
+            choice=request.POST.get("choice", ""),
+        )
         messages.success(request, f"Bulletin de {entry.name} enregistré.")
     except GovernanceError as exc:
         _error(request, exc)
@@ -363,7 +437,11 @@ def resolution_close(request: HttpRequest, pk: int) -> HttpResponse:
     resolution = get_object_or_404(Resolution, pk=pk)
     try:
         resolution = services.resolution_close(actor=request.user, resolution=resolution)
-        messages.success(request, f"Vote clos : résolution n° {resolution.number} {'adoptée' if resolution.adopted else 'rejetée'}.")
+        messages.success(
+            request,
+            f"Vote clos : résolution n° {resolution.number} "
+            f"{'adoptée' if resolution.adopted else 'rejetée'}.",
+        )
     except GovernanceError as exc:
         _error(request, exc)
     return redirect("governance:resolution", pk=resolution.pk)
@@ -373,7 +451,15 @@ def resolution_close(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def results(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=pk)
-    return render(request, "governance/results.html", {"meeting": meeting, "results": meeting_results(meeting), "quorum": services.quorum_status(meeting)})
+    return render(
+        request,
+        "governance/results.html",
+        {
+            "meeting": meeting,
+            "results": meeting_results(meeting),
+            "quorum": services.quorum_status(meeting),
+        },
+    )
 
 
 @staff_required
@@ -394,7 +480,9 @@ def decision_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=pk)
     form = DecisionForm(request.POST, prefix="dec")
     if form.is_valid():
-        decision = services.decision_record(actor=request.user, meeting=meeting, **form.cleaned_data)
+        decision = services.decision_record(
+            actor=request.user, meeting=meeting, **form.cleaned_data
+        )
         messages.success(request, "Décision inscrite au registre.")
         return redirect(decision)
     messages.error(request, "Indiquez l’intitulé de la décision.")
@@ -407,13 +495,17 @@ def decision_add(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def minutes(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=pk)
-    form = MinutesForm(request.POST or None, initial={"text": meeting.minutes or services.minutes_draft(meeting)})
+    form = MinutesForm(
+        request.POST or None, initial={"text": meeting.minutes or services.minutes_draft(meeting)}
+    )
     if request.method == "POST" and form.is_valid():
         services.minutes_save(actor=request.user, meeting=meeting, text=form.cleaned_data["text"])
         messages.success(request, "Procès-verbal enregistré.")
         return redirect("governance:minutes", pk=meeting.pk)
     preview = render_markdown(meeting.minutes or services.minutes_draft(meeting))
-    return render(request, "governance/minutes.html", {"meeting": meeting, "form": form, "preview": preview})
+    return render(
+        request, "governance/minutes.html", {"meeting": meeting, "form": form, "preview": preview}
+    )
 
 
 def _pdf_context(meeting: Meeting) -> dict:
@@ -425,7 +517,10 @@ def _pdf_context(meeting: Meeting) -> dict:
 def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=pk)
     html = render_markdown(meeting.minutes or services.minutes_draft(meeting))
-    content = pdf_render("governance/minutes_pdf.html", {**_pdf_context(meeting), "html": html, "results": meeting_results(meeting)})
+    content = pdf_render(
+        "governance/minutes_pdf.html",
+        {**_pdf_context(meeting), "html": html, "results": meeting_results(meeting)},
+    )
     return pdf_response(f"pv-{meeting.pk}", content)
 
 
@@ -462,7 +557,11 @@ def _decisions(request: HttpRequest):
 def decision_list(request: HttpRequest) -> HttpResponse:
     form, queryset = _decisions(request)
     page = paginate(request, queryset)
-    return render(request, "governance/decision_list.html", {"form": form, "page": page, "query": querystring_without_page(request)})
+    return render(
+        request,
+        "governance/decision_list.html",
+        {"form": form, "page": page, "query": querystring_without_page(request)},
+    )
 
 
 @staff_required
@@ -489,7 +588,9 @@ def action_update(request: HttpRequest, pk: int) -> HttpResponse:
     action = get_object_or_404(Action, pk=pk)
     form = ActionStatusForm(request.POST)
     if form.is_valid():
-        services.action_update(actor=request.user, action=action, status=form.cleaned_data["status"])
+        services.action_update(
+            actor=request.user, action=action, status=form.cleaned_data["status"]
+        )
         messages.success(request, "Action mise à jour.")
     return redirect(action.decision)
 
@@ -500,7 +601,13 @@ def action_update(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 @require_GET
 def body_list(request: HttpRequest) -> HttpResponse:
-    bodies = Body.objects.annotate(n=Count("mandates", filter=Q(mandates__ends_on__isnull=True) | Q(mandates__ends_on__gte=timezone.localdate())))
+    bodies = Body.objects.annotate(
+        n=Count(
+            "mandates",
+            filter=Q(mandates__ends_on__isnull=True)
+            | Q(mandates__ends_on__gte=timezone.localdate()),
+        )
+    )
     return render(request, "governance/body_list.html", {"bodies": bodies})
 
 
@@ -516,7 +623,11 @@ def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
         except GovernanceError as exc:
             form.add_error(None, " ".join(exc.messages))
     mandates = body.mandates.select_related("contact", "college", "elected_at")
-    return render(request, "governance/body_detail.html", {"body": body, "mandates": mandates, "form": form, "today": timezone.localdate()})
+    return render(
+        request,
+        "governance/body_detail.html",
+        {"body": body, "mandates": mandates, "form": form, "today": timezone.localdate()},
+    )
 
 
 # -- consent (staff side) ------------------------------------------------------------------------
@@ -526,26 +637,53 @@ def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def consent_edit(request: HttpRequest, contact_pk: int) -> HttpResponse:
     contact = get_object_or_404(Contact, pk=contact_pk)
     consent = ConvocationConsent.objects.filter(contact=contact).first()
-    form = ConsentForm(request.POST or None, initial={"electronic": bool(consent and consent.electronic)})
+    form = ConsentForm(
+        request.POST or None, initial={"electronic": bool(consent and consent.electronic)}
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.consent_set(actor=request.user, contact=contact, electronic=form.cleaned_data["electronic"], source="saisie par l’équipe")
+            services.consent_set(
+                actor=request.user,
+                contact=contact,
+                electronic=form.cleaned_data["electronic"],
+                source="saisie par l’équipe",
+            )
             messages.success(request, "Mode de convocation enregistré.")
             return redirect("governance:consent", contact_pk=contact.pk)
         except GovernanceError as exc:
             form.add_error(None, " ".join(exc.messages))
-    return render(request, "governance/consent.html", {"contact": contact, "consent": consent, "form": form})
+    return render(
+        request, "governance/consent.html", {"contact": contact, "consent": consent, "form": form}
+    )
 
 
 # -- evaluation -------------------------------------------------------------------------------
 
 
-EVALUATION_HEADER = ["réunion", "date", "type", "collège", "inscrits", "participants", "présents", "à distance", "représentés", "votes à distance", "taux de participation (%)", "pouvoirs", "quorum atteint"]
+EVALUATION_HEADER = [
+    "réunion",
+    "date",
+    "type",
+    "collège",
+    "inscrits",
+    "participants",
+    "présents",
+    "à distance",
+    "représentés",
+    "votes à distance",
+    "taux de participation (%)",
+    "pouvoirs",
+    "quorum atteint",
+]
 
 
 def evaluation_rows(year: int) -> list[list]:
     """Turnout per college, proxies, quorum per meeting of the year (aggregates only)."""
-    meetings = list(Meeting.objects.filter(starts_at__year=year, roll_frozen_at__isnull=False).order_by("starts_at"))
+    meetings = list(
+        Meeting.objects.filter(starts_at__year=year, roll_frozen_at__isnull=False).order_by(
+            "starts_at"
+        )
+    )
     rows = []
     for meeting in meetings:
         quorum = services.quorum_status(meeting)
@@ -564,21 +702,23 @@ def evaluation_rows(year: int) -> list[list]:
         proxies = Proxy.objects.filter(meeting=meeting).count()
         for row in per_college:
             taking_part = row["present"] + row["remote"] + row["represented"] + row["postal"]
-            rows.append([
-                meeting.title,
-                f"{timezone.localtime(meeting.starts_at):%d/%m/%Y}",
-                meeting.get_kind_display(),
-                row["college"] or "—",
-                row["n"],
-                taking_part,
-                row["present"],
-                row["remote"],
-                row["represented"],
-                row["postal"],
-                round(100 * taking_part / row["n"], 1) if row["n"] else 0,
-                proxies,
-                "oui" if quorum.reached else "non",
-            ])
+            rows.append(
+                [
+                    meeting.title,
+                    f"{timezone.localtime(meeting.starts_at):%d/%m/%Y}",
+                    meeting.get_kind_display(),
+                    row["college"] or "—",
+                    row["n"],
+                    taking_part,
+                    row["present"],
+                    row["remote"],
+                    row["represented"],
+                    row["postal"],
+                    round(100 * taking_part / row["n"], 1) if row["n"] else 0,
+                    proxies,
+                    "oui" if quorum.reached else "non",
+                ]
+            )
     return rows
 
 
@@ -600,10 +740,25 @@ def evaluation(request: HttpRequest) -> HttpResponse:
     scores = (
         EvaluationAnswer.objects.filter(meeting__starts_at__year=year)
         .values("meeting__title")
-        .annotate(n=Count("id"), information=Avg("information"), debate=Avg("debate"), clarity=Avg("clarity"))
+        .annotate(
+            n=Count("id"),
+            information=Avg("information"),
+            debate=Avg("debate"),
+            clarity=Avg("clarity"),
+        )
         .order_by("meeting__title")
     )
-    return render(request, "governance/evaluation.html", {"year": year, "header": EVALUATION_HEADER, "rows": evaluation_rows(year), "scores": scores, "answers": answers})
+    return render(
+        request,
+        "governance/evaluation.html",
+        {
+            "year": year,
+            "header": EVALUATION_HEADER,
+            "rows": evaluation_rows(year),
+            "scores": scores,
+            "answers": answers,
+        },
+    )
 
 
 @staff_required

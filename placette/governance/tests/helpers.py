@@ -34,15 +34,29 @@ COLLEGE_OF = {code: name for code, name, _ in COLLEGES}
 def make_statutes(*, legal_form: str = "SA", colleges: bool = True, policy: str = "redistribute"):
     colleges_by_code = {}
     for order, (code, name, weight) in enumerate(COLLEGES):
-        college, _ = College.objects.get_or_create(code=f"gov-{code}", defaults={"name": name, "order": order})
+        college, _ = College.objects.get_or_create(
+            code=f"gov-{code}", defaults={"name": name, "order": order}
+        )
         colleges_by_code[code] = (college, weight)
     rules = []
     for order, (code, name, employees, beneficiaries, college) in enumerate(CATEGORIES):
         category, _ = Category.objects.get_or_create(
             code=code,
-            defaults={"name": name, "is_employees": employees, "is_beneficiaries": beneficiaries, "order": order},
+            defaults={
+                "name": name,
+                "is_employees": employees,
+                "is_beneficiaries": beneficiaries,
+                "order": order,
+            },
         )
-        rules.append({"category": category, "min_shares": 1, "max_shares": None, "college": colleges_by_code[college][0]})
+        rules.append(
+            {
+                "category": category,
+                "min_shares": 1,
+                "max_shares": None,
+                "college": colleges_by_code[college][0],
+            }
+        )
     data = {
         "coop_name": "Placette SCIC",
         "legal_form": legal_form,
@@ -75,11 +89,19 @@ def make_statutes(*, legal_form: str = "SA", colleges: bool = True, policy: str 
     )
 
 
-def make_member(first: str, college: str, *, email: str | None = None, on=dt.date(2021, 1, 1), contact=None):
+def make_member(
+    first: str, college: str, *, email: str | None = None, on=dt.date(2021, 1, 1), contact=None
+):
     """A member of the category mapped to `college` ("a".."d"), subscribed through membership."""
-    contact = contact or make_contact(first_name=first, last_name="Test", email=email if email is not None else f"{first.lower()}@exemple.fr")
+    contact = contact or make_contact(
+        first_name=first,
+        last_name="Test",
+        email=email if email is not None else f"{first.lower()}@exemple.fr",
+    )
     code = {c[4]: c[0] for c in CATEGORIES}[college]
-    shares_subscribe(actor=None, contact=contact, shares=1, category=Category.objects.get(code=code), on=on)
+    shares_subscribe(
+        actor=None, contact=contact, shares=1, category=Category.objects.get(code=code), on=on
+    )
     return contact
 
 

@@ -24,13 +24,28 @@ def _session_cookie(user, live_server):
 @pytest.mark.django_db(transaction=True)
 def test_an_ag_from_convocation_to_the_decision_register_matches_example_11(page, live_server):
     make_statutes(legal_form="SA")
-    members = {name: make_member(name, college) for name, college in [
-        ("Alice", "a"), ("Arthur", "a"), ("Bruno", "b"), ("Berthe", "b"),
-        ("Carla", "c"), ("Cyril", "c"), ("Denis", "d"), ("Diane", "d"),
-    ]}
-    alice = User.objects.create_user("alice@exemple.fr", None, role="member", contact=members["Alice"])
-    bruno = User.objects.create_user("bruno@exemple.fr", None, role="member", contact=members["Bruno"])
-    User.objects.create_user("equipe@test.fr", "mot-de-passe-solide", role="staff", display_name="Eric Equipe")
+    members = {
+        name: make_member(name, college)
+        for name, college in [
+            ("Alice", "a"),
+            ("Arthur", "a"),
+            ("Bruno", "b"),
+            ("Berthe", "b"),
+            ("Carla", "c"),
+            ("Cyril", "c"),
+            ("Denis", "d"),
+            ("Diane", "d"),
+        ]
+    }
+    alice = User.objects.create_user(
+        "alice@exemple.fr", None, role="member", contact=members["Alice"]
+    )
+    bruno = User.objects.create_user(
+        "bruno@exemple.fr", None, role="member", contact=members["Bruno"]
+    )
+    User.objects.create_user(
+        "equipe@test.fr", "mot-de-passe-solide", role="staff", display_name="Eric Equipe"
+    )
     ag_body()
 
     # Staff signs in with a password and creates the AG.
@@ -48,7 +63,9 @@ def test_an_ag_from_convocation_to_the_decision_register_matches_example_11(page
     page.get_by_label("Intitulé").fill("AG 2025")
     page.get_by_label("Date et heure").fill(f"{now + dt.timedelta(days=30):%Y-%m-%dT%H:%M}")
     page.get_by_label("Liste des votants arrêtée au").fill(f"{now:%Y-%m-%d}")
-    page.get_by_label("Ouverture du vote à distance").fill(f"{now - dt.timedelta(hours=1):%Y-%m-%dT%H:%M}")
+    page.get_by_label("Ouverture du vote à distance").fill(
+        f"{now - dt.timedelta(hours=1):%Y-%m-%dT%H:%M}"
+    )
     page.get_by_label("Lieu").fill("Salle des fêtes de Dieulefit")
     page.get_by_role("button", name="Enregistrer").click()
     page.get_by_role("heading", name="AG 2025").wait_for()
@@ -68,7 +85,9 @@ def test_an_ag_from_convocation_to_the_decision_register_matches_example_11(page
     page.context.clear_cookies()
     page.context.add_cookies([_session_cookie(alice, live_server)])
     page.goto(f"/espace/gouvernance/reunions/{meeting.pk}/")
-    page.get_by_role("group", name="Résolution n° 1 — Approbation des comptes 2024").get_by_label("pour").check()
+    page.get_by_role("group", name="Résolution n° 1 — Approbation des comptes 2024").get_by_label(
+        "pour"
+    ).check()
     page.get_by_role("button", name="Enregistrer mon vote").click()
     page.get_by_text("Votre vote est enregistré").wait_for()
 

@@ -29,8 +29,10 @@ def test_concurrent_submissions_of_one_member_leave_one_ballot_per_resolution():
         try:
             barrier.wait()
             choice = "yes" if i % 2 else "no"
-            services.ballot_cast(actor=None, meeting=meeting, voter=alice, choices={r: choice for r in resolutions})
-        except Exception as exc:  # noqa: BLE001 — collected and asserted below
+            services.ballot_cast(
+                actor=None, meeting=meeting, voter=alice, choices={r: choice for r in resolutions}
+            )
+        except Exception as exc:
             errors.append(exc)
         finally:
             connections.close_all()
@@ -42,4 +44,6 @@ def test_concurrent_submissions_of_one_member_leave_one_ballot_per_resolution():
         t.join()
     assert errors == []
     assert Ballot.objects.count() == 2
-    assert set(Ballot.objects.values_list("resolution_id", flat=True)) == {r.pk for r in resolutions}
+    assert set(Ballot.objects.values_list("resolution_id", flat=True)) == {
+        r.pk for r in resolutions
+    }

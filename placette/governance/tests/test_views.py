@@ -1,7 +1,7 @@
 """Every page: who gets in, who is refused; the pages render on real data; PDFs; exports."""
 
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from placette.governance import services
@@ -26,13 +26,24 @@ class ViewTests(BaseTestCase):
     def closed_meeting(self) -> Meeting:
         meeting = make_ag()
         resolution = meeting.resolutions.get()
-        services.ballot_cast(actor=None, meeting=meeting, voter=self.alice, choices={resolution: "yes"})
+        services.ballot_cast(
+            actor=None, meeting=meeting, voter=self.alice, choices={resolution: "yes"}
+        )
         services.proxy_give(actor=None, meeting=meeting, giver=self.bruno, holder=self.carla)
         with self.captureOnCommitCallbacks(execute=True):
             services.meeting_convene(actor=None, meeting=meeting)
         meeting = start(meeting)
-        services.attendance_set(actor=None, meeting=meeting, entry=meeting.roll.get(contact=self.carla), mode="present")
-        services.hands_record(actor=None, resolution=resolution, counts={"Bénéficiaires individuels": (1, 0, 0), "Bénéficiaires professionnels et collectivités": (0, 1, 0)})
+        services.attendance_set(
+            actor=None, meeting=meeting, entry=meeting.roll.get(contact=self.carla), mode="present"
+        )
+        services.hands_record(
+            actor=None,
+            resolution=resolution,
+            counts={
+                "Bénéficiaires individuels": (1, 0, 0),
+                "Bénéficiaires professionnels et collectivités": (0, 1, 0),
+            },
+        )
         services.resolution_close(actor=None, resolution=resolution)
         services.meeting_close(actor=None, meeting=meeting)
         return meeting
@@ -92,11 +103,15 @@ class ViewTests(BaseTestCase):
     def test_the_pv_and_attendance_sheet_pdfs_carry_the_result(self):
         meeting = self.closed_meeting()
         self.login(self.staff)
-        text = pdf_text(self.client.get(reverse("governance:minutes_pdf", args=[meeting.pk])).content)
+        text = pdf_text(
+            self.client.get(reverse("governance:minutes_pdf", args=[meeting.pk])).content
+        )
         self.assertIn("Procès-verbal", text)
         self.assertIn("Adoptée", text)
         self.assertIn("Bénéficiaires individuels", text)
-        sheet = pdf_text(self.client.get(reverse("governance:attendance_pdf", args=[meeting.pk])).content)
+        sheet = pdf_text(
+            self.client.get(reverse("governance:attendance_pdf", args=[meeting.pk])).content
+        )
         self.assertIn("Feuille de présence", sheet)
         self.assertIn("Carla", sheet)
 
@@ -107,7 +122,9 @@ class ViewTests(BaseTestCase):
         with CaptureQueriesContext(connection) as one:
             self.client.get(url)
         for i in range(5):
-            d = services.decision_record(actor=None, meeting=Meeting.objects.first(), title=f"Décision {i}")
+            d = services.decision_record(
+                actor=None, meeting=Meeting.objects.first(), title=f"Décision {i}"
+            )
             services.action_add(actor=None, decision=d, title="Suivre")
         with CaptureQueriesContext(connection) as many:
             response = self.client.get(url, {"q": "decision"})
@@ -121,8 +138,12 @@ class ViewTests(BaseTestCase):
         self.assertEqual(self.client.get(reverse("governance_portal:home")).status_code, 302)
         self.login(self.other_member)
         self.assertEqual(self.client.get(url).status_code, 403)
-        self.assertEqual(self.client.post(reverse("governance_portal:vote", args=[meeting.pk])).status_code, 403)
-        self.assertEqual(self.client.post(reverse("governance_portal:proxy", args=[meeting.pk])).status_code, 403)
+        self.assertEqual(
+            self.client.post(reverse("governance_portal:vote", args=[meeting.pk])).status_code, 403
+        )
+        self.assertEqual(
+            self.client.post(reverse("governance_portal:proxy", args=[meeting.pk])).status_code, 403
+        )
         self.login(self.member)
         self.assertEqual(self.client.get(url).status_code, 200)
         self.assertEqual(self.client.get(reverse("governance_portal:home")).status_code, 200)
@@ -132,10 +153,16 @@ class ViewTests(BaseTestCase):
         meeting = make_ag()
         resolution = meeting.resolutions.get()
         self.login(self.member)
-        response = self.client.post(reverse("governance_portal:vote", args=[meeting.pk]), {f"r{resolution.pk}": "no"}, follow=True)
+        response = self.client.post(
+            reverse("governance_portal:vote", args=[meeting.pk]),
+            {f"r{resolution.pk}": "no"},
+            follow=True,
+        )
         self.assertContains(response, "Votre vote est enregistré")
         self.assertEqual(resolution.ballots.get().choice, "no")
-        response = self.client.post(reverse("governance_portal:consent"), {"electronic": "on"}, follow=True)
+        response = self.client.post(
+            reverse("governance_portal:consent"), {"electronic": "on"}, follow=True
+        )
         self.assertContains(response, "Vous êtes convoqué·e par e-mail")
 
     def test_a_late_vote_shows_a_clear_message_and_records_nothing(self):
@@ -143,6 +170,10 @@ class ViewTests(BaseTestCase):
         start(meeting)
         resolution = meeting.resolutions.get()
         self.login(self.member)
-        response = self.client.post(reverse("governance_portal:vote", args=[meeting.pk]), {f"r{resolution.pk}": "yes"}, follow=True)
+        response = self.client.post(
+            reverse("governance_portal:vote", args=[meeting.pk]),
+            {f"r{resolution.pk}": "yes"},
+            follow=True,
+        )
         self.assertEqual(resolution.ballots.count(), 0)
         self.assertContains(response, "pas ouvert")

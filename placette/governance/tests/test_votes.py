@@ -35,7 +35,9 @@ class VotesTests(BaseTestCase):
         cls.cyril = make_member("Cyril", "c")
         cls.denis = make_member("Denis", "d")
         cls.diane = make_member("Diane", "d")
-        cls.outsider = make_contact(first_name="Oscar", last_name="Dehors", email="oscar@exemple.fr")
+        cls.outsider = make_contact(
+            first_name="Oscar", last_name="Dehors", email="oscar@exemple.fr"
+        )
 
     def assert_refused(self, call, fragment):
         with self.assertRaises(GovernanceError) as ctx:
@@ -70,13 +72,19 @@ class VotesTests(BaseTestCase):
         with self.captureOnCommitCallbacks(execute=True):
             counts = services.meeting_convene(actor=self.staff, meeting=meeting)
         self.assertEqual(counts, {"email": 2, "letter": 6})
-        self.assertEqual(sorted(m.to[0] for m in mail.outbox), ["alice@exemple.fr", "bruno@exemple.fr"])
+        self.assertEqual(
+            sorted(m.to[0] for m in mail.outbox), ["alice@exemple.fr", "bruno@exemple.fr"]
+        )
         self.assertIn("AG 2025", mail.outbox[0].body)
         # re-running sends nothing more: each recipient is stamped
         self.assertEqual(services.convocations_send(meeting=meeting), 0)
         self.assertEqual(len(mail.outbox), 2)
-        self.assertEqual(Convocation.objects.filter(meeting=meeting, sent_at__isnull=False).count(), 2)
-        self.assertTrue(self.alice.timeline.filter(area="governance", title__contains="Convocation").exists())
+        self.assertEqual(
+            Convocation.objects.filter(meeting=meeting, sent_at__isnull=False).count(), 2
+        )
+        self.assertTrue(
+            self.alice.timeline.filter(area="governance", title__contains="Convocation").exists()
+        )
 
     def test_an_interrupted_sending_sends_only_to_those_not_yet_sent(self):
         meeting = make_ag()
@@ -90,7 +98,10 @@ class VotesTests(BaseTestCase):
 
     def test_it_refuses_to_convene_too_late(self):
         meeting = make_ag(days_ahead=10)
-        text = self.assert_refused(lambda: services.meeting_convene(actor=None, meeting=meeting), "Convocation trop tardive")
+        text = self.assert_refused(
+            lambda: services.meeting_convene(actor=None, meeting=meeting),
+            "Convocation trop tardive",
+        )
         self.assertIn("15 jours", text)
         self.assertEqual(Convocation.objects.count(), 0)
         self.assertIsNone(Meeting.objects.get(pk=meeting.pk).convened_at)
@@ -102,7 +113,9 @@ class VotesTests(BaseTestCase):
         with self.captureOnCommitCallbacks(execute=True):
             services.meeting_convene(actor=None, meeting=meeting)
         resolution = meeting.resolutions.get()
-        services.ballot_cast(actor=None, meeting=meeting, voter=self.alice, choices={resolution: "yes"})
+        services.ballot_cast(
+            actor=None, meeting=meeting, voter=self.alice, choices={resolution: "yes"}
+        )
         mail.outbox.clear()
         with self.captureOnCommitCallbacks(execute=True):
             services.reminders_send(actor=None, meeting=meeting)
@@ -114,8 +127,12 @@ class VotesTests(BaseTestCase):
     def test_a_member_votes_online_and_can_change_the_vote_until_the_window_closes(self):
         meeting = make_ag()
         resolution = meeting.resolutions.get()
-        services.ballot_cast(actor=None, meeting=meeting, voter=self.alice, choices={resolution: "yes"})
-        services.ballot_cast(actor=None, meeting=meeting, voter=self.alice, choices={resolution: "no"})
+        services.ballot_cast(
+            actor=None, meeting=meeting, voter=self.alice, choices={resolution: "yes"}
+        )
+        services.ballot_cast(
+            actor=None, meeting=meeting, voter=self.alice, choices={resolution: "no"}
+        )
         ballot = Ballot.objects.get()
         self.assertEqual(ballot.choice, "no")
         self.assertEqual(ballot.college, "Bénévoles et salariés")
@@ -127,7 +144,9 @@ class VotesTests(BaseTestCase):
         resolution = meeting.resolutions.get()
         late = meeting.starts_at + dt.timedelta(minutes=1)
         self.assert_refused(
-            lambda: services.ballot_cast(actor=None, meeting=meeting, voter=self.alice, choices={resolution: "yes"}, now=late),
+            lambda: services.ballot_cast(
+                actor=None, meeting=meeting, voter=self.alice, choices={resolution: "yes"}, now=late
+            ),
             "Le vote à distance est clos",
         )
         self.assertEqual(Ballot.objects.count(), 0)
@@ -136,7 +155,9 @@ class VotesTests(BaseTestCase):
         meeting = make_ag()
         resolution = meeting.resolutions.get()
         self.assert_refused(
-            lambda: services.ballot_cast(actor=None, meeting=meeting, voter=self.outsider, choices={resolution: "yes"}),
+            lambda: services.ballot_cast(
+                actor=None, meeting=meeting, voter=self.outsider, choices={resolution: "yes"}
+            ),
             "pas inscrit·e sur la liste des votants",
         )
         self.assertEqual(Ballot.objects.count(), 0)
@@ -150,8 +171,15 @@ class VotesTests(BaseTestCase):
             services.meeting_convene(actor=None, meeting=start_with_proxy)
         meeting = start(meeting)
         resolution = meeting.resolutions.get()
-        services.attendance_set(actor=None, meeting=meeting, entry=meeting.roll.get(contact=self.carla), mode="present")
-        services.ballot_record(actor=None, resolution=resolution, voter=meeting.roll.get(contact=self.bruno), choice="yes")
+        services.attendance_set(
+            actor=None, meeting=meeting, entry=meeting.roll.get(contact=self.carla), mode="present"
+        )
+        services.ballot_record(
+            actor=None,
+            resolution=resolution,
+            voter=meeting.roll.get(contact=self.bruno),
+            choice="yes",
+        )
         counts = services.resolution_counts(resolution)
         self.assertEqual(counts["Bénéficiaires individuels"]["yes"], 1)
         self.assertEqual(counts["Bénéficiaires professionnels et collectivités"]["yes"], 0)
@@ -162,7 +190,9 @@ class VotesTests(BaseTestCase):
         meeting.refresh_from_db()
         services.proxy_give(actor=None, meeting=meeting, giver=self.bruno, holder=self.carla)
         self.assert_refused(
-            lambda: services.proxy_give(actor=None, meeting=meeting, giver=self.denis, holder=self.carla),
+            lambda: services.proxy_give(
+                actor=None, meeting=meeting, giver=self.denis, holder=self.carla
+            ),
             "maximum fixé par les statuts (1)",
         )
         self.assertEqual(Proxy.objects.count(), 1)
@@ -170,7 +200,9 @@ class VotesTests(BaseTestCase):
     def test_it_refuses_a_proxy_to_oneself(self):
         meeting = make_ag()
         self.assert_refused(
-            lambda: services.proxy_give(actor=None, meeting=meeting, giver=self.bruno, holder=self.bruno),
+            lambda: services.proxy_give(
+                actor=None, meeting=meeting, giver=self.bruno, holder=self.bruno
+            ),
             "à vous-même",
         )
         self.assertEqual(Proxy.objects.count(), 0)
@@ -179,11 +211,15 @@ class VotesTests(BaseTestCase):
         meeting = make_ag()
         services.proxy_give(actor=None, meeting=meeting, giver=self.bruno, holder=self.carla)
         self.assert_refused(
-            lambda: services.proxy_give(actor=None, meeting=meeting, giver=self.denis, holder=self.bruno),
+            lambda: services.proxy_give(
+                actor=None, meeting=meeting, giver=self.denis, holder=self.bruno
+            ),
             "en chaîne",
         )
         self.assert_refused(
-            lambda: services.proxy_give(actor=None, meeting=meeting, giver=self.carla, holder=self.diane),
+            lambda: services.proxy_give(
+                actor=None, meeting=meeting, giver=self.carla, holder=self.diane
+            ),
             "en chaîne",
         )
         self.assertEqual(Proxy.objects.count(), 1)
@@ -205,9 +241,14 @@ class VotesTests(BaseTestCase):
             services.meeting_convene(actor=None, meeting=meeting)
         meeting = start(meeting)
         resolution = meeting.resolutions.get()
-        services.attendance_set(actor=None, meeting=meeting, entry=meeting.roll.get(contact=self.alice), mode="present")
+        services.attendance_set(
+            actor=None, meeting=meeting, entry=meeting.roll.get(contact=self.alice), mode="present"
+        )
         # SA, AGO, first call: 1/5 of 8 = 1.6 → 2 needed
-        text = self.assert_refused(lambda: services.resolution_close(actor=None, resolution=resolution), "quorum n’est pas atteint")
+        text = self.assert_refused(
+            lambda: services.resolution_close(actor=None, resolution=resolution),
+            "quorum n’est pas atteint",
+        )
         self.assertIn("il en faut 2", text)
         resolution.refresh_from_db()
         self.assertIsNone(resolution.closed_at)
@@ -217,15 +258,21 @@ class VotesTests(BaseTestCase):
         """docs/governance.md, example 11: 23/36 adopted; the decision enters the register."""
         meeting = make_ag()
         resolution = meeting.resolutions.get()
-        services.ballot_cast(actor=None, meeting=meeting, voter=self.alice, choices={resolution: "yes"})
+        services.ballot_cast(
+            actor=None, meeting=meeting, voter=self.alice, choices={resolution: "yes"}
+        )
         services.proxy_give(actor=None, meeting=meeting, giver=self.bruno, holder=self.carla)
         with self.captureOnCommitCallbacks(execute=True):
             services.meeting_convene(actor=None, meeting=meeting)
         meeting = start(meeting)
         for c in (self.arthur, self.carla, self.cyril):
-            services.attendance_set(actor=None, meeting=meeting, entry=meeting.roll.get(contact=c), mode="present")
+            services.attendance_set(
+                actor=None, meeting=meeting, entry=meeting.roll.get(contact=c), mode="present"
+            )
         status = services.quorum_status(meeting)
-        self.assertEqual((status.counted, status.on_roll, status.threshold, status.reached), (5, 8, 2, True))
+        self.assertEqual(
+            (status.counted, status.on_roll, status.threshold, status.reached), (5, 8, 2, True)
+        )
         services.hands_record(
             actor=None,
             resolution=resolution,
@@ -253,16 +300,23 @@ class VotesTests(BaseTestCase):
             services.meeting_convene(actor=None, meeting=meeting)
         meeting = start(meeting)
         resolution = meeting.resolutions.get()
-        services.attendance_set(actor=None, meeting=meeting, entry=meeting.roll.get(contact=self.arthur), mode="present")
+        services.attendance_set(
+            actor=None, meeting=meeting, entry=meeting.roll.get(contact=self.arthur), mode="present"
+        )
         self.assert_refused(
-            lambda: services.hands_record(actor=None, resolution=resolution, counts={"Bénévoles et salariés": (2, 0, 0)}),
+            lambda: services.hands_record(
+                actor=None, resolution=resolution, counts={"Bénévoles et salariés": (2, 0, 0)}
+            ),
             "2 mains levées pour 1 votant",
         )
         self.assertEqual(HandCount.objects.count(), 0)
 
     def test_consent_needs_an_email_address(self):
         nomail = make_member("Nadia", "b", email="")
-        self.assert_refused(lambda: services.consent_set(actor=None, contact=nomail, electronic=True), "adresse e-mail")
+        self.assert_refused(
+            lambda: services.consent_set(actor=None, contact=nomail, electronic=True),
+            "adresse e-mail",
+        )
         self.assertFalse(ConvocationConsent.objects.filter(contact=nomail).exists())
 
 
