@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import socket
 
 import pytest
 
@@ -27,7 +28,11 @@ def smtp_server():
         def handle_message(self, message):
             received.append(message)
 
-    controller = Controller(Keep(), hostname="127.0.0.1", port=0)
+    # aiosmtpd checks its own start-up by connecting, so it needs a real port, not 0.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Keep(), hostname="127.0.0.1", port=port)
     controller.start()
     controller.messages = received
     yield controller

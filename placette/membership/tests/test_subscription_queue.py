@@ -311,31 +311,6 @@ class BankStatementTests(BaseTestCase):
         self.assertEqual(req.status, RequestStatus.AWAITING_PAYMENT)
 
 
-@pytest.fixture
-def smtp_server():
-    """The conftest fixture asks aiosmtpd for port 0, which its start-up check cannot reach
-    (ConnectionRefusedError); this copy picks a free port first. Remove once conftest is fixed."""
-    import socket
-
-    from aiosmtpd.controller import Controller
-    from aiosmtpd.handlers import Message
-
-    received = []
-
-    class Keep(Message):
-        def handle_message(self, message):
-            received.append(message)
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(Keep(), hostname="127.0.0.1", port=port)
-    controller.start()
-    controller.messages = received
-    yield controller
-    controller.stop()
-
-
 @pytest.mark.django_db
 def test_the_certificate_pdf_arrives_through_a_real_smtp_server(smtp_server, settings):
     settings.MAILERS = {
