@@ -10,13 +10,31 @@ class PlacesSettingsAdmin(admin.ModelAdmin):
 
 class CriterionInline(admin.TabularInline):
     model = models.Criterion
-    extra = 3
+    extra = 0
+    can_delete = False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(models.CriteriaVersion)
 class CriteriaVersionAdmin(admin.ModelAdmin):
-    list_display = ["number", "adopted_on", "adopted_by"]
+    """Read-only: versions are written from /gestion/lieux/criteres/ (audited, versioned)."""
+
+    list_display = ["number", "state", "adopted_on", "adopted_by"]
     inlines = [CriterionInline]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(models.Place)

@@ -18,7 +18,6 @@ from placette.contacts.services import contact_create
 from placette.places import services
 from placette.places.models import (
     CriteriaVersion,
-    Criterion,
     IndexValue,
     Lease,
     Place,
@@ -166,15 +165,13 @@ def seed(rng, out) -> None:
     settings.network_goal, settings.goal_year = 50, 2028
     settings.save()
     _index_values()
-    version = CriteriaVersion.objects.create(
-        number=1,
-        adopted_on=dt.date(2021, 6, 19),
-        adopted_by="Assemblée générale du 19/06/2021",
+    version = services.criteria_version_create(actor=None)
+    services.criteria_version_update(
+        actor=None,
+        version=version,
         note="Grille co-construite avec les sociétaires.",
-    )
-    Criterion.objects.bulk_create(
-        [
-            Criterion(version=version, label=label, weight=weight)
+        criteria=[
+            {"id": None, "label": label, "description": "", "weight": weight}
             for label, weight in [
                 ("Besoin du territoire (dernier commerce, services)", 3),
                 ("Portage local : élus, habitants, porteur de projet", 3),
@@ -182,8 +179,15 @@ def seed(rng, out) -> None:
                 ("Sobriété du bâti et rénovation énergétique", 2),
                 ("Coopération avec l’écosystème ESS local", 1),
             ]
-        ]
+        ],
     )
+    version = services.criteria_version_publish(
+        actor=None,
+        version=version,
+        adopted_on=dt.date(2021, 6, 19),
+        adopted_by="Assemblée générale du 19/06/2021",
+    )
+    criteria = list(version.criteria.all())
     tenants = _tenants(rng, len(PLACES))
     funders = _funders()
     leases: list[Lease] = []
@@ -206,17 +210,25 @@ def seed(rng, out) -> None:
             decided_on=acquired - dt.timedelta(days=rng.randint(200, 400)),
             decided_by="Comité d’investissement",
         )
-        services.investment_decision_record(
+        decided_on = acquired - dt.timedelta(days=rng.randint(90, 180))
+        scoring = services.project_score_record(
             actor=None,
             place=place,
-            version=version,
-            scores={c.pk: rng.randint(3, 5) for c in version.criteria.all()},
-            decided_on=acquired - dt.timedelta(days=rng.randint(90, 180)),
-            decided_by="Conseil d’administration",
-            outcome="approved",
+            scores={c.pk: rng.randint(3, 5) for c in criteria},
+            scored_on=decided_on - dt.timedelta(days=rng.randint(10, 40)),
             origin=rng.choice(
                 ["Sollicitation de la commune", "Mission d’étude", "Porteur de projet"]
             ),
+        )
+        services.investment_decision_record(
+            actor=None,
+            place=place,
+            scoring=scoring,
+            decided_on=decided_on,
+            body="board",
+            decided_by=f"CA du {decided_on:%d/%m/%Y}",
+            outcome="approved",
+            reason="Projet conforme à la grille ; portage local solide.",
         )
         services.place_status_change(
             actor=None,
@@ -380,7 +392,7 @@ def _payments(rng, leases: list[Lease], today: dt.date) -> None:
 def _prospects(version: CriteriaVersion) -> None:
     for name, kind, code, lat, lon, status in PROSPECTS:
         commune = communes.commune_get(code)
-        services.place_create(
+        place = services.place_create(
             actor=None,
             data={
                 "name": name,
@@ -396,6 +408,16 @@ def _prospects(version: CriteriaVersion) -> None:
             decided_on=dt.date(2026, 9, 15),
             decided_by="Comité d’investissement",
         )
+        if status == "study":
+            # An incoming project scored by the team, awaiting the committee's decision.
+            services.project_score_record(
+                actor=None,
+                place=place,
+                scores={c.pk: 3 + c.pk % 3 for c in version.criteria.all()},
+                scored_on=dt.date(2026, 10, 2),
+                origin="Mission d’étude pour la commune",
+                comment="Bâtiment sain, toiture à reprendre ; la commune cède à l’euro symbolique.",
+            )
 
 
 def _activity_user(tenant: Contact) -> None:

@@ -114,11 +114,10 @@ def headline_figures(at: dt.date) -> HeadlineFigures:
         .annotate(rent_at=Coalesce(rent_at, "initial_rent", output_field=MONEY))
         .aggregate(total=Coalesce(Sum("rent_at"), Value(ZERO), output_field=MONEY))
     )
+    # Only the payments dated on or before `at` count (see RentLineQuerySet.unpaid_on).
     arrears = RentLine.objects.unpaid_on(at).aggregate(
         lines=Count("id"),
-        # Payments recorded after `at` still count as paid: the schedule keeps no history of
-        # the paid amount, a documented simplification.
-        total=Coalesce(Sum("amount") - Sum("paid_amount"), Value(ZERO), output_field=MONEY),
+        total=Coalesce(Sum("balance_at"), Value(ZERO), output_field=MONEY),
     )
     return HeadlineFigures(
         at=at,

@@ -10,6 +10,8 @@ from placette.contacts.models import Contact, ContactKind, OrganisationKind
 from placette.places.models import (
     Activity,
     CriteriaVersion,
+    DecisionBody,
+    DecisionOutcome,
     DocumentKind,
     FinancingLine,
     IndexValue,
@@ -434,26 +436,110 @@ class SettingsForm(forms.Form):
     goal_year = forms.IntegerField(label="Année visée", required=False, min_value=2000)
 
 
-class DecisionForm(forms.Form):
-    version = forms.ModelChoiceField(
-        label="Grille de critères", queryset=CriteriaVersion.objects.all(), empty_label=None
+class CriterionForm(forms.Form):
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    label = forms.CharField(label="Critère", max_length=200, required=False)
+    description = forms.CharField(label="Précision", max_length=500, required=False)
+    weight = forms.IntegerField(
+        label="Poids",
+        min_value=1,
+        max_value=10,
+        required=False,
+        error_messages={
+            "min_value": "Le poids va de 1 à 10.",
+            "max_value": "Le poids va de 1 à 10.",
+        },
     )
-    origin = forms.CharField(label="Origine du projet", required=False, max_length=200)
-    decided_on = forms.DateField(label="Date de la décision", widget=DateInput())
-    decided_by = forms.CharField(label="Instance", max_length=200)
-    outcome = forms.ChoiceField(label="Décision", choices=[])
-    note = forms.CharField(label="Motifs", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, version: CriteriaVersion | None = None, **kwargs):
-        from placette.places.models import DecisionOutcome
+    def clean(self):
+        data = super().clean()
+        if data.get("label") and not data.get("DELETE") and data.get("weight") is None:
+            self.add_error("weight", "Indiquez le poids du critère (1 à 10).")
+        return data
+
+
+CriterionFormSet = forms.formset_factory(CriterionForm, extra=2, can_delete=True)
+
+
+class CriteriaNoteForm(forms.Form):
+    note = forms.CharField(
+        label="Commentaire de la version",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class CriteriaPublishForm(forms.Form):
+    adopted_on = forms.DateField(label="Adoptée le", required=False, widget=DateInput())
+    adopted_by = forms.CharField(
+        label="Adoptée par (consultation, AG, CA…)", required=False, max_length=200
+    )
+    adopted_meeting = forms.ModelChoiceField(
+        label="Séance (instances)", required=False, queryset=None, empty_label="—"
+    )
+
+    def __init__(self, *args, **kwargs):
+        from placette.governance.models import Meeting
 
         super().__init__(*args, **kwargs)
-        self.fields["outcome"].choices = DecisionOutcome.choices
-        self.criteria = list(version.criteria.all()) if version else []
+        self.fields["adopted_meeting"].queryset = Meeting.objects.order_by("-starts_at")
+
+
+class ScoringForm(forms.Form):
+    """One 0–5 field per criterion of the version in force."""
+
+    scored_on = forms.DateField(label="Notée le", widget=DateInput())
+    origin = forms.CharField(
+        label="Origine du projet",
+        required=False,
+        max_length=200,
+        help_text="Ex. mission d’étude, sollicitation de la commune, porteur de projet.",
+    )
+    comment = forms.CharField(
+        label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, version: CriteriaVersion, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = list(version.criteria.all())
         for criterion in self.criteria:
             self.fields[f"criterion_{criterion.pk}"] = forms.IntegerField(
-                label=f"{criterion.label} (poids {criterion.weight})", min_value=0, max_value=5
+                label=f"{criterion.label} (poids {criterion.weight})",
+                help_text=criterion.description,
+                min_value=0,
+                max_value=5,
+                error_messages={
+                    "min_value": "Une note va de 0 à 5.",
+                    "max_value": "Une note va de 0 à 5.",
+                    "required": "Notez ce critère (0 à 5).",
+                },
             )
+        # Criteria first, then date, origin and comment.
+        names = [f"criterion_{c.pk}" for c in self.criteria]
+        self.order_fields([*names, "scored_on", "origin", "comment"])
 
     def scores(self) -> dict[int, int]:
         return {c.pk: self.cleaned_data[f"criterion_{c.pk}"] for c in self.criteria}
+
+
+class DecisionForm(forms.Form):
+    decided_on = forms.DateField(label="Date de la décision", widget=DateInput())
+    body = forms.ChoiceField(label="Instance", choices=DecisionBody.choices)
+    decided_by = forms.CharField(
+        label="Séance", required=False, max_length=200, help_text="Ex. « CA du 12/03/2024 »."
+    )
+    outcome = forms.ChoiceField(label="Décision", choices=DecisionOutcome.choices)
+    scoring = forms.ModelChoiceField(
+        label="Notation examinée", required=False, queryset=None, empty_label="—"
+    )
+    reason = forms.CharField(label="Motifs", widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, place: Place, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scoring"].queryset = place.scorings.select_related("version")
+
+    def clean_decided_on(self) -> dt.date:
+        day = self.cleaned_data["decided_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("Une décision se date au jour où elle est prise.")
+        return day

@@ -5,7 +5,8 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q, Sum
+from django.db.models import ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -521,8 +522,28 @@ class RentRevision(models.Model):
 
 class RentLineQuerySet(models.QuerySet["RentLine"]):
     def unpaid_on(self, day: dt.date) -> "RentLineQuerySet":
-        """Lines due on or before `day` and not fully paid: the arrears."""
-        return self.filter(due_on__lte=day, paid_amount__lt=F("amount"))
+        """Lines due on or before `day` and not fully paid *at* `day`: only the payments dated on
+        or before `day` count. Annotated with `paid_at` and `balance_at` (computed by the
+        database, one correlated sum per candidate line)."""
+        paid = (
+            RentPayment.objects.filter(line=OuterRef("pk"), paid_on__lte=day)
+            .order_by()
+            .values("line")
+            .annotate(total=Sum("amount"))
+            .values("total")
+        )
+        money_field = models.DecimalField(max_digits=14, decimal_places=2)
+        late = RentPayment.objects.filter(paid_on__gt=day).values("line_id")
+        return (
+            self.filter(due_on__lte=day)
+            .annotate(
+                paid_at=Coalesce(Subquery(paid, output_field=money_field), Value(ZERO)),
+                balance_at=ExpressionWrapper(F("amount") - F("paid_at"), output_field=money_field),
+            )
+            # A line unpaid today is unpaid at any earlier date (the partial index finds those);
+            # a line paid today was unpaid at `day` only if one of its payments is dated later.
+            .filter(Q(paid_amount__lt=F("amount")) | Q(pk__in=Subquery(late), balance_at__gt=0))
+        )
 
 
 class RentLine(models.Model):
@@ -566,7 +587,14 @@ class RentLine(models.Model):
                 violation_error_message="Le montant payé dépasse le montant dû.",
             ),
         ]
-        indexes = [models.Index(fields=["due_on", "paid_amount"])]
+        indexes = [
+            # The arrears: a few per cent of the lines; the list walks this index in its order.
+            models.Index(
+                fields=["due_on", "id"],
+                condition=Q(paid_amount__lt=F("amount")),
+                name="rentline_unpaid_due_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Échéance du {self.due_on:%d/%m/%Y} : {self.amount} €"
@@ -614,6 +642,8 @@ class RentPayment(models.Model):
                 violation_error_message="Le montant d’un paiement doit être positif.",
             )
         ]
+        # Arrears at a past date look for the payments dated after it.
+        indexes = [models.Index(fields=["paid_on"], name="rentpayment_paid_on_idx")]
 
     def __str__(self) -> str:
         return f"{self.amount} € le {self.paid_on:%d/%m/%Y}"
@@ -695,33 +725,183 @@ class PlaceEvent(models.Model):
         return self.title
 
 
+class CriteriaState(models.TextChoices):
+    DRAFT = "draft", "En préparation"
+    PUBLISHED = "published", "Publiée"
+
+
+class CriteriaVersionQuerySet(models.QuerySet["CriteriaVersion"]):
+    def published(self) -> "CriteriaVersionQuerySet":
+        return self.filter(state=CriteriaState.PUBLISHED)
+
+    def in_force(self) -> "CriteriaVersion | None":
+        """The version in force: the last one published."""
+        return self.published().order_by("-number").first()
+
+
 class CriteriaVersion(models.Model):
-    """A version of the coop's investment criteria, adopted by members (AG) or the board."""
+    """A version of the coop's investment criteria. A new version starts as a draft copied from
+    the previous one; once published (adopted by members, AG or board) it is read-only."""
 
     number = models.PositiveIntegerField("version", unique=True)
-    adopted_on = models.DateField("adoptée le")
-    adopted_by = models.CharField("adoptée par", max_length=200)
+    state = models.CharField(
+        "état", max_length=10, choices=CriteriaState.choices, default=CriteriaState.DRAFT
+    )
     note = models.TextField("commentaire", blank=True)
+    created_at = models.DateTimeField("créée le", default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="créée par",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    published_at = models.DateTimeField("publiée le", null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="publiée par",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    adopted_on = models.DateField("adoptée le", null=True, blank=True)
+    adopted_by = models.CharField(
+        "adoptée par",
+        max_length=200,
+        blank=True,
+        help_text="Ex. « Consultation des sociétaires de mai 2024 », « AG du 19/06/2021 ».",
+    )
+    adopted_meeting = models.ForeignKey(
+        "governance.Meeting",
+        verbose_name="séance qui l’a adoptée",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = CriteriaVersionQuerySet.as_manager()
 
     class Meta:
         verbose_name = "grille de critères d’investissement"
+        verbose_name_plural = "grilles de critères d’investissement"
         ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["state"],
+                condition=Q(state="draft"),
+                name="criteria_one_draft_at_a_time",
+                violation_error_message="Une version de la grille est déjà en préparation.",
+            ),
+            models.CheckConstraint(
+                condition=Q(state="draft", published_at__isnull=True)
+                | Q(state="published", published_at__isnull=False),
+                name="criteria_published_is_dated",
+                violation_error_message="Une version publiée porte sa date de publication.",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"Critères v{self.number} ({self.adopted_on:%d/%m/%Y})"
+        return f"Critères v{self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("places:criteria", args=[self.pk])
+
+    @property
+    def is_published(self) -> bool:
+        return self.state == CriteriaState.PUBLISHED
 
 
 class Criterion(models.Model):
     version = models.ForeignKey(CriteriaVersion, on_delete=models.CASCADE, related_name="criteria")
     label = models.CharField("critère", max_length=200)
+    description = models.CharField("précision", max_length=500, blank=True)
     weight = models.PositiveSmallIntegerField("poids", default=1)
 
     class Meta:
         verbose_name = "critère d’investissement"
         ordering = ["version", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "label"],
+                name="criterion_unique_label",
+                violation_error_message="Ce critère figure déjà dans la grille.",
+            ),
+            models.CheckConstraint(
+                condition=Q(weight__gte=1, weight__lte=10),
+                name="criterion_weight_1_to_10",
+                violation_error_message="Le poids d’un critère va de 1 à 10.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.label
+
+
+class ProjectScoring(models.Model):
+    """An incoming project scored against the criteria version in force (0–5 per criterion);
+    `total` is the weighted mean, computed by `project_score_record`."""
+
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="scorings")
+    version = models.ForeignKey(CriteriaVersion, on_delete=models.PROTECT, related_name="+")
+    scored_on = models.DateField("notée le")
+    origin = models.CharField(
+        "origine du projet", max_length=200, blank=True, help_text="Ex. mission d’étude, commune."
+    )
+    comment = models.TextField("commentaire", blank=True)
+    total = models.DecimalField("note pondérée (sur 5)", max_digits=4, decimal_places=2)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "notation d’un projet"
+        verbose_name_plural = "notations des projets"
+        ordering = ["-scored_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(total__gte=0, total__lte=5),
+                name="scoring_total_0_to_5",
+                violation_error_message="La note va de 0 à 5.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Note {self.total}/5 ({self.version}) le {self.scored_on:%d/%m/%Y}"
+
+
+class CriterionScore(models.Model):
+    scoring = models.ForeignKey(ProjectScoring, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    score = models.PositiveSmallIntegerField("note (0 à 5)")
+
+    class Meta:
+        verbose_name = "note sur un critère"
+        ordering = ["criterion_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scoring", "criterion"],
+                name="criterion_scored_once",
+                violation_error_message="Ce critère est déjà noté.",
+            ),
+            models.CheckConstraint(
+                condition=Q(score__gte=0, score__lte=5),
+                name="criterion_score_0_to_5",
+                violation_error_message="Une note va de 0 à 5.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion} : {self.score}/5"
+
+
+class DecisionBody(models.TextChoices):
+    COMMITTEE = "committee", "Comité d’investissement"
+    BOARD = "board", "Conseil d’administration"
+    AG = "ag", "Assemblée générale"
 
 
 class DecisionOutcome(models.TextChoices):
@@ -731,33 +911,33 @@ class DecisionOutcome(models.TextChoices):
 
 
 class InvestmentDecision(models.Model):
-    """A project scored against a criteria version, with the committee's or board's decision."""
+    """The decision of the investment committee or the board on a project, with its reasons and
+    the scoring the body had before it."""
 
     place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="decisions")
-    version = models.ForeignKey(CriteriaVersion, on_delete=models.PROTECT, related_name="+")
-    origin = models.CharField(
-        "origine du projet", max_length=200, blank=True, help_text="Ex. mission d’étude, commune."
+    scoring = models.ForeignKey(
+        ProjectScoring,
+        verbose_name="notation examinée",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="decisions",
     )
-    scores = models.JSONField("notes (0 à 5 par critère)", default=dict)
-    score = models.DecimalField("note pondérée (sur 5)", max_digits=4, decimal_places=2)
     decided_on = models.DateField("date de la décision")
-    decided_by = models.CharField("instance", max_length=200)
+    body = models.CharField("instance", max_length=20, choices=DecisionBody.choices)
+    decided_by = models.CharField(
+        "séance", max_length=200, blank=True, help_text="Ex. « CA du 12/03/2024 »."
+    )
     outcome = models.CharField("décision", max_length=20, choices=DecisionOutcome.choices)
-    note = models.TextField("motifs", blank=True)
+    note = models.TextField("motifs")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = "décision d’investissement"
         ordering = ["-decided_on", "-id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(score__gte=0, score__lte=5),
-                name="decision_score_0_to_5",
-                violation_error_message="La note va de 0 à 5.",
-            )
-        ]
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} le {self.decided_on:%d/%m/%Y}"

@@ -27,14 +27,14 @@ def sections(request: HttpRequest) -> list[dict]:
         due = (
             RentLine.objects.filter(lease__activity=activity)
             .unpaid_on(today)
-            .aggregate(due=Sum("amount"), paid=Sum("paid_amount"))
+            .aggregate(balance=Sum("balance_at"))
         )
         items.append(
             {
                 "activity": activity,
                 "leases": list(activity.leases.all()),
                 "lines": lines,
-                "balance": (due["due"] or 0) - (due["paid"] or 0),
+                "balance": due["balance"] or 0,
             }
         )
     if not items:

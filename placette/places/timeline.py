@@ -75,6 +75,24 @@ def place_timeline(place: Place) -> list[Moment]:
                 reverse("places:lease", args=[revision.lease_id]),
             )
         )
+    for scoring in place.scorings.select_related("version"):
+        moments.append(
+            Moment(
+                scoring.scored_on,
+                "Notation",
+                f"Projet noté {scoring.total} / 5 (grille v{scoring.version.number})",
+                scoring.comment,
+            )
+        )
+    for decision in place.decisions.all():
+        moments.append(
+            Moment(
+                decision.decided_on,
+                "Décision",
+                f"{decision.get_body_display()} : {decision.get_outcome_display()}",
+                f"Motifs : {decision.note}",
+            )
+        )
     for event in place.events.all():
         moments.append(Moment(event.happened_on, "Événement", event.title, event.body))
     for document in place.documents.all():

@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.views.decorators.http import require_GET, require_POST
 
 from placette.lib.exports import csv_response, xlsx_response
@@ -17,6 +18,9 @@ from placette.places import services
 from placette.places.figures import headline_figures
 from placette.places.forms import (
     ActivityForm,
+    CriteriaNoteForm,
+    CriteriaPublishForm,
+    CriterionFormSet,
     DecisionForm,
     DocumentForm,
     EventForm,
@@ -31,12 +35,15 @@ from placette.places.forms import (
     PlaceFilterForm,
     PlaceForm,
     RevisionForm,
+    ScoringForm,
     SettingsForm,
     StatusChangeForm,
 )
 from placette.places.models import (
     Activity,
+    CriteriaState,
     CriteriaVersion,
+    CriterionScore,
     FinancingLine,
     IndexValue,
     Lease,
@@ -167,7 +174,11 @@ def place_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "-decided_on", "-id"
         ),
         "documents": place.documents.all(),
-        "decisions": place.decisions.select_related("version"),
+        "scorings": place.scorings.select_related("version").prefetch_related(
+            Prefetch("scores", queryset=CriterionScore.objects.select_related("criterion"))
+        ),
+        "decisions": place.decisions.select_related("scoring"),
+        "scorable": place.status in services.SCORABLE_STEPS,
         "timeline": place_timeline(place),
         "status_form": StatusChangeForm(initial={"decided_on": timezone.localdate()}),
         "financing_form": FinancingLineForm(prefix="fin"),
@@ -442,14 +453,17 @@ def _with_reminder_counts(lines) -> None:
 @staff_required
 @require_GET
 def arrears_list(request: HttpRequest) -> HttpResponse:
+    form, day = _at(request)
     today = timezone.localdate()
-    page = paginate(request, _arrears_queryset(today))
+    page = paginate(request, _arrears_queryset(day))
     _with_reminder_counts(page.object_list)
-    total = RentLine.objects.unpaid_on(today).aggregate(due=Sum("amount"), paid=Sum("paid_amount"))
+    total = RentLine.objects.unpaid_on(day).aggregate(balance=Sum("balance_at"))
     context = {
+        "form": form,
         "page": page,
+        "day": day,
         "today": today,
-        "total": (total["due"] or 0) - (total["paid"] or 0),
+        "total": total["balance"] or 0,
         "payment_form": PaymentForm(initial={"paid_on": today}),
         "query": querystring_without_page(request),
     }
@@ -567,37 +581,171 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
+@require_GET
+def criteria_list(request: HttpRequest) -> HttpResponse:
+    versions = CriteriaVersion.objects.select_related(
+        "created_by", "published_by", "adopted_meeting"
+    ).annotate(criteria_count=Count("criteria"))
+    context = {
+        "versions": versions,
+        "in_force": CriteriaVersion.objects.in_force(),
+        "draft": CriteriaVersion.objects.filter(state=CriteriaState.DRAFT).first(),
+    }
+    return render(request, "places/criteria_list.html", context)
+
+
+@staff_required
+@require_POST
+def criteria_create(request: HttpRequest) -> HttpResponse:
+    try:
+        version = services.criteria_version_create(actor=request.user)
+    except PlacesError as exc:
+        messages.error(request, str(exc))
+        return redirect("places:criteria_list")
+    messages.success(
+        request,
+        f"Version {version.number} créée, copiée de la précédente : modifiez-la puis publiez-la.",
+    )
+    return redirect(version)
+
+
+def _criteria_rows(formset) -> list[dict]:
+    return [
+        {**form.cleaned_data, "delete": form.cleaned_data.get("DELETE", False)}
+        for form in formset.forms
+        if form.cleaned_data
+    ]
+
+
+@staff_required
+def criteria_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    version = get_object_or_404(
+        CriteriaVersion.objects.select_related("created_by", "published_by", "adopted_meeting"),
+        pk=pk,
+    )
+    criteria = list(version.criteria.order_by("id"))
+    initial = [
+        {"id": c.pk, "label": c.label, "description": c.description, "weight": c.weight}
+        for c in criteria
+    ]
+    formset = CriterionFormSet(request.POST or None, initial=initial, prefix="crit")
+    note_form = CriteriaNoteForm(request.POST or None, initial={"note": version.note})
+    status = 200
+    if request.method == "POST":
+        if formset.is_valid() and note_form.is_valid():
+            try:
+                services.criteria_version_update(
+                    actor=request.user,
+                    version=version,
+                    note=note_form.cleaned_data["note"],
+                    criteria=_criteria_rows(formset),
+                )
+            except PlacesError as exc:
+                messages.error(request, str(exc))
+                status = 400
+            else:
+                messages.success(request, f"Version {version.number} enregistrée.")
+                return redirect(version)
+        else:
+            messages.error(request, "La grille contient des erreurs : rien n’a été enregistré.")
+            status = 400
+    context = {
+        "version": version,
+        "criteria": criteria,
+        "formset": formset,
+        "note_form": note_form,
+        "publish_form": CriteriaPublishForm(initial={"adopted_on": timezone.localdate()}),
+        "total_weight": sum(c.weight for c in criteria),
+    }
+    return render(request, "places/criteria_detail.html", context, status=status)
+
+
+@staff_required
+@require_POST
+def criteria_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    version = get_object_or_404(CriteriaVersion, pk=pk)
+    form = CriteriaPublishForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, f"Version non publiée : {_errors(form)}")
+        return redirect(version)
+    try:
+        services.criteria_version_publish(actor=request.user, version=version, **form.cleaned_data)
+    except PlacesError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, f"Version {version.number} publiée : c’est désormais la grille en vigueur."
+        )
+    return redirect(version)
+
+
+@staff_required
+def project_score(request: HttpRequest, pk: int) -> HttpResponse:
     place = get_object_or_404(Place, pk=pk)
-    versions = CriteriaVersion.objects.all()
-    chosen = versions.filter(pk=request.GET.get("version") or request.POST.get("version")).first()
-    chosen = chosen or versions.first()
-    if chosen is None:
+    version = CriteriaVersion.objects.in_force()
+    if version is None:
         messages.error(
             request,
-            "Aucune grille de critères d’investissement n’est définie "
-            "(administration technique, « grilles de critères »).",
+            "Aucune grille de critères n’est publiée : créez et publiez une version "
+            "(Lieux › Critères d’investissement).",
         )
         return redirect(place)
-    form = DecisionForm(
-        request.POST or None,
-        version=chosen,
-        initial={"version": chosen, "decided_on": timezone.localdate()},
+    if place.status not in services.SCORABLE_STEPS:
+        messages.error(
+            request,
+            f"Ce lieu est à l’étape « {place.get_status_display()} » : seuls les projets "
+            "entrants (prospect ou étude) se notent.",
+        )
+        return redirect(place)
+    form = ScoringForm(
+        request.POST or None, version=version, initial={"scored_on": timezone.localdate()}
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.investment_decision_record(
+            scoring = services.project_score_record(
                 actor=request.user,
                 place=place,
-                version=data["version"],
                 scores=form.scores(),
-                decided_on=data["decided_on"],
-                decided_by=data["decided_by"],
-                outcome=data["outcome"],
+                scored_on=data["scored_on"],
                 origin=data["origin"],
-                note=data["note"],
+                comment=data["comment"],
             )
+        except PlacesError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                f"Projet noté : {number_format(scoring.total, 2)} / 5 (grille v{version.number}).",
+            )
+            return redirect(place)
+    return render(
+        request,
+        "places/place_form.html",
+        {
+            "form": form,
+            "title": f"Noter le projet — {place.name}",
+            "intro": f"Grille en vigueur : version {version.number}. Notez chaque critère de 0 "
+            "à 5 ; la note du projet est la moyenne pondérée par les poids.",
+            "place": place,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@staff_required
+def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
+    place = get_object_or_404(Place, pk=pk)
+    latest = place.scorings.first()
+    form = DecisionForm(
+        request.POST or None,
+        place=place,
+        initial={"decided_on": timezone.localdate(), "scoring": latest},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.investment_decision_record(actor=request.user, place=place, **data)
         except PlacesError as exc:
             form.add_error(None, str(exc))
         else:
@@ -606,5 +754,12 @@ def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "places/place_form.html",
-        {"form": form, "title": f"Décision d’investissement — {place.name}", "place": place},
+        {
+            "form": form,
+            "title": f"Décision d’investissement — {place.name}",
+            "intro": "Décision du comité d’investissement, du conseil d’administration ou de "
+            "l’assemblée générale, avec ses motifs.",
+            "place": place,
+        },
+        status=400 if request.method == "POST" else 200,
     )
