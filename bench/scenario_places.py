@@ -18,12 +18,14 @@ from placette.places.models import (
     Operation,
     Place,
     RentLine,
+    RentPayment,
 )
 
 AREA = "Lieux (10 000 lieux, 100 000 échéances)"
 PLACES = 10_000
 LINES = 100_000
 AT = dt.date(2026, 6, 30)
+PAST = dt.date(2024, 12, 31)
 
 
 def build() -> None:
@@ -118,7 +120,8 @@ def build() -> None:
         for a in Activity.objects.all().iterator(chunk_size=2000)
     ]
     Lease.objects.bulk_create(leases, batch_size=2000)
-    # 10 monthly lines per lease: 100,000 lines, about 3 % unpaid.
+    # 10 monthly lines per lease: 100,000 lines, about 3 % unpaid; each paid line has its dated
+    # payment (a few percent paid two months late, so arrears at a past date differ).
     lines = []
     for lease in Lease.objects.all().iterator(chunk_size=2000):
         for month in range(10):
@@ -138,9 +141,25 @@ def build() -> None:
                 )
             )
         if len(lines) >= 10_000:
-            RentLine.objects.bulk_create(lines, batch_size=5000)
+            _lines_with_payments(lines, rng)
             lines = []
+    _lines_with_payments(lines, rng)
+
+
+def _lines_with_payments(lines: list[RentLine], rng: random.Random) -> None:
     RentLine.objects.bulk_create(lines, batch_size=5000)
+    payments = [
+        RentPayment(
+            line_id=line.pk,
+            amount=line.paid_amount,
+            paid_on=line.due_on
+            + dt.timedelta(days=rng.choice([2, 5, 9]) if rng.random() > 0.04 else 62),
+            method="transfer",
+        )
+        for line in lines
+        if line.paid_amount
+    ]
+    RentPayment.objects.bulk_create(payments, batch_size=5000)
 
 
 RAW_FIGURES = [
@@ -168,9 +187,11 @@ RAW_FIGURES = [
         3,
     ),
     (
-        "SELECT COUNT(*), SUM(amount) - SUM(paid_amount) FROM places_rentline "
-        "WHERE due_on <= %s AND paid_amount < amount",
-        1,
+        "SELECT COUNT(*), SUM(r.amount - COALESCE(p.paid, 0)) FROM places_rentline r "
+        "LEFT JOIN (SELECT line_id, SUM(amount) AS paid FROM places_rentpayment "
+        "WHERE paid_on <= %s GROUP BY line_id) p ON p.line_id = r.id "
+        "WHERE r.due_on <= %s AND r.amount > COALESCE(p.paid, 0)",
+        2,
     ),
 ]
 
@@ -192,7 +213,9 @@ def run(report) -> None:
                 cursor.fetchall()
 
     report.timed(
-        "chiffres clés au 30/06/2026 (ORM, 6 requêtes)", lambda: headline_figures(AT), raw_figures
+        "chiffres clés au 30/06/2026 (ORM, 6 requêtes ; impayés à la date)",
+        lambda: headline_figures(AT),
+        raw_figures,
     )
     report.timed(
         "page /gestion/lieux/chiffres/?date=2026-06-30 (HTTP complet)",
@@ -227,6 +250,36 @@ def run(report) -> None:
         "liste des impayés, page 50 (HTTP complet)",
         lambda: client.get("/gestion/lieux/impayes/", {"page": 50}),
         raw_arrears,
+    )
+
+    def raw_arrears_past():
+        paid = (
+            "FROM places_rentline r LEFT JOIN (SELECT line_id, SUM(amount) AS paid "
+            "FROM places_rentpayment WHERE paid_on <= %s GROUP BY line_id) s "
+            "ON s.line_id = r.id WHERE r.due_on <= %s AND r.amount > COALESCE(s.paid, 0)"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT COUNT(*), SUM(r.amount - COALESCE(s.paid, 0)) {paid}", [PAST] * 2
+            )
+            cursor.execute(
+                "SELECT r.id, r.due_on, r.amount - COALESCE(s.paid, 0), pl.name, c.display_name "
+                "FROM places_rentline r JOIN places_lease l ON l.id = r.lease_id "
+                "JOIN places_activity a ON a.id = l.activity_id "
+                "JOIN places_place pl ON pl.id = a.place_id "
+                "JOIN contacts_contact c ON c.id = a.tenant_id "
+                "LEFT JOIN (SELECT line_id, SUM(amount) AS paid FROM places_rentpayment "
+                "WHERE paid_on <= %s GROUP BY line_id) s ON s.line_id = r.id "
+                "WHERE r.due_on <= %s AND r.amount > COALESCE(s.paid, 0) "
+                "ORDER BY r.due_on, r.id LIMIT 50",
+                [PAST] * 2,
+            )
+            cursor.fetchall()
+
+    report.timed(
+        "liste des impayés au 31/12/2024, paiements datés (HTTP complet)",
+        lambda: client.get("/gestion/lieux/impayes/", {"date": PAST.isoformat()}),
+        raw_arrears_past,
     )
 
     def raw_list():

@@ -533,16 +533,18 @@ class RentLineQuerySet(models.QuerySet["RentLine"]):
             .values("total")
         )
         money_field = models.DecimalField(max_digits=14, decimal_places=2)
-        late = RentPayment.objects.filter(paid_on__gt=day).values("line_id")
-        return (
-            self.filter(due_on__lte=day)
-            .annotate(
-                paid_at=Coalesce(Subquery(paid, output_field=money_field), Value(ZERO)),
-                balance_at=ExpressionWrapper(F("amount") - F("paid_at"), output_field=money_field),
-            )
-            # A line unpaid today is unpaid at any earlier date (the partial index finds those);
-            # a line paid today was unpaid at `day` only if one of its payments is dated later.
-            .filter(Q(paid_amount__lt=F("amount")) | Q(pk__in=Subquery(late), balance_at__gt=0))
+        # Payments are positive and a line is never over-paid, so a line is unpaid at `day` iff
+        # it is unpaid today or one of its payments is dated after `day`. The union lets the
+        # first part walk the partial index of unpaid lines (an OR would scan every line).
+        candidates = (
+            RentLine.objects.filter(due_on__lte=day, paid_amount__lt=F("amount"))
+            .order_by()
+            .values("pk")
+            .union(RentPayment.objects.filter(paid_on__gt=day).order_by().values("line_id"))
+        )
+        return self.filter(due_on__lte=day, pk__in=candidates).annotate(
+            paid_at=Coalesce(Subquery(paid, output_field=money_field), Value(ZERO)),
+            balance_at=ExpressionWrapper(F("amount") - F("paid_at"), output_field=money_field),
         )
 
 

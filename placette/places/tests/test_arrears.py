@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from placette.places.figures import headline_figures
 from placette.places.models import RentLine, RentPayment, RentReminder
 from placette.places.services import PlacesError, payment_record, rent_reminder_send
 from placette.places.tests.helpers import make_activity, make_lease, make_place, make_tenant
@@ -113,3 +114,66 @@ class ArrearsTests(BaseTestCase):
         self.assertEqual(count(), few)
         with self.assertNumQueries(few):
             self.client.get(reverse("places:arrears"), {"page": 2})
+
+    def test_arrears_at_a_past_date_count_only_the_payments_made_by_that_date(self):
+        lease = _lease()
+        first, second = list(lease.schedule.order_by("due_on"))[:2]
+        # The first line is paid in two halves: one before the date, one after it.
+        payment_record(
+            actor=None,
+            line=first,
+            amount=Decimal("400"),
+            paid_on=first.due_on + dt.timedelta(days=3),
+            method="transfer",
+        )
+        payment_record(
+            actor=None,
+            line=first,
+            amount=first.amount - Decimal("400"),
+            paid_on=second.due_on + dt.timedelta(days=20),
+            method="transfer",
+        )
+        # The second line is paid in full, late.
+        payment_record(
+            actor=None,
+            line=second,
+            amount=second.amount,
+            paid_on=second.due_on + dt.timedelta(days=20),
+            method="transfer",
+        )
+        at = second.due_on + dt.timedelta(days=10)
+        arrears = {line.pk: line.balance_at for line in RentLine.objects.unpaid_on(at)}
+        self.assertEqual(arrears, {first.pk: first.amount - 400, second.pk: second.amount})
+        later = RentLine.objects.unpaid_on(second.due_on + dt.timedelta(days=20))
+        self.assertNotIn(first.pk, {line.pk for line in later})
+        self.assertEqual(headline_figures(at).arrears, first.amount - 400 + second.amount)
+        self.assertEqual(headline_figures(at).arrears_lines, 2)
+        self.login(self.staff)
+        response = self.client.get(reverse("places:arrears"), {"date": at.isoformat()})
+        self.assertEqual([line.pk for line in response.context["page"]], [first.pk, second.pk])
+        self.assertEqual(response.context["total"], first.amount - 400 + second.amount)
+        self.assertContains(response, "Seuls les paiements datés du")
+
+    def test_the_arrears_page_at_a_past_date_costs_the_same_number_of_queries(self):
+        self.login(self.staff)
+        at = timezone.localdate() - dt.timedelta(days=40)
+
+        def count() -> int:
+            with CaptureQueriesContext(connection) as queries:
+                response = self.client.get(reverse("places:arrears"), {"date": at.isoformat()})
+            self.assertEqual(response.status_code, 200)
+            return len(queries)
+
+        lease = _lease("Un", "un@ex.fr")
+        few = count()
+        for i in range(3):
+            lease = _lease(f"Lieu {i}", f"l{i}@ex.fr")
+            for line in lease.schedule.all()[:5]:
+                payment_record(
+                    actor=None,
+                    line=line,
+                    amount=line.amount,
+                    paid_on=timezone.localdate(),
+                    method="transfer",
+                )
+        self.assertEqual(count(), few)
