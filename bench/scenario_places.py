@@ -147,13 +147,22 @@ def build() -> None:
 
 
 def _lines_with_payments(lines: list[RentLine], rng: random.Random) -> None:
+    # Lines not yet due are not paid yet, and no payment is dated in the future (as the
+    # service enforces).
+    today = dt.date.today()
+    for line in lines:
+        if line.due_on > today:
+            line.paid_amount = Decimal(0)
     RentLine.objects.bulk_create(lines, batch_size=5000)
     payments = [
         RentPayment(
             line_id=line.pk,
             amount=line.paid_amount,
-            paid_on=line.due_on
-            + dt.timedelta(days=rng.choice([2, 5, 9]) if rng.random() > 0.04 else 62),
+            paid_on=min(
+                line.due_on
+                + dt.timedelta(days=rng.choice([2, 5, 9]) if rng.random() > 0.04 else 62),
+                today,
+            ),
             method="transfer",
         )
         for line in lines

@@ -380,6 +380,14 @@ class PaymentForm(LocalizedDecimalsMixin, forms.Form):
             raise forms.ValidationError("Le montant d’un paiement doit être positif.")
         return amount
 
+    def clean_paid_on(self) -> dt.date:
+        day = self.cleaned_data["paid_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(
+                "Un paiement se date au jour où il est reçu : pas de date future."
+            )
+        return day
+
 
 class EventForm(forms.Form):
     happened_on = forms.DateField(label="Date", widget=DateInput())

@@ -722,6 +722,12 @@ def payment_record(
 ) -> RentPayment:
     if amount is None or amount <= 0:
         raise PlacesError("Le montant d’un paiement doit être positif : rien n’a été enregistré.")
+    # Arrears at a date count the payments dated by then: a payment bears the day it was received.
+    if paid_on > timezone.localdate():
+        raise PlacesError(
+            "Un paiement se date au jour où il est reçu : pas de date future. "
+            "Rien n’a été enregistré."
+        )
     line = RentLine.objects.select_for_update().select_related("lease__activity").get(pk=line.pk)
     if amount > line.balance:
         raise PlacesError(

@@ -366,7 +366,9 @@ def lease_detail(request: HttpRequest, pk: int) -> HttpResponse:
     lease = get_object_or_404(
         Lease.objects.select_related("activity__place", "activity__tenant"), pk=pk
     )
-    lines = paginate(request, lease.schedule.order_by("-due_on"), per_page=24)
+    lines = paginate(
+        request, lease.schedule.prefetch_related("payments").order_by("-due_on"), per_page=24
+    )
     _with_reminder_counts(lines.object_list)
     totals = lease.schedule.filter(due_on__lte=timezone.localdate()).aggregate(
         due=Sum("amount"), paid=Sum("paid_amount")

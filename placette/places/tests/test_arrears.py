@@ -177,3 +177,25 @@ class ArrearsTests(BaseTestCase):
                     method="transfer",
                 )
         self.assertEqual(count(), few)
+
+    def test_a_payment_keeps_the_date_it_was_received_and_a_future_date_is_refused(self):
+        # The latest line: the first page of the lease's schedule.
+        line = _lease().schedule.order_by("-due_on").first()
+        self.login(self.staff)
+        url = reverse("places:payment", args=[line.pk])
+        future = timezone.localdate() + dt.timedelta(days=2)
+        response = self.client.post(
+            url,
+            {"amount": "100", "paid_on": future.isoformat(), "method": "cheque"},
+            follow=True,
+        )
+        self.assertContains(response, "pas de date future")
+        self.assertFalse(RentPayment.objects.exists())
+        received = line.due_on
+        self.client.post(
+            url, {"amount": "100", "paid_on": received.isoformat(), "method": "cheque"}
+        )
+        payment = RentPayment.objects.get()
+        self.assertEqual((payment.paid_on, payment.method), (received, "cheque"))
+        response = self.client.get(line.lease.get_absolute_url())
+        self.assertContains(response, f"le {received:%d/%m/%Y} (chèque)")
