@@ -103,9 +103,12 @@ def test_an_ag_from_convocation_to_the_decision_register_matches_example_11(page
     page.context.clear_cookies()
     page.context.add_cookies(staff_cookies)
     page.goto(f"/gestion/gouvernance/reunions/{meeting.pk}/seance/")
+    page.wait_for_load_state("networkidle")  # htmx is loaded before the first click
     for name in ("Arthur TEST", "Carla TEST", "Cyril TEST"):
         page.get_by_role("button", name=f"{name} présent·e").click()
-        page.locator("tr", has_text=name).get_by_text("présent·e", exact=True).wait_for()
+        page.locator("tr", has_text=name).get_by_text("présent·e", exact=True).wait_for(
+            timeout=45000
+        )
     page.reload()
     assert page.get_by_test_id("quorum-count").inner_text() == "5"
     assert "Quorum atteint" in page.locator("#quorum").inner_text()
