@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db import models, transaction
+from django.db import DatabaseError, models, transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -204,6 +204,20 @@ class MergeError(ValueError):
     pass
 
 
+def _repoint(manager: Any, field: str, absorb: Contact, keep: Contact) -> int:
+    """Move one relation; a uniqueness rule or an append-only ledger may refuse it."""
+    try:
+        with transaction.atomic():
+            return int(manager.filter(**{field: absorb}).update(**{field: keep}))
+    except DatabaseError:
+        label = manager.model._meta.verbose_name_plural
+        raise MergeError(
+            f"Les {label} de la fiche n° {absorb.pk} ne peuvent pas être rattachés à la fiche "
+            f"n° {keep.pk} (doublon ou registre non modifiable) : essayez de conserver plutôt "
+            f"la fiche n° {absorb.pk}, ou rapprochez d’abord ces données."
+        ) from None
+
+
 @transaction.atomic
 def contact_merge(*, actor: Any, keep: Contact, absorb: Contact) -> Contact:
     """Move every link of `absorb` onto `keep`, fill `keep`'s empty fields, then delete `absorb`.
@@ -231,7 +245,7 @@ def contact_merge(*, actor: Any, keep: Contact, absorb: Contact) -> Contact:
                         f"Les deux fiches ont chacune un(e) {model._meta.verbose_name} : "
                         "fusion impossible, rapprochez-les d’abord."
                     )
-                moved[model._meta.label] = manager.filter(**{field: absorb}).update(**{field: keep})
+                moved[model._meta.label] = _repoint(manager, field, absorb, keep)
             continue
         if model is Affiliation:
             # Keep one affiliation per (person, organisation) pair.
@@ -239,7 +253,7 @@ def contact_merge(*, actor: Any, keep: Contact, absorb: Contact) -> Contact:
             already = set(Affiliation.objects.filter(**{field: keep}).values_list(other, flat=True))
             Affiliation.objects.filter(**{field: absorb, f"{other}__in": already}).delete()
             Affiliation.objects.filter(**{field: absorb, other: keep}).delete()
-        moved[model._meta.label] = manager.filter(**{field: absorb}).update(**{field: keep})
+        moved[model._meta.label] = _repoint(manager, field, absorb, keep)
     keep.tags.add(*absorb.tags.all())
     for field in CONTACT_FIELDS:
         if not getattr(keep, field) and getattr(absorb, field):

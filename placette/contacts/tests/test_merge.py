@@ -75,3 +75,43 @@ class MergeTests(BaseTestCase):
         response = self.client.post(reverse("contacts:merge", args=[keep.pk, absorb.pk]))
         self.assertRedirects(response, keep.get_absolute_url())
         self.assertFalse(Contact.objects.filter(pk=absorb.pk).exists())
+
+
+class MergeWithLedgerTests(BaseTestCase):
+    """Merging moves share movements too (the ledger lets only their holder be re-pointed)."""
+
+    def setUp(self):
+        from placette.membership.models import Category
+        from placette.membership.tests.helpers import make_statutes
+
+        make_statutes()
+        self.category = Category.objects.get(code="soutiens")
+
+    def _holder(self, last_name: str) -> Contact:
+        from placette.membership.services import shares_subscribe
+
+        contact = make_contact(last_name=last_name)
+        shares_subscribe(actor=None, contact=contact, shares=2, category=self.category)
+        return contact
+
+    def test_a_duplicate_without_shares_is_merged_into_the_holder(self):
+        holder = self._holder("Porteur")
+        duplicate = make_contact(last_name="Porteur", email="porteur@ex.fr")
+        merged = contact_merge(actor=self.staff, keep=holder, absorb=duplicate)
+        self.assertEqual(merged.email, "porteur@ex.fr")
+
+    def test_an_absorbed_holder_keeps_its_shares_on_the_surviving_record(self):
+        from placette.membership.projections import holding_of
+
+        holder = self._holder("Porteur")
+        other = make_contact(last_name="Porteur")
+        contact_merge(actor=self.staff, keep=other, absorb=holder)
+        self.assertEqual(holding_of(other).shares, 2)
+
+    def test_two_members_cannot_be_merged_and_nothing_changes(self):
+        from placette.membership.projections import holding_of
+
+        first, second = self._holder("Un"), self._holder("Deux")
+        with self.assertRaisesMessage(MergeError, "fusion impossible"):
+            contact_merge(actor=self.staff, keep=first, absorb=second)
+        self.assertEqual((holding_of(first).shares, holding_of(second).shares), (2, 2))
