@@ -155,6 +155,12 @@ class StatutesForm(forms.ModelForm):
             "ir_pme_holding_years",
             "growth_target",
             "growth_target_year",
+            "notice_days_first_call",
+            "notice_days_second_call",
+            "board_notice_days",
+            "proxy_cap",
+            "chair_casting_vote",
+            "sas_quorum_as",
         ]
         widgets = {"legal_form": forms.Select(choices=LegalForm.choices)}
 
@@ -167,6 +173,7 @@ class CategoryRuleForm(forms.Form):
     college = forms.ModelChoiceField(
         label="Collège", queryset=College.objects.all(), required=False
     )
+    open_to_public = forms.BooleanField(label="Souscription en ligne", required=False)
 
 
 class CollegeWeightForm(forms.Form):

@@ -44,6 +44,11 @@ class EmptyCollegePolicy(models.TextChoices):
     ZERO = "zero", "il compte pour zéro"
 
 
+class SasQuorum(models.TextChoices):
+    SA = "SA", "comme une SA (1/5 puis aucun en AGO, 1/4 puis 1/5 en AGE)"
+    NONE = "none", "sans quorum"
+
+
 class Category(models.Model):
     """A category of associés (who you are): stable identity; its rules live in a statutes
     version (`CategoryRule`)."""
@@ -176,6 +181,31 @@ class Statutes(models.Model):
         "échéance de l’objectif", null=True, blank=True
     )
 
+    # Governance rules (read by placette.governance through `statutes_in_force()`).
+    # Convocation delays: R225-69 for an SA (15 days on first call, 10 on later calls).
+    notice_days_first_call = models.PositiveSmallIntegerField(
+        "délai de convocation, première convocation (jours)", default=15
+    )
+    notice_days_second_call = models.PositiveSmallIntegerField(
+        "délai de convocation, convocations suivantes (jours)", default=10
+    )
+    board_notice_days = models.PositiveSmallIntegerField(
+        "délai de convocation du conseil (jours)", default=0
+    )
+    # The reference leaves the cap on proxies per holder to the statutes (to verify): 5 here.
+    proxy_cap = models.PositiveSmallIntegerField("pouvoirs au plus par mandataire", default=5)
+    # Board: the chair's vote decides a tie unless the statutes say otherwise (to verify).
+    chair_casting_vote = models.BooleanField(
+        "voix prépondérante du président en cas de partage", default=True
+    )
+    # SAS: the statutes decide the quorum (L227-9); they may copy the SA rules.
+    sas_quorum_as = models.CharField(
+        "quorum d’une SAS",
+        max_length=4,
+        choices=SasQuorum.choices,
+        default=SasQuorum.SA,
+    )
+
     objects = StatutesQuerySet.as_manager()
 
     class Meta:
@@ -236,6 +266,7 @@ class CategoryRule(models.Model):
     college = models.ForeignKey(
         College, on_delete=models.PROTECT, null=True, blank=True, related_name="rules"
     )
+    open_to_public = models.BooleanField("ouverte à la souscription en ligne", default=True)
 
     class Meta:
         verbose_name = "règle de catégorie"
@@ -639,5 +670,6 @@ class InstrumentHolding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.holder} — {self.instrument} — {self.amount} €"
+
 
 from placette.membership.models_requests import *  # noqa: E402, F403

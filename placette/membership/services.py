@@ -936,6 +936,12 @@ STATUTES_FIELDS = [
     "ir_pme_holding_years",
     "growth_target",
     "growth_target_year",
+    "notice_days_first_call",
+    "notice_days_second_call",
+    "board_notice_days",
+    "proxy_cap",
+    "chair_casting_vote",
+    "sas_quorum_as",
 ]
 
 
@@ -1020,6 +1026,10 @@ def statutes_update(
             min_shares=r["min_shares"],
             max_shares=r.get("max_shares"),
             college=r.get("college") if data.get("colleges_enabled") else None,
+            open_to_public=r.get(
+                "open_to_public",
+                not (r["category"].is_employees or r["category"].is_local_authorities),
+            ),
         )
         for r in rules
     )

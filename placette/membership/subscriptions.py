@@ -115,14 +115,12 @@ def _refuse(message: str | list[str]) -> SubscriptionError:
 
 
 def public_categories(statutes: Statutes) -> QuerySet[Category]:
-    """Categories a visitor may choose online: those of the statutes in force, except the
-    employees (admitted by the board when hired) and the local authorities (who subscribe by a
-    council deliberation, handled by staff)."""
-    return (
-        Category.objects.filter(rules__statutes=statutes)
-        .exclude(is_employees=True)
-        .exclude(is_local_authorities=True)
-        .order_by("order", "name")
+    """Categories a visitor may choose online: those whose rule in the statutes in force says
+    `open_to_public` (a statutes setting; by default every category except the employees,
+    admitted by the board when hired, and the local authorities, who subscribe by a council
+    deliberation handled by staff)."""
+    return Category.objects.filter(rules__statutes=statutes, rules__open_to_public=True).order_by(
+        "order", "name"
     )
 
 

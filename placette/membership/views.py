@@ -356,6 +356,11 @@ def statutes_edit(request: HttpRequest) -> HttpResponse:
             "min_shares": rules[c.pk].min_shares if c.pk in rules else 1,
             "max_shares": rules[c.pk].max_shares if c.pk in rules else None,
             "college": rules[c.pk].college if c.pk in rules else None,
+            "open_to_public": (
+                rules[c.pk].open_to_public
+                if c.pk in rules
+                else not (c.is_employees or c.is_local_authorities)
+            ),
         }
         for c in Category.objects.all()
     ]

@@ -13,6 +13,7 @@ from django.urls import reverse
 from placette.lib.testing import pdf_text
 from placette.membership.models import Member, Movement, Statutes
 from placette.membership.services import refund_request, shares_subscribe
+from placette.membership.subscriptions import public_categories
 from placette.membership.tests.helpers import category, make_statutes
 from placette.test import BaseTestCase, make_contact
 
@@ -164,8 +165,13 @@ class MembershipViewTests(BaseTestCase):
                 "empty_college_policy": "redistribute",
                 "colleges_enabled": "on",
                 "refund_after_ago": "on",
+                "notice_days_first_call": "21",
+                "proxy_cap": "3",
+                "chair_casting_vote": "",
+                "sas_quorum_as": "none",
             }
         )
+        self.assertEqual(form.initial["notice_days_second_call"], 10)
         rules = page.context["rule_set"].initial
         weights = page.context["weight_set"].initial
         data["rules-TOTAL_FORMS"], data["rules-INITIAL_FORMS"] = len(rules), len(rules)
@@ -175,6 +181,8 @@ class MembershipViewTests(BaseTestCase):
             data[f"rules-{i}-included"] = "on"
             data[f"rules-{i}-min_shares"] = r["min_shares"]
             data[f"rules-{i}-college"] = r["college"].pk
+            if r["category"].code == "soutiens":
+                data[f"rules-{i}-open_to_public"] = "on"
         for i, w in enumerate(weights):
             data[f"weights-{i}-college"] = w["college"].pk
             data[f"weights-{i}-weight_percent"] = "60" if i == 0 else w["weight_percent"]
@@ -186,6 +194,18 @@ class MembershipViewTests(BaseTestCase):
         self.assertRedirects(response, reverse("membership:statutes"))
         self.assertEqual(Statutes.objects.count(), 2)
         self.assertEqual(Statutes.objects.in_force(D(2025, 2, 1)).reason, "AGE du 12/12/2024")
+        new = Statutes.objects.in_force(D(2025, 2, 1))
+        self.assertEqual(
+            (new.notice_days_first_call, new.notice_days_second_call, new.proxy_cap),
+            (21, 10, 3),
+        )
+        self.assertFalse(new.chair_casting_vote)
+        self.assertEqual(new.sas_quorum_as, "none")
+        self.assertEqual(
+            [c.code for c in public_categories(new)], ["soutiens"]
+        )  # the statutes page decides which categories are offered online
+        page = self.client.get(reverse("membership:statutes"))
+        self.assertContains(page, "au plus 3 par mandataire")
 
     def test_the_register_exports_at_a_date_as_csv_xlsx_and_a_pdf_to_initial(self):
         self.login(self.staff)
