@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
-from ninja import Field, FilterSchema, Query, Router, Schema
+from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -115,7 +115,7 @@ def create_contact(request, payload: ContactIn):
     if data["kind"] == "organisation" and not data["organisation_name"]:
         raise HttpError(422, "La raison sociale est obligatoire pour une organisation.")
     _check(data)
-    return 201, contact_create(actor=request.user, data=data, tags=tags, source="API")
+    return Status(201, contact_create(actor=request.user, data=data, tags=tags, source="API"))
 
 
 @router.patch("/contacts/{contact_id}", response=ContactOut)
