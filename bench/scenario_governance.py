@@ -15,7 +15,15 @@ from django.db import connection
 from django.utils import timezone
 
 from placette.governance import services
-from placette.governance.models import Ballot, Body, BodyKind, Meeting, MeetingKind, RollEntry
+from placette.governance.models import (
+    Ballot,
+    Body,
+    BodyKind,
+    Meeting,
+    MeetingKind,
+    Proxy,
+    RollEntry,
+)
 from placette.membership.models import Member
 
 AREA = "Gouvernance (AG de 100 000 sociétaires)"
@@ -84,17 +92,42 @@ def run(report) -> None:
     for start in range(0, len(present), 5000):
         RollEntry.objects.filter(pk__in=present[start : start + 5000]).update(attendance="present")
 
+    # 3 % of the absent give a proxy: half to a member present, half blank (to the chair).
+    here = set(present)
+    absent = [i for i, _ in ids if i not in here][: len(ids) * 3 // 100]
+    Proxy.objects.filter(meeting=meeting).delete()
+    Proxy.objects.bulk_create(
+        [
+            Proxy(meeting=meeting, giver_id=g, holder_id=present[n] if n % 2 else None)
+            for n, g in enumerate(absent)
+        ],
+        batch_size=5000,
+    )
+    for start in range(0, len(absent), 5000):
+        RollEntry.objects.filter(pk__in=absent[start : start + 5000]).update(
+            attendance="represented"
+        )
+
     def raw_quorum():
+        # the same rule as quorum_status: a proxy counts if its holder is present or remote,
+        # a blank one (holder NULL) once the meeting is held
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT COUNT(*), SUM(CASE WHEN attendance <> '' THEN 1 ELSE 0 END) "
-                "FROM governance_rollentry WHERE meeting_id = %s",
+                "SELECT COUNT(*), SUM(CASE WHEN r.attendance IN ('present', 'remote', 'postal') "
+                "THEN 1 WHEN r.attendance = 'represented' AND (h.attendance IN ('present', "
+                "'remote') OR (p.id IS NOT NULL AND p.holder_id IS NULL)) THEN 1 ELSE 0 END) "
+                "FROM governance_rollentry r "
+                "LEFT JOIN governance_proxy p ON p.giver_id = r.id "
+                "LEFT JOIN governance_rollentry h ON h.id = p.holder_id "
+                "WHERE r.meeting_id = %s",
                 [meeting.pk],
             )
             cursor.fetchone()
 
     report.timed(
-        "quorum en direct (1 agrégat)", lambda: services.quorum_status(meeting), raw_quorum
+        "quorum en direct (1 agrégat, pouvoirs comptés si le mandataire est là)",
+        lambda: services.quorum_status(meeting, now=meeting.starts_at),
+        raw_quorum,
     )
 
     Ballot.objects.filter(resolution=resolution).delete()

@@ -1,7 +1,8 @@
 """Demo governance: bodies, the current board with mandates (including the demo board member
 ca@placette.demo), last year's AG with results and a PV, board meetings with decisions and
 actions, and an upcoming AG convened with its roll frozen. Runs after membership's demo;
-idempotent (does nothing when bodies exist)."""
+idempotent (does nothing when mandates or meetings exist; the AG and board bodies themselves
+come with migration 0003 on a fresh install)."""
 
 import datetime as dt
 
@@ -9,7 +10,7 @@ from django.utils import timezone
 
 from placette.contacts.models import Contact
 from placette.governance import services
-from placette.governance.models import Body, BodyKind, MeetingKind
+from placette.governance.models import BodyKind, Mandate, Meeting, MeetingKind
 from placette.membership.models import Member, Statutes
 
 
@@ -18,7 +19,7 @@ def _at(day: dt.date, hour: int) -> dt.datetime:
 
 
 def seed(rng, out) -> None:
-    if Body.objects.exists():
+    if Mandate.objects.exists() or Meeting.objects.exists():
         out.write("Gouvernance : déjà en place.")
         return
     if not Statutes.objects.exists():

@@ -4,6 +4,7 @@ from placette.contacts.models import Contact
 from placette.governance.models import (
     ActionStatus,
     Body,
+    BodyKind,
     Choice,
     EvaluationAnswer,
     Meeting,
@@ -116,7 +117,12 @@ class ProxyForm(forms.Form):
 
 class ConsentForm(forms.Form):
     electronic = forms.BooleanField(
-        label="J’accepte d’être convoqué·e aux assemblées générales par e-mail", required=False
+        label="J’accepte d’être convoqué·e aux assemblées générales par e-mail",
+        required=False,
+        help_text=(
+            "Décochez pour revenir au courrier postal, à tout moment. Chaque choix est conservé "
+            "(date, origine, texte accepté) comme preuve de votre accord."
+        ),
     )
 
 
@@ -157,17 +163,70 @@ class ActionStatusForm(forms.Form):
     status = forms.ChoiceField(label="État", choices=ActionStatus.choices)
 
 
+class BodyForm(forms.Form):
+    kind = forms.ChoiceField(label="Type", choices=BodyKind.choices)
+    name = forms.CharField(label="Nom", max_length=150)
+    description = forms.CharField(
+        label="Rôle", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+def _mandate_choices(form: forms.Form) -> None:
+    from placette.membership.models import College
+
+    form.fields["college"].queryset = College.objects.all()
+    form.fields["elected_at"].queryset = Meeting.objects.filter(body__kind=BodyKind.AG)
+
+
 class MandateForm(forms.Form):
     contact = forms.ModelChoiceField(
         Contact.objects.all(),
         label="Personne",
         widget=forms.NumberInput,
-        help_text="N° de fiche contact",
+        help_text="N° de la fiche contact (il figure dans l’adresse de sa fiche).",
+        error_messages={"invalid_choice": "Aucune fiche contact ne porte ce numéro."},
     )
     role = forms.CharField(label="Fonction", max_length=100, initial="Administrateur·rice")
     is_chair = forms.BooleanField(label="Préside l’instance", required=False)
+    college = forms.ModelChoiceField(
+        Contact.objects.none(), label="Collège", required=False, empty_label="—"
+    )
     starts_on = forms.DateField(label="Début", widget=D)
     ends_on = forms.DateField(label="Fin", widget=D, required=False)
+    elected_at = forms.ModelChoiceField(
+        Meeting.objects.none(), label="Élu·e lors de", required=False, empty_label="—"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _mandate_choices(self)
+
+
+class MandateEditForm(forms.Form):
+    role = forms.CharField(label="Fonction", max_length=100)
+    is_chair = forms.BooleanField(label="Préside l’instance", required=False)
+    college = forms.ModelChoiceField(
+        Contact.objects.none(), label="Collège", required=False, empty_label="—"
+    )
+    starts_on = forms.DateField(label="Début", widget=D)
+    ends_on = forms.DateField(label="Fin", widget=D, required=False)
+    end_reason = forms.CharField(label="Motif de fin", max_length=200, required=False)
+    elected_at = forms.ModelChoiceField(
+        Meeting.objects.none(), label="Élu·e lors de", required=False, empty_label="—"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _mandate_choices(self)
+
+
+class MandateEndForm(forms.Form):
+    ends_on = forms.DateField(label="Dernier jour du mandat", widget=D)
+    reason = forms.CharField(
+        label="Motif",
+        max_length=200,
+        help_text="Par exemple : fin de mandat, démission, révocation par l’AG, décès.",
+    )
 
 
 class DecisionFilterForm(forms.Form):

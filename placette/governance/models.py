@@ -72,6 +72,7 @@ class Mandate(models.Model):
         related_name="elected_mandates",
         verbose_name="élu·e lors de",
     )
+    end_reason = models.CharField("motif de fin", max_length=200, blank=True)
 
     class Meta:
         verbose_name = "mandat"
@@ -128,6 +129,7 @@ class Meeting(models.Model):
     )
     # Settings copied when the roll is frozen / the meeting is created (statutes may change later).
     legal_form = models.CharField("forme juridique", max_length=4, default="SAS")
+    sas_quorum_as = models.CharField("quorum d’une SAS", max_length=4, default="SA")
     proxy_cap = models.PositiveSmallIntegerField(
         "pouvoirs au plus par mandataire", default=5, help_text="Paramètre statutaire."
     )
@@ -315,8 +317,17 @@ class RollEntry(models.Model):
 # --------------------------------------------------------------------------------------------
 
 
+CONSENT_TEXT = (
+    "J’accepte d’être convoqué·e aux assemblées générales par e-mail, à l’adresse enregistrée "
+    "dans mon dossier ; je peux revenir au courrier postal à tout moment."
+)
+WITHDRAWAL_TEXT = "Je souhaite être convoqué·e aux assemblées générales par courrier postal."
+
+
 class ConvocationConsent(models.Model):
-    """The member's prior written consent to be convened by email (R225-63); revocable."""
+    """The member's current choice of convocation channel: prior written consent to be convened
+    by email (R225-63), revocable. One row per contact (read when convening); every change is
+    also kept in `ConvocationConsentChange` (the evidence)."""
 
     contact = models.OneToOneField(
         Contact, on_delete=models.CASCADE, related_name="convocation_consent"
@@ -333,6 +344,36 @@ class ConvocationConsent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contact} : {'e-mail' if self.electronic else 'courrier'}"
+
+
+class ConvocationConsentChange(models.Model):
+    """Append-only history of consents and withdrawals: who, when, from where, which words."""
+
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="convocation_consent_changes"
+    )
+    electronic = models.BooleanField("convocation par e-mail")
+    at = models.DateTimeField("le", default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="saisi par",
+    )
+    source = models.CharField("origine", max_length=100, blank=True)
+    email = models.EmailField("adresse e-mail", blank=True)
+    text = models.TextField("texte accepté", blank=True)
+
+    class Meta:
+        verbose_name = "historique du consentement à la convocation électronique"
+        ordering = ["contact", "-at", "-id"]
+        indexes = [models.Index(fields=["contact", "-at"], name="consent_change_contact")]
+
+    def __str__(self) -> str:
+        channel = "e-mail" if self.electronic else "courrier"
+        return f"{self.contact} : {channel} ({self.at:%d/%m/%Y})"
 
 
 class Channel(models.TextChoices):

@@ -52,7 +52,13 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "governance/portal_home.html",
-        {"entries": entries, "consent": consent, "form": form, "now": timezone.now()},
+        {
+            "entries": entries,
+            "consent": consent,
+            "contact": contact,
+            "form": form,
+            "now": timezone.now(),
+        },
     )
 
 

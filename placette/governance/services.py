@@ -8,15 +8,20 @@ member also append to the contact's timeline (area « governance »). Refusals r
 Rules (shared/reference/scic-rules.md; docs/governance.md « Django layer »):
 - roll: `membership.projections.electoral_roll(cutoff_date)` copied into RollEntry rows in one
   bulk insert; board meetings: the directors with a mandate in force on the cut-off date;
-- convocation delay (R225-69, to verify): `GOVERNANCE_NOTICE_DAYS` {1: 15, 2: 10} by call;
-- quorum: `tally.default_quorum(legal form, AGO/AGE, call)`; an SAS (statutes decide) uses
-  the form named by `GOVERNANCE_SAS_QUORUM_AS` ("SA" by default); board: half of the
-  directors present (tally.BOARD_QUORUM);
+- convocation delay (R225-69, to verify): statutes settings `notice_days_first_call` (15) and
+  `notice_days_second_call` (10); board: `board_notice_days` (0);
+- quorum: `tally.default_quorum(legal form, AGO/AGE, call)`; an SAS (statutes decide) follows
+  the statutes setting `sas_quorum_as` ("SA" rules or none), frozen on the meeting with the
+  roll; board: half of the directors present (tally.BOARD_QUORUM);
 - majorities: `tally.ORDINARY` / `tally.EXTRAORDINARY`, weights and empty-college policy of
   the statutes in force on the cut-off date, frozen on the meeting;
 - proxies: counted in the giver's college; blank proxies vote yes on resolutions approved by
   the board and no on the others (L225-106, to verify); cap per holder = `Meeting.proxy_cap`
-  (initialised from `GOVERNANCE_PROXY_CAP`).
+  (copied at creation from the statutes setting `proxy_cap`; 1 for a board); the chair's
+  casting vote of a board is copied likewise from `chair_casting_vote`.
+
+All these settings are read from `membership.services.statutes_in_force()`; with no statutes
+recorded yet, the defaults of the statutes model apply (the legal defaults above).
 """
 
 from __future__ import annotations
@@ -39,6 +44,8 @@ from placette.contacts.models import Contact, TimelineKind
 from placette.contacts.services import timeline_append
 from placette.governance import tally
 from placette.governance.models import (
+    CONSENT_TEXT,
+    WITHDRAWAL_TEXT,
     Action,
     ActionStatus,
     AgendaItem,
@@ -51,6 +58,7 @@ from placette.governance.models import (
     Choice,
     Convocation,
     ConvocationConsent,
+    ConvocationConsentChange,
     Decision,
     EvaluationAnswer,
     HandCount,
@@ -77,14 +85,22 @@ def _refuse(message: str | list[str]) -> GovernanceError:
     return GovernanceError(message if isinstance(message, list) else [message])
 
 
-def _conf(name: str, default: Any) -> Any:
-    return getattr(settings, f"GOVERNANCE_{name}", default)
+def statute(name: str, on: dt.date | None = None) -> Any:
+    """A governance setting of the statutes in force on `on` (today by default); the model's
+    default (the legal default) when no statutes are recorded yet."""
+    from placette.membership.models import Statutes
+    from placette.membership.services import BookingError, statutes_in_force
+
+    try:
+        return getattr(statutes_in_force(on), name)
+    except BookingError:
+        return Statutes._meta.get_field(name).get_default()
 
 
-def notice_days(call: int) -> int:
-    """Minimum days between convocation and meeting (R225-69 for an SA: 15, then 10)."""
-    days = _conf("NOTICE_DAYS", {1: 15, 2: 10})
-    return int(days.get(call, days.get(1, 15)))
+def notice_days(call: int, on: dt.date | None = None) -> int:
+    """Minimum days between convocation and meeting (R225-69 for an SA: 15, then 10), from the
+    statutes in force on the day of the convocation."""
+    return int(statute("notice_days_first_call" if call == 1 else "notice_days_second_call", on))
 
 
 def _local(value: dt.datetime) -> str:
@@ -96,9 +112,113 @@ def _local(value: dt.datetime) -> str:
 # --------------------------------------------------------------------------------------------
 
 
+DEFAULT_BODIES = [
+    (
+        BodyKind.AG,
+        "Assemblée générale",
+        "L’assemblée des associés : comptes, statuts, élection du conseil.",
+    ),
+    (BodyKind.BOARD, "Conseil d’administration", "Le conseil élu par l’assemblée générale."),
+]
+
+
 def body_ensure(*, kind: str, name: str) -> Body:
     body, _ = Body.objects.get_or_create(name=name, defaults={"kind": kind})
     return body
+
+
+def _check_body(*, kind: str, name: str, body: Body | None = None) -> None:
+    problems = []
+    if kind not in BodyKind.values:
+        problems.append("Choisissez le type de l’instance.")
+    if not name.strip():
+        problems.append("Donnez un nom à l’instance.")
+    elif (
+        Body.objects.filter(name__iexact=name.strip())
+        .exclude(pk=getattr(body, "pk", None))
+        .exists()
+    ):
+        problems.append(
+            f"Une instance s’appelle déjà « {name.strip()} » : choisissez un autre nom."
+        )
+    if body is not None and kind != body.kind and body.meetings.exists():
+        problems.append(
+            "Cette instance a déjà des réunions : son type ne peut plus changer (une assemblée "
+            "générale et un conseil ne se tiennent pas selon les mêmes règles)."
+        )
+    if problems:
+        raise _refuse(problems)
+
+
+@transaction.atomic
+def body_create(*, actor: Any, kind: str, name: str, description: str = "") -> Body:
+    """A body (AG, board, bureau, committee). Names are unique (case-insensitive)."""
+    _check_body(kind=kind, name=name)
+    body = Body.objects.create(kind=kind, name=name.strip(), description=description)
+    audit_log(actor=actor, action="governance.body.created", obj=body, kind=kind)
+    return body
+
+
+@transaction.atomic
+def body_update(*, actor: Any, body: Body, kind: str, name: str, description: str = "") -> Body:
+    """Rename or describe a body; its kind is fixed once it has meetings."""
+    body = Body.objects.select_for_update().get(pk=body.pk)
+    _check_body(kind=kind, name=name, body=body)
+    body.kind, body.name, body.description = kind, name.strip(), description
+    body.save()
+    audit_log(actor=actor, action="governance.body.updated", obj=body, kind=kind)
+    return body
+
+
+@transaction.atomic
+def bodies_default_ensure(*, actor: Any) -> list[Body]:
+    """Create the AG and the board when no body of that kind exists (first use). The data
+    migration 0003 does the same on install; this is the path for a database emptied since."""
+    created = []
+    for kind, name, description in DEFAULT_BODIES:
+        if not Body.objects.filter(kind=kind).exists():
+            created.append(body_create(actor=actor, kind=kind, name=name, description=description))
+    return created
+
+
+def _period(starts_on: dt.date, ends_on: dt.date | None) -> str:
+    end = f" au {ends_on:%d/%m/%Y}" if ends_on else " sans date de fin"
+    return f"du {starts_on:%d/%m/%Y}{end}"
+
+
+def _check_mandate(
+    *,
+    body: Body,
+    contact: Contact,
+    starts_on: dt.date,
+    ends_on: dt.date | None,
+    elected_at: Meeting | None,
+    mandate: Mandate | None = None,
+) -> None:
+    """A mandate ends on or after its start, and one person holds at most one mandate at a time
+    on a body (two overlapping mandates would count the same director twice)."""
+    if ends_on is not None and ends_on < starts_on:
+        raise _refuse(
+            f"La fin du mandat ({ends_on:%d/%m/%Y}) ne peut pas précéder son début "
+            f"({starts_on:%d/%m/%Y})."
+        )
+    if elected_at is not None and elected_at.body.kind != BodyKind.AG:
+        raise _refuse("Un mandat est conféré par une assemblée générale : choisissez une AG.")
+    overlapping = (
+        Mandate.objects.filter(body=body, contact=contact)
+        .exclude(pk=getattr(mandate, "pk", None))
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=starts_on))
+    )
+    if ends_on is not None:
+        overlapping = overlapping.filter(starts_on__lte=ends_on)
+    other = overlapping.order_by("starts_on").first()
+    if other is not None:
+        raise _refuse(
+            f"{contact.display_name} a déjà un mandat « {other.role} » à l’instance "
+            f"« {body.name} » {_period(other.starts_on, other.ends_on)} : deux mandats de la même "
+            "personne dans la même instance ne peuvent pas se chevaucher. Terminez ou modifiez "
+            "d’abord le mandat existant."
+        )
 
 
 @transaction.atomic
@@ -114,8 +234,13 @@ def mandate_add(
     is_chair: bool = False,
     elected_at: Meeting | None = None,
 ) -> Mandate:
-    if ends_on is not None and ends_on < starts_on:
-        raise _refuse("La fin du mandat ne peut pas précéder son début.")
+    """A seat on a body. Refused when it ends before it starts or overlaps another mandate of
+    the same person on the same body (the body row is locked so that two concurrent additions
+    cannot both pass the check)."""
+    Body.objects.select_for_update().get(pk=body.pk)
+    _check_mandate(
+        body=body, contact=contact, starts_on=starts_on, ends_on=ends_on, elected_at=elected_at
+    )
     mandate = Mandate.objects.create(
         body=body,
         contact=contact,
@@ -137,6 +262,57 @@ def mandate_add(
     return mandate
 
 
+MANDATE_FIELDS = ("role", "is_chair", "college", "starts_on", "ends_on", "elected_at", "end_reason")
+
+
+@transaction.atomic
+def mandate_update(*, actor: Any, mandate: Mandate, data: dict[str, Any]) -> Mandate:
+    """Correct a mandate (role, college, dates, electing AG). Same checks as `mandate_add`."""
+    Body.objects.select_for_update().get(pk=mandate.body_id)
+    mandate = Mandate.objects.select_related("body", "contact").get(pk=mandate.pk)
+    unknown = set(data) - set(MANDATE_FIELDS)
+    if unknown:
+        raise _refuse(f"Champ inconnu : {', '.join(sorted(unknown))}.")
+    values = {f: data.get(f, getattr(mandate, f)) for f in MANDATE_FIELDS}
+    _check_mandate(
+        body=mandate.body,
+        contact=mandate.contact,
+        starts_on=values["starts_on"],
+        ends_on=values["ends_on"],
+        elected_at=values["elected_at"],
+        mandate=mandate,
+    )
+    for field, value in values.items():
+        setattr(mandate, field, value if value is not None or field != "end_reason" else "")
+    mandate.save()
+    audit_log(actor=actor, action="governance.mandate.updated", obj=mandate, fields=sorted(data))
+    return mandate
+
+
+@transaction.atomic
+def mandate_end(*, actor: Any, mandate: Mandate, ends_on: dt.date, reason: str) -> Mandate:
+    """End a mandate on a date, with a reason (end of term, resignation, revocation…)."""
+    if not reason.strip():
+        raise _refuse("Indiquez le motif de la fin du mandat (fin de mandat, démission…).")
+    mandate = mandate_update(
+        actor=actor, mandate=mandate, data={"ends_on": ends_on, "end_reason": reason.strip()}
+    )
+    audit_log(
+        actor=actor, action="governance.mandate.ended", obj=mandate, ends_on=ends_on, reason=reason
+    )
+    timeline_append(
+        contact=mandate.contact,
+        kind=TimelineKind.NOTE,
+        title=(
+            f"Fin de mandat : {mandate.role} — {mandate.body.name} le {ends_on:%d/%m/%Y} "
+            f"({reason.strip()})"
+        ),
+        actor=actor,
+        area=AREA,
+    )
+    return mandate
+
+
 @transaction.atomic
 def meeting_create(
     *,
@@ -151,8 +327,9 @@ def meeting_create(
     video_link: str = "",
     vote_opens_at: dt.datetime | None = None,
 ) -> Meeting:
-    """A meeting of a body. Settings of the statutes in force are copied when the roll is
-    frozen; the proxy cap and the chair's casting vote come from the settings."""
+    """A meeting of a body. The proxy cap (1 for a board) and the chair's casting vote are
+    copied now from the statutes in force on the cut-off date; the other settings of the
+    statutes are copied when the roll is frozen."""
     if (kind == MeetingKind.BOARD) != (body.kind != BodyKind.AG):
         raise _refuse(
             "Une assemblée générale se tient pour l’instance « assemblée générale » et un "
@@ -172,8 +349,8 @@ def meeting_create(
         place=place,
         video_link=video_link,
         vote_opens_at=vote_opens_at,
-        proxy_cap=int(_conf("PROXY_CAP", 5)) if kind != MeetingKind.BOARD else 1,
-        casting_vote=bool(_conf("CASTING_VOTE", True)),
+        proxy_cap=int(statute("proxy_cap", cutoff_date)) if kind != MeetingKind.BOARD else 1,
+        casting_vote=bool(statute("chair_casting_vote", cutoff_date)),
     )
     audit_log(actor=actor, action="governance.meeting.created", obj=meeting, kind=kind)
     return meeting
@@ -305,6 +482,7 @@ def roll_freeze(*, actor: Any, meeting: Meeting) -> int:
                 "enregistrez les statuts dans le sociétariat."
             )
         meeting.legal_form = statutes.legal_form
+        meeting.sas_quorum_as = statutes.sas_quorum_as
         meeting.empty_college_policy = statutes.empty_college_policy
         meeting.colleges_enabled = statutes.colleges_enabled
         weights = statutes.college_weights() if statutes.colleges_enabled else {}
@@ -376,21 +554,53 @@ def _on_roll(meeting: Meeting, contact: Contact | int | None) -> RollEntry:
 
 @transaction.atomic
 def consent_set(
-    *, actor: Any, contact: Contact, electronic: bool, source: str = ""
+    *,
+    actor: Any,
+    contact: Contact,
+    electronic: bool,
+    source: str = "",
+    text: str = "",
+    email: str = "",
+    at: dt.datetime | None = None,
 ) -> ConvocationConsent:
     """Record the prior written consent to electronic convocation, or its withdrawal (R225-63).
 
-    Source of truth for governance until the subscription journey stores it (docs/governance.md).
+    The single source of truth for the convocation channel (the subscription journey calls it
+    too). Idempotent: the same choice again changes nothing and adds no history. A change
+    updates the current row and appends a `ConvocationConsentChange` (who, when, source, the
+    words accepted — `text`, by default `CONSENT_TEXT` / `WITHDRAWAL_TEXT` — and the address).
     """
-    if electronic and not contact.email:
+    address = email or contact.email
+    if electronic and not address:
         raise _refuse("Une adresse e-mail est nécessaire pour être convoqué·e par e-mail.")
-    consent, _ = ConvocationConsent.objects.select_for_update().get_or_create(contact=contact)
-    consent.electronic = electronic
-    consent.changed_at = timezone.now()
-    consent.changed_by = actor if getattr(actor, "is_authenticated", False) else None
+    at = at or timezone.now()
+    by = actor if getattr(actor, "is_authenticated", False) else None
+    consent = ConvocationConsent.objects.select_for_update().filter(contact=contact).first()
+    if consent is not None and consent.electronic == bool(electronic):
+        return consent
+    if consent is None:
+        consent = ConvocationConsent(contact=contact)
+    consent.electronic = bool(electronic)
+    consent.changed_at = at
+    consent.changed_by = by
     consent.source = source[:100]
     consent.save()
-    audit_log(actor=actor, action="governance.consent.changed", obj=contact, electronic=electronic)
+    ConvocationConsentChange.objects.create(
+        contact=contact,
+        electronic=bool(electronic),
+        at=at,
+        changed_by=by,
+        source=source[:100],
+        email=address if electronic else "",
+        text=text or (CONSENT_TEXT if electronic else WITHDRAWAL_TEXT),
+    )
+    audit_log(
+        actor=actor,
+        action="governance.consent.changed",
+        obj=contact,
+        electronic=bool(electronic),
+        source=source,
+    )
     timeline_append(
         contact=contact,
         kind=TimelineKind.NOTE,
@@ -401,6 +611,7 @@ def consent_set(
         ),
         actor=actor,
         area=AREA,
+        at=at,
     )
     return consent
 
@@ -417,9 +628,12 @@ def meeting_convene(
 ) -> dict[str, int]:
     """Convene the voters: one Convocation per voter (evidence), by email to those who gave
     electronic-convocation consent (R225-63) and have an address, by letter to the others.
+    A board convenes its directors by email whenever they have an address (no consent needed:
+    R225-63 governs the members' AG, the board its own internal rules).
 
     Refused when the statutory delay is not respected (R225-69 for an SA: 15 days on first
-    call, 10 on later calls; setting `GOVERNANCE_NOTICE_DAYS`). Emails leave through the
+    call, 10 on later calls; statutes settings `notice_days_first_call` /
+    `notice_days_second_call`, and `board_notice_days` for a board). Emails leave through the
     `convocations_send_task` task after commit (resumable: only unsent ones are sent).
     """
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
@@ -432,8 +646,11 @@ def meeting_convene(
         raise _refuse(
             "L’ordre du jour ne contient aucune résolution : la convocation doit les porter."
         )
+    today = timezone.localdate(now)
     required = (
-        notice_days(meeting.call) if not meeting.is_board else int(_conf("BOARD_NOTICE_DAYS", 0))
+        notice_days(meeting.call, today)
+        if not meeting.is_board
+        else int(statute("board_notice_days", today))
     )
     days = (timezone.localdate(meeting.starts_at) - timezone.localdate(now)).days
     if days < required:
@@ -451,7 +668,9 @@ def meeting_convene(
     rows = []
     for entry in meeting.roll.select_related("contact").order_by("id").iterator(chunk_size=5000):
         contact = entry.contact
-        by_email = contact.pk in consenting and bool(contact.email)
+        # Directors are convened by email whatever their AG consent: R225-63 is about the
+        # members' AG; the board follows its own internal rules (docs/governance.md).
+        by_email = bool(contact.email) and (meeting.is_board or contact.pk in consenting)
         rows.append(
             Convocation(
                 meeting=meeting,
@@ -918,13 +1137,14 @@ def hands_record(
 
 def _hands_available(resolution: Resolution) -> dict[str, int]:
     """Voters per college who can raise a hand: present/remote, or represented by a named
-    proxy, and with no named ballot on this resolution (one aggregate query)."""
+    proxy whose holder is present or remote, and with no named ballot on this resolution (one
+    aggregate query)."""
     meeting = resolution.meeting
     rows = (
         RollEntry.objects.filter(meeting=meeting)
         .filter(
             Q(attendance__in=[Attendance.PRESENT, Attendance.REMOTE])
-            | Q(proxy_given__holder__isnull=False)
+            | Q(proxy_given__holder__attendance__in=[Attendance.PRESENT, Attendance.REMOTE])
         )
         .exclude(ballots__resolution=resolution)
         .values("college")
@@ -947,6 +1167,7 @@ class QuorumStatus:
     required: Fraction
     label: str
     by_mode: dict[str, int]
+    held: bool = True
 
     @property
     def missing(self) -> int:
@@ -964,31 +1185,50 @@ def quorum_rule(meeting: Meeting, resolution_kind: str | None = None) -> tally.Q
         kind = "AGE"
     else:
         kind = "AGO" if resolution_kind == ResolutionKind.ORDINARY else "AGE"
-    form = (
-        meeting.legal_form if meeting.legal_form in ("SA", "SARL") else _conf("SAS_QUORUM_AS", "SA")
-    )
+    if meeting.legal_form in ("SA", "SARL"):
+        form = meeting.legal_form
+    elif meeting.sas_quorum_as == "SA":
+        form = "SA"  # an SAS whose statutes copy the SA quorum (statutes setting)
+    else:
+        return tally.NO_QUORUM
     rule = tally.default_quorum(form, kind, meeting.call)
     return rule or tally.NO_QUORUM
 
 
-def quorum_status(meeting: Meeting, resolution_kind: str | None = None) -> QuorumStatus:
+def quorum_status(
+    meeting: Meeting, resolution_kind: str | None = None, *, now: dt.datetime | None = None
+) -> QuorumStatus:
     """Live quorum, one aggregate query: AG — present, remote, represented and postal votes
-    received before the meeting (L225-107); board — directors present (L225-37, to verify)."""
+    received before the meeting (L225-107); board — directors present (L225-37, to verify).
+
+    A proxy is a mandate to vote *at* the meeting: it counts only if its holder is present or
+    remote; a blank proxy (to the chair) counts once the meeting is held (has started). A proxy
+    whose holder stays away is reported as `represented_lost` and counts for nothing.
+    """
+    held = (now or timezone.now()) >= meeting.starts_at
+    in_room = [Attendance.PRESENT, Attendance.REMOTE]
+    represented = Q(attendance=Attendance.REPRESENTED)
+    holder_here = Q(proxy_given__holder__attendance__in=in_room)
+    blank = Q(proxy_given__isnull=False, proxy_given__holder__isnull=True)
     agg = RollEntry.objects.filter(meeting=meeting).aggregate(
         total=Count("id"),
         present=Count("id", filter=Q(attendance=Attendance.PRESENT)),
         remote=Count("id", filter=Q(attendance=Attendance.REMOTE)),
-        represented=Count("id", filter=Q(attendance=Attendance.REPRESENTED)),
+        represented=Count(
+            "id", filter=represented & (holder_here | blank) if held else represented & holder_here
+        ),
+        represented_all=Count("id", filter=represented),
         postal=Count("id", filter=Q(attendance=Attendance.POSTAL)),
     )
     by_mode = {k: agg[k] for k in ("present", "remote", "represented", "postal")}
+    by_mode["represented_lost"] = agg["represented_all"] - agg["represented"]
     counted = by_mode["present"] + by_mode["remote"]
     if not meeting.is_board:
         counted += by_mode["represented"] + by_mode["postal"]
     rule = quorum_rule(meeting, resolution_kind)
     on_roll = agg["total"]
     if on_roll == 0:
-        return QuorumStatus(0, 0, 0, False, rule.required, _quorum_label(rule), by_mode)
+        return QuorumStatus(0, 0, 0, False, rule.required, _quorum_label(rule), by_mode, held)
     return QuorumStatus(
         on_roll=on_roll,
         counted=counted,
@@ -997,6 +1237,7 @@ def quorum_status(meeting: Meeting, resolution_kind: str | None = None) -> Quoru
         required=rule.required,
         label=_quorum_label(rule),
         by_mode=by_mode,
+        held=held,
     )
 
 

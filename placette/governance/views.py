@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -19,10 +20,13 @@ from placette.governance.forms import (
     ActionForm,
     ActionStatusForm,
     AgendaItemForm,
+    BodyForm,
     ConsentForm,
     DecisionFilterForm,
     DecisionForm,
     DocumentForm,
+    MandateEditForm,
+    MandateEndForm,
     MandateForm,
     MeetingEditForm,
     MeetingForm,
@@ -37,8 +41,10 @@ from placette.governance.models import (
     Choice,
     Convocation,
     ConvocationConsent,
+    ConvocationConsentChange,
     Decision,
     EvaluationAnswer,
+    Mandate,
     Meeting,
     MeetingDocument,
     Proxy,
@@ -601,14 +607,68 @@ def action_update(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 @require_GET
 def body_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
     bodies = Body.objects.annotate(
         n=Count(
             "mandates",
-            filter=Q(mandates__ends_on__isnull=True)
-            | Q(mandates__ends_on__gte=timezone.localdate()),
+            filter=Q(mandates__starts_on__lte=today)
+            & (Q(mandates__ends_on__isnull=True) | Q(mandates__ends_on__gte=today)),
         )
     )
-    return render(request, "governance/body_list.html", {"bodies": bodies})
+    kinds = set(bodies.values_list("kind", flat=True))
+    missing = [name for kind, name, _ in services.DEFAULT_BODIES if kind not in kinds]
+    return render(request, "governance/body_list.html", {"bodies": bodies, "missing": missing})
+
+
+@staff_required
+@require_POST
+def bodies_defaults(request: HttpRequest) -> HttpResponse:
+    created = services.bodies_default_ensure(actor=request.user)
+    if created:
+        messages.success(request, "Instances créées : " + ", ".join(b.name for b in created) + ".")
+    else:
+        messages.info(request, "L’assemblée générale et le conseil existent déjà.")
+    return redirect("governance:bodies")
+
+
+@staff_required
+def body_create(request: HttpRequest) -> HttpResponse:
+    form = BodyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            body = services.body_create(actor=request.user, **form.cleaned_data)
+        except GovernanceError as exc:
+            form.add_error(None, " ".join(exc.messages))
+        else:
+            messages.success(request, f"Instance « {body.name} » créée.")
+            return redirect(body)
+    return render(
+        request,
+        "governance/body_form.html",
+        {"form": form, "title": "Nouvelle instance", "cancel": reverse("governance:bodies")},
+    )
+
+
+@staff_required
+def body_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    body = get_object_or_404(Body, pk=pk)
+    form = BodyForm(
+        request.POST or None,
+        initial={"kind": body.kind, "name": body.name, "description": body.description},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            body = services.body_update(actor=request.user, body=body, **form.cleaned_data)
+        except GovernanceError as exc:
+            form.add_error(None, " ".join(exc.messages))
+        else:
+            messages.success(request, "Instance enregistrée.")
+            return redirect(body)
+    return render(
+        request,
+        "governance/body_form.html",
+        {"form": form, "title": f"Modifier « {body.name} »", "cancel": body.get_absolute_url()},
+    )
 
 
 @staff_required
@@ -618,15 +678,78 @@ def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.mandate_add(actor=request.user, body=body, **form.cleaned_data)
-            messages.success(request, "Mandat enregistré.")
-            return redirect(body)
         except GovernanceError as exc:
             form.add_error(None, " ".join(exc.messages))
-    mandates = body.mandates.select_related("contact", "college", "elected_at")
+        else:
+            messages.success(request, "Mandat enregistré.")
+            return redirect(body)
+    today = timezone.localdate()
+    mandates = body.mandates.select_related("contact", "college", "elected_at").order_by(
+        "college__order", "college__name", "-is_chair", "contact__name_key", "starts_on"
+    )
+    current = [m for m in mandates if m.is_active_on(today)]
+    upcoming = [m for m in mandates if m.starts_on > today]
+    past = sorted(
+        (m for m in mandates if m.ends_on is not None and m.ends_on < today),
+        key=lambda m: (m.ends_on, m.pk),
+        reverse=True,
+    )
     return render(
         request,
         "governance/body_detail.html",
-        {"body": body, "mandates": mandates, "form": form, "today": timezone.localdate()},
+        {
+            "body": body,
+            "current": current,
+            "upcoming": upcoming,
+            "past": past,
+            "form": form,
+            "today": today,
+        },
+    )
+
+
+@staff_required
+def mandate_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    mandate = get_object_or_404(Mandate.objects.select_related("body", "contact"), pk=pk)
+    fields = ("role", "is_chair", "college", "starts_on", "ends_on", "end_reason", "elected_at")
+    form = MandateEditForm(request.POST or None, initial={f: getattr(mandate, f) for f in fields})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.mandate_update(
+                actor=request.user,
+                mandate=mandate,
+                data={f: form.cleaned_data[f] for f in form.changed_data},
+            )
+        except GovernanceError as exc:
+            form.add_error(None, " ".join(exc.messages))
+        else:
+            messages.success(request, "Mandat enregistré.")
+            return redirect(mandate.body)
+    return render(
+        request,
+        "governance/mandate_form.html",
+        {"form": form, "mandate": mandate, "title": "Modifier le mandat"},
+    )
+
+
+@staff_required
+def mandate_end(request: HttpRequest, pk: int) -> HttpResponse:
+    mandate = get_object_or_404(Mandate.objects.select_related("body", "contact"), pk=pk)
+    form = MandateEndForm(
+        request.POST or None, initial={"ends_on": mandate.ends_on or timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.mandate_end(actor=request.user, mandate=mandate, **form.cleaned_data)
+        except GovernanceError as exc:
+            form.add_error(None, " ".join(exc.messages))
+        else:
+            messages.success(request, f"Mandat de {mandate.contact.display_name} terminé.")
+            return redirect(mandate.body)
+    return render(
+        request,
+        "governance/mandate_form.html",
+        {"form": form, "mandate": mandate, "title": "Terminer le mandat"},
     )
 
 
@@ -652,8 +775,13 @@ def consent_edit(request: HttpRequest, contact_pk: int) -> HttpResponse:
             return redirect("governance:consent", contact_pk=contact.pk)
         except GovernanceError as exc:
             form.add_error(None, " ".join(exc.messages))
+    history = ConvocationConsentChange.objects.filter(contact=contact).select_related("changed_by")[
+        :50
+    ]
     return render(
-        request, "governance/consent.html", {"contact": contact, "consent": consent, "form": form}
+        request,
+        "governance/consent.html",
+        {"contact": contact, "consent": consent, "form": form, "history": history},
     )
 
 

@@ -31,7 +31,16 @@ CATEGORIES = [
 COLLEGE_OF = {code: name for code, name, _ in COLLEGES}
 
 
-def make_statutes(*, legal_form: str = "SA", colleges: bool = True, policy: str = "redistribute"):
+def make_statutes(
+    *,
+    legal_form: str = "SA",
+    colleges: bool = True,
+    policy: str = "redistribute",
+    effective_from: dt.date = dt.date(2020, 1, 1),
+    **settings,
+):
+    """Statutes with the four colleges; `settings` override statutes fields (e.g. the
+    governance settings `notice_days_first_call`, `proxy_cap`, `sas_quorum_as`…)."""
     colleges_by_code = {}
     for order, (code, name, weight) in enumerate(COLLEGES):
         college, _ = College.objects.get_or_create(
@@ -78,13 +87,14 @@ def make_statutes(*, legal_form: str = "SA", colleges: bool = True, policy: str 
         "ir_pme_holding_years": 5,
         "growth_target": 4000,
         "growth_target_year": None,
+        **settings,
     }
     return statutes_update(
         actor=None,
         data=data,
         rules=rules,
         weights={c: w for c, w in colleges_by_code.values()},
-        effective_from=dt.date(2020, 1, 1),
+        effective_from=effective_from,
         reason="statuts de test (gouvernance)",
     )
 
