@@ -16,7 +16,7 @@ from django.test import Client
 
 from placette.accounts.models import Role, User
 from placette.contacts.models import Contact, ContactKind
-from placette.membership import projections, register
+from placette.membership import projections, register, services
 from placette.membership.models import Category, Member, Movement, Sequence, Statutes
 
 AREA = "Sociétariat (100 000 sociétaires, 1 000 000 de mouvements)"
@@ -116,6 +116,7 @@ def build() -> None:
         if len(rows) == 50_000:
             flush()
     flush()
+    projections.balances_rebuild()  # bulk_create bypasses Movement.save and its balance
     Sequence.objects.update_or_create(name="movement", defaults={"last": number})
     Sequence.objects.update_or_create(name="member", defaults={"last": MEMBERS})
     with connection.cursor() as cursor:
@@ -212,4 +213,16 @@ def run(report) -> None:
         projections.highest_capital,
         raw("SELECT date, SUM(capital) FROM membership_movement GROUP BY date"),
     )
+    soutiens = Category.objects.get(code="soutiens")
+    counter = iter(range(1_000_000))
+
+    def subscribe():
+        contact = Contact(
+            kind=ContactKind.PERSON, first_name="Nouvelle", last_name=f"Sociétaire{next(counter)}"
+        )
+        contact.refresh_derived(organisation_names=[])
+        contact.save()
+        services.shares_subscribe(actor=None, contact=contact, shares=2, category=soutiens)
+
+    report.timed("souscription d’un nouveau sociétaire (service complet)", subscribe, repeat=5)
     assert register.HEADER

@@ -77,7 +77,13 @@ def capital_chart_svg() -> str:
         axes.plot(months, [float(c) for _, c, _ in series], label="Capital souscrit")
         axes.plot(months, [float(p) for _, _, p in series], label="Capital libéré")
         axes.legend(loc="upper left", frameon=False)
-    axes.set_ylabel("€")
+        # Years on the x axis (no English month abbreviations), French amounts on the y axis.
+        from matplotlib import dates as mdates
+        from matplotlib.ticker import FuncFormatter
+
+        axes.xaxis.set_major_locator(mdates.YearLocator())
+        axes.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+        axes.yaxis.set_major_formatter(FuncFormatter(euros_axis))
     axes.grid(alpha=0.3)
     axes.spines[["top", "right"]].set_visible(False)
     buffer = io.StringIO()
@@ -86,6 +92,32 @@ def capital_chart_svg() -> str:
     plt.close(figure)
     svg = buffer.getvalue()
     return svg[svg.index("<svg") :]
+
+
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+
+def month_label(day: dt.date) -> str:
+    """« décembre 2025 », whatever the language active in the request."""
+    return f"{MONTHS[day.month - 1]} {day.year}"
+
+
+def euros_axis(value: float, _position: object = None) -> str:
+    """Axis tick in French: « 120 000 € » (narrow no-break space between thousands)."""
+    return f"{value:,.0f}".replace(",", "\u202f") + "\u00a0€"
 
 
 def _n(value: int) -> str:

@@ -13,8 +13,9 @@ from fractions import Fraction
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import Q
+from django.db import models, transaction
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -533,7 +534,12 @@ class Movement(models.Model):
         verbose_name_plural = "registre des mouvements de titres"
         ordering = ["number"]
         indexes = [
-            models.Index(fields=["holder", "date"], name="movement_holder_date"),
+            # Covering: a holding at a date and the grouped sums per holder (electoral roll,
+            # holders at a date) read the index only, already in holder order.
+            models.Index(
+                fields=["holder", "date", "shares", "capital", "called", "paid"],
+                name="movement_holder_date_sums",
+            ),
             models.Index(fields=["date", "number"], name="movement_date_number"),
         ]
         constraints = [
@@ -559,7 +565,9 @@ class Movement(models.Model):
     def save(self, *args, **kwargs) -> None:
         if not self._state.adding:
             raise LedgerImmutableError(LEDGER_IMMUTABLE_MESSAGE)
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            HolderBalance.add(self)
 
     def delete(self, *args, **kwargs):
         raise LedgerImmutableError(LEDGER_IMMUTABLE_MESSAGE)
@@ -573,6 +581,44 @@ class Movement(models.Model):
         if self.kind == MovementKind.REFUND_DECISION:
             return "Remboursement accepté" if self.accepted else "Remboursement refusé"
         return self.get_kind_display()
+
+
+class HolderBalance(models.Model):
+    """Running balance of one holder: the sum of all their movements, kept in the same
+    transaction as each movement is booked (`Movement.save`).
+
+    A projection, never the truth: the append-only ledger is. It can be rebuilt from the
+    movements at any time (`projections.balances_rebuild`, migration 0006) and is only read for
+    the holding "now" (`last_date` ≤ the date asked), so that booking a movement costs the same
+    whatever the size of the ledger. Holdings at a past date are still summed from movements.
+    """
+
+    holder = models.OneToOneField(
+        Contact, on_delete=models.CASCADE, primary_key=True, related_name="share_balance"
+    )
+    shares = models.BigIntegerField(default=0)
+    capital = models.DecimalField(max_digits=16, decimal_places=2, default=ZERO)
+    called = models.DecimalField(max_digits=16, decimal_places=2, default=ZERO)
+    paid = models.DecimalField(max_digits=16, decimal_places=2, default=ZERO)
+    last_date = models.DateField("date du dernier mouvement", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "solde d’un titulaire (projection)"
+
+    def __str__(self) -> str:
+        return f"{self.holder_id} : {self.shares} part(s)"
+
+    @classmethod
+    def add(cls, movement: Movement) -> None:
+        """Add one booked movement's deltas (two small indexed queries, race-safe)."""
+        cls.objects.bulk_create([cls(holder_id=movement.holder_id)], ignore_conflicts=True)
+        cls.objects.filter(holder_id=movement.holder_id).update(
+            shares=models.F("shares") + movement.shares,
+            capital=models.F("capital") + movement.capital,
+            called=models.F("called") + movement.called,
+            paid=models.F("paid") + movement.paid,
+            last_date=Greatest(Coalesce("last_date", Value(movement.date)), Value(movement.date)),
+        )
 
 
 # --------------------------------------------------------------------------------------------

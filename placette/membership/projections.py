@@ -11,13 +11,15 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from placette.contacts.models import Contact
 from placette.membership import ledger
 from placette.membership.models import (
     ZERO,
+    Category,
+    HolderBalance,
     Member,
     Movement,
     MovementKind,
@@ -38,10 +40,44 @@ def _dated(on: dt.date | None) -> QuerySet[Movement]:
 
 
 def holding_of(contact: Contact | int, on: dt.date | None = None) -> ledger.Holding:
-    """One holder's account on `on` (every movement when None): one aggregate query."""
+    """One holder's account on `on` (every movement when None).
+
+    Read from the running balance (`HolderBalance`, one row) when it holds no movement dated
+    after `on` — the usual case when booking; otherwise summed from the movements up to `on`
+    (one aggregate query on the (holder, date) index)."""
     contact_id = contact if isinstance(contact, int) else contact.pk
+    balance = HolderBalance.objects.filter(holder_id=contact_id).first()
+    if balance is None:
+        return ledger.Holding(0, ZERO, ZERO, ZERO)
+    if on is None or (balance.last_date is not None and balance.last_date <= on):
+        return ledger.Holding(balance.shares, balance.capital, balance.called, balance.paid)
     row = _dated(on).filter(holder_id=contact_id).aggregate(**_SUMS)
     return ledger.Holding(row["shares"], row["capital"], row["called"], row["paid"])
+
+
+def balances_current(on: dt.date | None) -> bool:
+    """True when no movement is dated after `on`: the running balances are the holdings."""
+    if on is None:
+        return True
+    last = Movement.objects.aggregate(last=Max("date"))["last"]  # the date index: O(log n)
+    return last is None or last <= on
+
+
+def balances_rebuild() -> int:
+    """Recompute every running balance from the ledger (the source of truth); returns the
+    number of holders. For a restore, a bulk import that bypassed `Movement.save`, or a check."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        HolderBalance.objects.all().delete()
+        rows = (
+            Movement.objects.values("holder_id")
+            .annotate(last_date=Max("date"), **_SUMS)
+            .order_by("holder_id")
+        )
+        batch = [HolderBalance(**row) for row in rows.iterator(chunk_size=10_000)]
+        HolderBalance.objects.bulk_create(batch, batch_size=5_000)
+    return len(batch)
 
 
 def holdings_on(on: dt.date | None = None) -> QuerySet:
@@ -56,10 +92,35 @@ def holdings_on(on: dt.date | None = None) -> QuerySet:
 
 
 def capital_on(on: dt.date | None = None) -> ledger.Capital:
-    """Shares, capital subscribed, called and paid up, and holders of shares on `on`."""
-    row = _dated(on).aggregate(**_SUMS)
-    holders = _dated(on).values("holder_id").annotate(held=Sum("shares")).filter(held__gt=0).count()
-    return ledger.Capital(row["shares"], row["capital"], row["called"], row["paid"], holders)
+    """Shares, capital subscribed, called and paid up, and holders of shares on `on`.
+
+    From the running balances (one row per holder) when no movement is dated after `on`;
+    otherwise one grouped pass over the movements up to `on` (covering index on holder, date
+    and the amounts), the totals and the number of holders summed from the same rows."""
+    if balances_current(on):
+        row = HolderBalance.objects.aggregate(
+            n=Coalesce(Sum("shares"), 0),
+            c=Coalesce(Sum("capital"), ZERO),
+            k=Coalesce(Sum("called"), ZERO),
+            p=Coalesce(Sum("paid"), ZERO),
+            holders=Count("pk", filter=Q(shares__gt=0)),
+        )
+        return ledger.Capital(row["n"], row["c"], row["k"], row["p"], row["holders"])
+    shares, capital, called, paid, holders = 0, ZERO, ZERO, ZERO, 0
+    grouped = (
+        _dated(on)
+        .order_by()
+        .values("holder_id")
+        .annotate(**_SUMS)
+        .values_list("shares", "capital", "called", "paid")
+    )
+    for n, c, k, p in grouped.iterator(chunk_size=10_000):
+        shares += n
+        capital += c
+        called += k
+        paid += p
+        holders += n > 0
+    return ledger.Capital(shares, capital, called, paid, holders)
 
 
 def highest_capital(on: dt.date | None = None) -> Decimal:
@@ -106,7 +167,9 @@ def electoral_roll(on: dt.date) -> list[RollEntry]:
 
     One member, one vote whatever the capital held (loi 47-1775): `shares` is informative
     only. The college comes from the statutes version in force on `on` (each category maps to
-    one college); without colleges it is None. Ordered by member number. Two queries.
+    one college); without colleges it is None. Ordered by member number. A handful of queries:
+    the shares come from one grouped pass (or the running balances), never a subquery per
+    member.
     """
     statutes = Statutes.objects.in_force(on)
     colleges: dict[int, str | None] = {}
@@ -115,16 +178,32 @@ def electoral_roll(on: dt.date) -> list[RollEntry]:
             rule.category_id: (rule.college.name if rule.college else None)
             for rule in statutes.rules.select_related("college")
         }
+    if balances_current(on):
+        shares = dict(HolderBalance.objects.values_list("holder_id", "shares"))
+    else:
+        shares = dict(
+            _dated(on)
+            .order_by()
+            .values("holder_id")
+            .annotate(n=Sum("shares"))
+            .values_list("holder_id", "n")
+        )
+    categories = dict(Category.objects.values_list("id", "name"))
+    rows = (
+        Member.objects.active_on(on)
+        .order_by("number", "id")
+        .values_list("contact_id", "number", "contact__display_name", "category_id")
+    )
     return [
         RollEntry(
-            contact_id=member.contact_id,
-            member_number=member.number,
-            name=member.contact.display_name,
-            category=member.category.name,
-            college=colleges.get(member.category_id),
-            shares=member.shares_on,
+            contact_id=contact_id,
+            member_number=number,
+            name=name,
+            category=categories[category_id],
+            college=colleges.get(category_id),
+            shares=shares.get(contact_id) or 0,
         )
-        for member in members_on(on).order_by("number", "id")
+        for contact_id, number, name, category_id in rows.iterator(chunk_size=10_000)
     ]
 
 
@@ -198,6 +277,12 @@ def authorities_capital(on: dt.date | None = None) -> Decimal:
     members of a category flagged as local authorities."""
     from placette.contacts.models import LOCAL_AUTHORITY_KINDS
 
+    if balances_current(on):
+        row = HolderBalance.objects.filter(
+            Q(holder__org_kind__in=LOCAL_AUTHORITY_KINDS)
+            | Q(holder__member__category__is_local_authorities=True)
+        ).aggregate(total=Coalesce(Sum("capital"), ZERO))
+        return row["total"]
     row = (
         _dated(on)
         .filter(

@@ -9,13 +9,15 @@ import io
 from collections.abc import Iterator
 from typing import Any
 
+from django.conf import settings
+from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from openpyxl import Workbook
 
 from placette.contacts.models import Contact
 from placette.lib.pdf import pdf_render
 from placette.membership import projections
-from placette.membership.models import Member, Movement, Statutes
+from placette.membership.models import Member, Movement, MovementKind, Statutes
 
 HEADER = [
     "n°",
@@ -44,6 +46,21 @@ def movements_on(on: dt.date) -> QuerySet[Movement]:
     )
 
 
+def page(request: Any, on: dt.date, per_page: int | None = None) -> Page:
+    """One page of the register up to `on`, newest first, in three queries whatever the page:
+    the count, the page's movement numbers (an index-only walk of the number index, no join,
+    no sort) and the page's rows with what they display. Without a movement dated after `on`
+    the date filter is dropped, so neither query reads the table beyond the page."""
+    queryset = Movement.objects.all()
+    if not projections.balances_current(on):
+        queryset = queryset.filter(date__lte=on)
+    numbers = queryset.order_by("-number").values_list("number", flat=True)
+    result = Paginator(numbers, per_page or settings.PAGINATE_BY).get_page(request.GET.get("page"))
+    wanted = list(result.object_list)
+    result.object_list = list(movements_on(on).filter(number__in=wanted).order_by("-number"))
+    return result
+
+
 def row(movement: Movement) -> list[Any]:
     member = getattr(movement.holder, "member", None)
     return [
@@ -64,9 +81,82 @@ def row(movement: Movement) -> list[Any]:
     ]
 
 
+_ROW_FIELDS = (
+    "number",
+    "date",
+    "kind",
+    "holder__display_name",
+    "holder_id",
+    "holder__member__number",
+    "counterparty__display_name",
+    "shares",
+    "capital",
+    "paid",
+    "amount",
+    "reverses__number",
+    "reference",
+    "note",
+    "accepted",
+)
+
+
+def _kind_label(kind: str, shares: int, accepted: bool | None) -> str:
+    """`Movement.kind_label` from the bare fields (no model instance in exports)."""
+    if kind == MovementKind.TRANSFER:
+        return "Cession (reçue)" if shares > 0 else "Cession (cédée)"
+    if kind == MovementKind.GIFT:
+        return "Donation (reçue)" if shares > 0 else "Donation (donnée)"
+    if kind == MovementKind.REFUND_DECISION:
+        return "Remboursement accepté" if accepted else "Remboursement refusé"
+    return _KIND_NAMES.get(kind, kind)
+
+
+_KIND_NAMES = dict(MovementKind.choices)
+
+
 def rows(on: dt.date) -> Iterator[list[Any]]:
-    for movement in movements_on(on).iterator(chunk_size=5000):
-        yield row(movement)
+    """The register rows up to `on`, streamed as tuples of plain values (no model instances):
+    one query walking the movement number index, joined to the holder, member, counterparty
+    and reversed movement."""
+    queryset = (
+        Movement.objects.all()
+        if projections.balances_current(on)
+        else (Movement.objects.filter(date__lte=on))
+    )
+    values = queryset.order_by("number").values_list(*_ROW_FIELDS)
+    for r in values.iterator(chunk_size=5000):
+        yield [
+            r[0],
+            r[1],
+            _kind_label(r[2], r[7], r[14]),
+            r[3],
+            r[4],
+            "" if r[5] is None else r[5],
+            r[6] or "",
+            r[7],
+            r[8],
+            r[9],
+            r[10],
+            "" if r[11] is None else r[11],
+            r[12],
+            r[13],
+        ]
+
+
+def csv_chunks(on: dt.date, batch: int = 2000) -> Iterator[str]:
+    """The register as `;`-separated CSV with a BOM, in chunks of `batch` rows (a streamed
+    response of one chunk per row costs more than the query)."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    out.write("\ufeff")
+    writer.writerow(HEADER)
+    for i, values in enumerate(rows(on), start=1):
+        writer.writerow(["" if v is None else v for v in values])
+        if i % batch == 0:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue()
 
 
 def write_csv(on: dt.date, out: io.TextIOBase) -> None:

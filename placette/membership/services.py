@@ -322,7 +322,12 @@ def shares_subscribe(
         idempotency_key=idempotency_key,
     )
     _member_sync(actor=actor, contact=holder, on=on, category=category)
-    movement.warnings = _authorities_warning(statutes, on)
+    # Only a local authority's subscription can raise their share of the capital: the others
+    # skip the two sums (booking cost independent of the size of the ledger).
+    from placette.contacts.models import LOCAL_AUTHORITY_KINDS
+
+    is_authority = holder.org_kind in LOCAL_AUTHORITY_KINDS or category.is_local_authorities
+    movement.warnings = _authorities_warning(statutes, on) if is_authority else []
     _trace(
         actor=actor,
         action="membership.shares.subscribed",

@@ -7,13 +7,13 @@ import datetime as dt
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from placette.contacts.models import Contact
-from placette.lib.exports import csv_response, xlsx_response
+from placette.lib.exports import xlsx_response
 from placette.lib.paging import paginate, querystring_without_page
 from placette.lib.pdf import pdf_response
 from placette.lib.permissions import staff_admin_required, staff_required
@@ -22,6 +22,7 @@ from placette.membership import (
     fec,
     forms,
     instruments,
+    ledger,
     projections,
     register,
     services,
@@ -55,11 +56,14 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "figures": dashboard.figures(),
         "chart": dashboard.capital_chart_svg(),
-        "months": dashboard.newcomers_and_leavers(),
+        "months": [
+            (dashboard.month_label(month), joined, left)
+            for month, joined, left in dashboard.newcomers_and_leavers()
+        ],
         "by_category": projections.members_by_category(today),
         "by_college": projections.members_by_college(today),
         "statutes": Statutes.objects.in_force(today),
-        "authorities": projections.authorities_capital(today),
+        "authorities": ledger.euros(projections.authorities_capital(today)),
         "capital": projections.capital_on(today),
     }
     return render(request, "membership/home.html", context)
@@ -70,7 +74,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def movement_list(request: HttpRequest) -> HttpResponse:
     date_form = forms.DateForm(request.GET or None)
     on = date_form.on()
-    page = paginate(request, register.movements_on(on).order_by("-number"))
+    page = register.page(request, on)
     context = {
         "page": page,
         "on": on,
@@ -86,7 +90,11 @@ def register_export(request: HttpRequest, fmt: str) -> HttpResponse:
     on = forms.DateForm(request.GET or None).on()
     name = f"registre-{on:%Y-%m-%d}"
     if fmt == "csv":
-        return csv_response(name, register.HEADER, register.rows(on))
+        response = StreamingHttpResponse(
+            register.csv_chunks(on), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
     if fmt == "xlsx":
         return xlsx_response(name, register.HEADER, register.rows(on))
     if fmt == "pdf":

@@ -76,3 +76,28 @@ class ProjectionTests(BaseTestCase):
             dict(projections.members_by_college(D(2022, 12, 31))),
             {"Salariés": 1, "Bénéficiaires": 0, "Partenaires": 0, "Soutiens": 1},
         )
+
+    def test_the_running_balances_match_the_ledger_and_can_be_rebuilt(self):
+        from django.db.models import Sum
+
+        from placette.membership.models import HolderBalance, Movement
+
+        def from_ledger():
+            return {
+                row["holder_id"]: (row["s"], row["p"])
+                for row in Movement.objects.values("holder_id").annotate(
+                    s=Sum("shares"), p=Sum("paid")
+                )
+            }
+
+        def from_balances():
+            return {b.holder_id: (b.shares, b.paid) for b in HolderBalance.objects.all()}
+
+        self.assertEqual(from_balances(), from_ledger())
+        self.assertEqual(projections.holding_of(self.bob).shares, 20)
+        # A holding at a date before the last movement is summed from the movements.
+        self.assertEqual(projections.holding_of(self.bob, D(2021, 1, 1)).shares, 0)
+        self.assertEqual(projections.capital_on(D(2021, 1, 1)).holders, 1)
+        HolderBalance.objects.all().delete()
+        self.assertEqual(projections.balances_rebuild(), 2)
+        self.assertEqual(from_balances(), from_ledger())
