@@ -20,7 +20,6 @@ from placette.contacts.models import Contact
 
 __all__ = [
     "BankStatement",
-    "ConvocationConsent",
     "DocumentKind",
     "PaymentMethod",
     "RequestPayment",
@@ -305,38 +304,3 @@ class SubscriptionDocument(models.Model):
     def set_content(self, content: bytes) -> None:
         self.content = content
         self.sha256 = hashlib.sha256(content).hexdigest()
-
-
-class ConvocationConsentQuerySet(models.QuerySet["ConvocationConsent"]):
-    def latest_per_contact(self) -> ConvocationConsentQuerySet:
-        """The last decision of each contact (a later row supersedes an earlier one)."""
-        newer = ConvocationConsent.objects.filter(
-            contact_id=models.OuterRef("contact_id"), id__gt=models.OuterRef("id")
-        )
-        return self.filter(~models.Exists(newer))
-
-
-class ConvocationConsent(models.Model):
-    """Consent to be convened to general assemblies by email (R225-63): append-only evidence.
-    The member may go back to post at any time: that is a new row with `electronic=False`."""
-
-    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="+")
-    electronic = models.BooleanField("convocation électronique")
-    email = models.EmailField("adresse de convocation", blank=True)
-    at = models.DateTimeField("date", default=timezone.now)
-    source = models.CharField("origine", max_length=100)
-    text = models.TextField("texte accepté ou refusé")
-    version = models.CharField("version du texte", max_length=20)
-    request = models.ForeignKey(
-        SubscriptionRequest, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-
-    objects = ConvocationConsentQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "consentement à la convocation électronique"
-        ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["contact", "-id"], name="convocation_consent_contact")]
-
-    def __str__(self) -> str:
-        return f"{self.contact} : {'électronique' if self.electronic else 'courrier'}"

@@ -27,7 +27,7 @@ from typing import Any
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -43,7 +43,6 @@ from placette.membership.models import Category, Member, Statutes
 from placette.membership.models_requests import (
     OPEN_STATUSES,
     BankStatement,
-    ConvocationConsent,
     DocumentKind,
     PaymentMethod,
     PaymentSource,
@@ -244,51 +243,64 @@ def convocation_consent_record(
     source: str,
     request: SubscriptionRequest | None = None,
     email: str = "",
-) -> ConvocationConsent:
-    """Record a member's choice of electronic convocation (or the return to post), R225-63."""
-    consent = ConvocationConsent.objects.create(
+) -> Any:
+    """Record a member's choice of electronic convocation (or the return to post), R225-63.
+
+    The single source of truth is governance's `ConvocationConsent` (with its history of
+    changes, the evidence): this calls `governance.services.consent_set` and adds the
+    membership trace (audit, timeline) when the choice changes."""
+    from placette.governance.services import consent_set  # governance imports membership
+
+    before = electronic_convocation_consented(contact)
+    consent = consent_set(
+        actor=actor,
         contact=contact,
         electronic=electronic,
+        source=source + (f" {request.reference}" if request is not None else ""),
+        text=CONVOCATION_TEXT if electronic else "",
         email=email or contact.email,
-        source=source,
-        text=CONVOCATION_TEXT,
-        version=CONSENT_VERSION,
-        request=request,
     )
-    audit_log(
-        actor=actor,
-        action="membership.convocation_consent.recorded",
-        obj=contact,
-        electronic=electronic,
-        source=source,
-    )
-    _timeline_append(
-        contact=contact,
-        kind=TimelineKind.OTHER,
-        title=(
-            "Accepte la convocation électronique aux assemblées"
-            if electronic
-            else "Demande la convocation par courrier aux assemblées"
-        ),
-        actor=actor,
-        area="membership",
-    )
+    if before != bool(electronic):
+        audit_log(
+            actor=actor,
+            action="membership.convocation_consent.recorded",
+            obj=contact,
+            electronic=electronic,
+            source=source,
+        )
+        _timeline_append(
+            contact=contact,
+            kind=TimelineKind.OTHER,
+            title=(
+                "Accepte la convocation électronique aux assemblées"
+                if electronic
+                else "Demande la convocation par courrier aux assemblées"
+            ),
+            actor=actor,
+            area="membership",
+        )
     return consent
 
 
 def contacts_with_electronic_convocation(on: dt.datetime | None = None) -> QuerySet[Contact]:
-    """Contacts whose latest decision (before `on`) is electronic convocation: for governance."""
-    consents = ConvocationConsent.objects.all()
-    if on is not None:
-        consents = consents.filter(at__lte=on)
-    electronic = consents.latest_per_contact().filter(electronic=True).values("contact_id")
-    return Contact.objects.filter(pk__in=electronic)
+    """Contacts convened by email (governance's consent; at `on`, from its history)."""
+    from placette.governance.models import ConvocationConsentChange
+
+    if on is None:
+        return Contact.objects.filter(convocation_consent__electronic=True)
+    latest = (
+        ConvocationConsentChange.objects.filter(contact_id=OuterRef("pk"), at__lte=on)
+        .order_by("-at", "-id")
+        .values("electronic")[:1]
+    )
+    return Contact.objects.annotate(e_convocation=Subquery(latest)).filter(e_convocation=True)
 
 
 def electronic_convocation_consented(contact: Contact | int) -> bool:
+    from placette.governance.models import ConvocationConsent
+
     contact_id = contact if isinstance(contact, int) else contact.pk
-    latest = ConvocationConsent.objects.filter(contact_id=contact_id).order_by("-id").first()
-    return bool(latest and latest.electronic)
+    return ConvocationConsent.objects.filter(contact_id=contact_id, electronic=True).exists()
 
 
 # --------------------------------------------------------------------------------------------

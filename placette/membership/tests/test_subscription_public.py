@@ -10,7 +10,6 @@ from placette.contacts.models import Affiliation, Contact
 from placette.lib.testing import pdf_text
 from placette.membership.models import Movement
 from placette.membership.models_requests import (
-    ConvocationConsent,
     DocumentKind,
     RequestStatus,
     SubscriptionDocument,
@@ -216,9 +215,15 @@ class PublicSubscriptionTests(BaseTestCase):
         bulletin(self.client)
         req = SubscriptionRequest.objects.get()
         self.assertTrue(req.e_convocation)
+        # One source of truth: governance's consent and its history (the evidence).
+        from placette.governance.models import ConvocationConsent, ConvocationConsentChange
+
         consent = ConvocationConsent.objects.get()
         self.assertTrue(consent.electronic)
-        self.assertIn("voie électronique", consent.text)
+        self.assertIn(req.reference, consent.source)
+        change = ConvocationConsentChange.objects.get()
+        self.assertIn("voie électronique", change.text)
+        self.assertEqual(change.email, req.contact.email)
         self.assertTrue(electronic_convocation_consented(req.contact))
         self.assertIn(req.contact, contacts_with_electronic_convocation())
         convocation_consent_record(
@@ -226,6 +231,9 @@ class PublicSubscriptionTests(BaseTestCase):
         )
         self.assertFalse(electronic_convocation_consented(req.contact))
         self.assertNotIn(req.contact, contacts_with_electronic_convocation())
+        self.assertEqual(ConvocationConsentChange.objects.count(), 2)
+        # At a past moment, the history answers.
+        self.assertIn(req.contact, contacts_with_electronic_convocation(change.at))
 
     def test_without_statutes_the_form_says_it_is_closed(self):
         from placette.membership.models import Statutes
