@@ -118,9 +118,72 @@ def _demo_contacts() -> list[tuple[Contact, str]]:
     return found
 
 
+PENDING = [
+    # (first name, last name, category, shares, method, received: fraction of the amount)
+    ("Inès", "Garnier", "soutiens", 4, "transfer", 0),
+    ("Théo", "Marchand", "beneficiaires", 1, "cheque", 0),
+    ("Louise", "Perrin", "soutiens", 10, "transfer", 0),
+    ("Hugo", "Lemaire", "soutiens", 8, "transfer", Decimal("0.25")),
+    ("Jade", "Barbier", "beneficiaires", 2, "cheque", 1),
+]
+
+
+def pending_requests(out) -> None:
+    """Subscription requests waiting for staff: three awaiting payment, one partially paid,
+    one paid and awaiting approval. Idempotent: a demo person who already has a request is
+    skipped."""
+    from placette.membership import subscriptions
+    from placette.membership.models_requests import SubscriptionRequest, SubscriptionSettings
+
+    if not SubscriptionSettings.objects.exists():
+        SubscriptionSettings.objects.create(
+            account_holder="Placette SCIC SAS",
+            iban="FR7630006000011234567890189",
+            bic="AGRIFRPP",
+            cheque_payable_to="Placette SCIC",
+            cheque_address="1 place du Village, 26150 Die",
+            company_object="Acquérir et rénover des lieux de village pour l’économie sociale",
+            company_seat="1 place du Village, 26150 Die",
+            siren="123456789",
+        )
+    categories = {c.code: c for c in Category.objects.all()}
+    today = timezone.localdate()
+    created = 0
+    for first, last, code, shares, method, received in PENDING:
+        email = f"{first.lower().replace('è', 'e')}.{last.lower()}@exemple.fr"
+        if SubscriptionRequest.objects.filter(contact__email_normalized=email).exists():
+            continue
+        if code not in categories:
+            continue
+        request, _ = subscriptions.subscription_request_create(
+            actor=None,
+            form_token=subscriptions.form_token_new(),
+            shares=shares,
+            payment_method=method,
+            category=categories[code],
+            person={"first_name": first, "last_name": last, "email": email},
+            tax_resident_fr=True,
+            consents_given=list(subscriptions.CONSENTS),
+            e_convocation=True,
+        )
+        if received:
+            subscriptions.request_payment_record(
+                actor=None,
+                request=request,
+                amount=(request.amount * Decimal(received)).quantize(Decimal("0.01")),
+                paid_on=today,
+                method=method,
+                reference=request.reference,
+            )
+        created += 1
+    if created:
+        out.write(f"Sociétariat : {created} demandes de souscription en attente.")
+
+
 def seed(rng, out) -> None:
     if Statutes.objects.exists():
         out.write("Sociétariat : déjà en place.")
+        pending_requests(out)
         return
     _statutes()
     for year in range(2018, timezone.localdate().year + 1):
@@ -260,3 +323,4 @@ def seed(rng, out) -> None:
         f"Sociétariat : {capital.holders} titulaires, {capital.shares} parts, "
         f"{capital.subscribed} € souscrits."
     )
+    pending_requests(out)

@@ -621,6 +621,27 @@ class HolderBalance(models.Model):
         )
 
 
+class UnpaidReminder(models.Model):
+    """A reminder sent for a balance still unpaid after the statutory delay: at most one per
+    holder and month (the unique constraint makes `unpaid_reminders` idempotent)."""
+
+    holder = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField("mois (premier jour)")
+    sent_at = models.DateTimeField("envoyé le", default=timezone.now)
+    sent_to = models.EmailField("envoyé à", blank=True)
+    outstanding = models.DecimalField("reste à libérer (€)", max_digits=16, decimal_places=2)
+    due_on = models.DateField("échéance dépassée")
+
+    class Meta:
+        verbose_name = "relance de libération"
+        constraints = [
+            models.UniqueConstraint(fields=["holder", "month"], name="unpaid_reminder_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.holder_id} {self.month:%m/%Y}"
+
+
 # --------------------------------------------------------------------------------------------
 # Register snapshots and other instruments
 # --------------------------------------------------------------------------------------------
