@@ -11,7 +11,7 @@ from django.utils import timezone
 from placette.contacts.models import Contact
 from placette.governance import services
 from placette.governance.models import BodyKind, Mandate, Meeting, MeetingKind
-from placette.membership.models import Member, Statutes
+from placette.membership.models import CategoryRule, Member, Statutes
 
 
 def _at(day: dt.date, hour: int) -> dt.datetime:
@@ -46,6 +46,12 @@ def seed(rng, out) -> None:
     if ca is not None and ca not in directors:
         directors[1] = ca
     starts = dt.date(last_year - 1, 6, 1)
+    # each director sits for the college of their category (statutes in force at the start)
+    statutes = Statutes.objects.in_force(starts) or Statutes.objects.order_by("effective_from")[0]
+    college_of = {r.category_id: r.college for r in CategoryRule.objects.filter(statutes=statutes)}
+    category_of = dict(
+        Member.objects.filter(contact__in=directors).values_list("contact_id", "category_id")
+    )
     for i, contact in enumerate(directors):
         services.mandate_add(
             actor=None,
@@ -53,9 +59,25 @@ def seed(rng, out) -> None:
             contact=contact,
             role="Président·e" if i == 0 else ("Trésorier·e" if i == 2 else "Administrateur·rice"),
             is_chair=i == 0,
+            college=college_of.get(category_of.get(contact.pk)),
             starts_on=starts,
             ends_on=dt.date(last_year + 2, 6, 30),
         )
+    # a former director, for the « anciens membres » list
+    former = next(m for m in members if m.contact not in directors)
+    services.mandate_end(
+        actor=None,
+        mandate=services.mandate_add(
+            actor=None,
+            body=board,
+            contact=former.contact,
+            role="Administrateur·rice",
+            college=college_of.get(former.category_id),
+            starts_on=dt.date(last_year - 4, 6, 1),
+        ),
+        ends_on=starts - dt.timedelta(days=1),
+        reason="Fin de mandat, non renouvelé",
+    )
 
     # Last year's AG, with online votes, proxies, attendance, hands, results and PV.
     meeting = services.meeting_create(

@@ -1228,24 +1228,25 @@ def quorum_status(
     rule = quorum_rule(meeting, resolution_kind)
     on_roll = agg["total"]
     if on_roll == 0:
-        return QuorumStatus(0, 0, 0, False, rule.required, _quorum_label(rule), by_mode, held)
+        return QuorumStatus(0, 0, 0, False, rule.required, _quorum_label(rule, meeting.is_board), by_mode, held)
     return QuorumStatus(
         on_roll=on_roll,
         counted=counted,
         threshold=rule.threshold(on_roll),
         reached=rule.reached(counted, on_roll),
         required=rule.required,
-        label=_quorum_label(rule),
+        label=_quorum_label(rule, meeting.is_board),
         by_mode=by_mode,
         held=held,
     )
 
 
-def _quorum_label(rule: tally.QuorumRule) -> str:
+def _quorum_label(rule: tally.QuorumRule, board: bool = False) -> str:
     if rule.required == 0:
         return "pas de quorum"
     share = f"{rule.required.numerator}/{rule.required.denominator}"
-    return f"{'au moins' if rule.inclusive else 'plus de'} {share} des votants"
+    who = "des administrateurs, présents ou à distance" if board else "des votants"
+    return f"{'au moins' if rule.inclusive else 'plus de'} {share} {who}"
 
 
 def majority_rule(resolution: Resolution) -> tally.MajorityRule:

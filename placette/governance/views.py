@@ -74,7 +74,12 @@ def render_markdown(text: str) -> str:
 @staff_required
 @require_GET
 def meeting_list(request: HttpRequest) -> HttpResponse:
-    page = paginate(request, Meeting.objects.select_related("body").annotate(voters=Count("roll")))
+    page = paginate(
+        request,
+        Meeting.objects.select_related("body")
+        .annotate(voters=Count("roll"))
+        .order_by("-starts_at", "-id"),
+    )
     return render(
         request, "governance/meeting_list.html", {"page": page, "bodies": Body.objects.all()}
     )
@@ -547,8 +552,10 @@ def attendance_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _decisions(request: HttpRequest):
     form = DecisionFilterForm(request.GET or None)
-    queryset = Decision.objects.select_related("meeting__body").annotate(
-        open_actions=Count("actions", filter=~Q(actions__status="done"))
+    queryset = (
+        Decision.objects.select_related("meeting__body")
+        .annotate(open_actions=Count("actions", filter=~Q(actions__status="done")))
+        .order_by("-decided_on", "-id")
     )
     if form.is_valid():
         for word in normalize(form.cleaned_data["q"] or "").split():
@@ -762,6 +769,15 @@ def consent_edit(request: HttpRequest, contact_pk: int) -> HttpResponse:
     consent = ConvocationConsent.objects.filter(contact=contact).first()
     form = ConsentForm(
         request.POST or None, initial={"electronic": bool(consent and consent.electronic)}
+    )
+    # the team records a consent received in writing: the wording speaks of the member
+    form.fields[
+        "electronic"
+    ].label = "L’associé·e accepte par écrit d’être convoqué·e aux assemblées générales par e-mail"
+    form.fields[
+        "electronic"
+    ].help_text = (
+        "Décochez pour revenir au courrier postal. Chaque choix est conservé dans l’historique."
     )
     if request.method == "POST" and form.is_valid():
         try:
