@@ -164,6 +164,13 @@ class StatutesForm(forms.ModelForm):
         ]
         widgets = {"legal_form": forms.Select(choices=LegalForm.choices)}
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.DecimalField):  # « 25,00 », not « 25.00 »
+                field.localize = True
+                field.widget.is_localized = True
+
 
 class CategoryRuleForm(forms.Form):
     category = forms.ModelChoiceField(queryset=Category.objects.all(), widget=forms.HiddenInput)
@@ -179,7 +186,12 @@ class CategoryRuleForm(forms.Form):
 class CollegeWeightForm(forms.Form):
     college = forms.ModelChoiceField(queryset=College.objects.all(), widget=forms.HiddenInput)
     weight_percent = forms.DecimalField(
-        label="Poids (%)", required=False, min_value=0, max_value=100, decimal_places=4
+        label="Poids (%)",
+        required=False,
+        min_value=0,
+        max_value=100,
+        decimal_places=4,
+        localize=True,
     )
 
 

@@ -647,7 +647,7 @@ def refund_request(
         quantity=shares,
         amount=-deltas.paid,
         share_value=statutes.share_value,
-        note=" ".join([note, *warnings]).strip()[:300],
+        note=" — ".join(text for text in [note.strip(), *warnings] if text)[:300],
         idempotency_key=idempotency_key,
     )
     movement.warnings = warnings
