@@ -157,7 +157,9 @@ LOCALE_PATHS = [BASE_DIR / "placette" / "locale"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+# Off: with it, every integer rendered in a template (ids in form values and links, years,
+# page numbers) would get a space above 999. Amounts are formatted explicitly instead.
+USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

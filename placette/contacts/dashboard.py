@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from placette.backoffice.dashboard import Figure
 from placette.contacts.models import LOCAL_AUTHORITY_KINDS, Contact
+from placette.lib.text import group_digits
 
 
 def figures() -> list[Figure]:
@@ -16,14 +17,14 @@ def figures() -> list[Figure]:
     return [
         Figure(
             "Contacts",
-            f"{counts['total']:n}".replace(",", "\u202f"),
+            group_digits(counts["total"]),
             f"{counts['people']} personnes, {counts['organisations']} organisations",
             url,
             "Contacts",
         ),
         Figure(
             "Collectivités",
-            str(counts["authorities"]),
+            group_digits(counts["authorities"]),
             "communes, EPCI, départements, régions",
             f"{url}?org_kind=commune",
             "Contacts",

@@ -244,3 +244,23 @@ class ContactFormTests(BaseTestCase):
         response = self.client.get(reverse("contacts:communes"), {"postcode": "26150"})
         self.assertContains(response, '<option value="Die">')
         self.assertContains(response, "Solaure en Diois")
+
+
+class PaginationTests(BaseTestCase):
+    def test_page_links_stay_plain_numbers_above_a_thousand(self):
+        from django.template.loader import render_to_string
+
+        from placette.lib.text import group_digits
+
+        class Page:
+            number = 1000
+            has_previous = has_next = True
+            previous_page_number, next_page_number = 999, 1001
+
+            class paginator:
+                num_pages = 2000
+
+        html = render_to_string("includes/pagination.html", {"page": Page(), "query": ""})
+        self.assertIn("page=1001", html)
+        self.assertIn("page=2000", html)
+        self.assertEqual(group_digits(1265), "1\u202f265")
