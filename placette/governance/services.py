@@ -34,7 +34,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -458,19 +458,14 @@ def roll_freeze(*, actor: Any, meeting: Meeting) -> int:
             .order_by("contact__name_key", "id")
         )
         seen: set[int] = set()
-        entries = []
+        entries: list[tuple] = []
         for m in mandates:
             if m.contact_id in seen:
                 continue
             seen.add(m.contact_id)
+            college = m.college.name if m.college else ""
             entries.append(
-                RollEntry(
-                    meeting=meeting,
-                    contact_id=m.contact_id,
-                    name=m.contact.display_name,
-                    category=m.role,
-                    college=m.college.name if m.college else "",
-                )
+                (meeting.pk, m.contact_id, None, m.contact.display_name[:250], m.role, college, 0)
             )
         meeting.colleges_enabled = False
         meeting.college_weights = {}
@@ -500,14 +495,14 @@ def roll_freeze(*, actor: Any, meeting: Meeting) -> int:
                 ) from exc
         meeting.college_weights = {name: str(w) for name, w in weights.items()}
         entries = [
-            RollEntry(
-                meeting=meeting,
-                contact_id=e.contact_id,
-                member_number=e.member_number,
-                name=e.name[:250],
-                category=e.category,
-                college=e.college or "",
-                shares=max(e.shares, 0),
+            (
+                meeting.pk,
+                e.contact_id,
+                e.member_number,
+                e.name[:250],
+                e.category,
+                e.college or "",
+                max(e.shares, 0),
             )
             for e in electoral_roll(meeting.cutoff_date)
         ]
@@ -516,8 +511,7 @@ def roll_freeze(*, actor: Any, meeting: Meeting) -> int:
             f"Personne n’a le droit de vote au {meeting.cutoff_date:%d/%m/%Y} : la liste des "
             "votants serait vide."
         )
-    meeting.roll.all().delete()
-    RollEntry.objects.bulk_create(entries, batch_size=5000)
+    _roll_replace(meeting, entries)
     meeting.roll_frozen_at = timezone.now()
     meeting.save()
     audit_log(
@@ -528,6 +522,23 @@ def roll_freeze(*, actor: Any, meeting: Meeting) -> int:
         cutoff=meeting.cutoff_date,
     )
     return len(entries)
+
+
+def _roll_replace(meeting: Meeting, rows: list[tuple]) -> None:
+    """Replace the roll of a meeting by `rows` (meeting, contact, number, name, category,
+    college, shares). At 100,000 voters the ORM spent most of the freeze instantiating models
+    (`bulk_create`) and collecting the cascade of the old roll row by row (`delete()`), so the
+    dependants (ballots, proxies) are deleted by meeting and the roll is written with plain
+    DELETE and executemany INSERT (docs/benchmarks.md)."""
+    Ballot.objects.filter(resolution__meeting=meeting).delete()
+    Proxy.objects.filter(meeting=meeting).delete()
+    table = connection.ops.quote_name(RollEntry._meta.db_table)
+    columns = "meeting_id, contact_id, member_number, name, category, college, shares, attendance"
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE meeting_id = %s", [meeting.pk])
+        insert = f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s, '')"
+        for start in range(0, len(rows), 5000):
+            cursor.executemany(insert, rows[start : start + 5000])
 
 
 def roll_entry_of(meeting: Meeting, contact: Contact | int | None) -> RollEntry | None:
@@ -1228,7 +1239,9 @@ def quorum_status(
     rule = quorum_rule(meeting, resolution_kind)
     on_roll = agg["total"]
     if on_roll == 0:
-        return QuorumStatus(0, 0, 0, False, rule.required, _quorum_label(rule, meeting.is_board), by_mode, held)
+        return QuorumStatus(
+            0, 0, 0, False, rule.required, _quorum_label(rule, meeting.is_board), by_mode, held
+        )
     return QuorumStatus(
         on_roll=on_roll,
         counted=counted,
