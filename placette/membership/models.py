@@ -541,6 +541,9 @@ class Movement(models.Model):
                 name="movement_holder_date_sums",
             ),
             models.Index(fields=["date", "number"], name="movement_date_number"),
+            # The register page at a date walks the numbers newest first and checks the date
+            # in the index, without reading the table.
+            models.Index(fields=["number", "date"], name="movement_number_date"),
         ]
         constraints = [
             models.CheckConstraint(

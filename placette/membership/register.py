@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Max, Min, QuerySet
 from openpyxl import Workbook
 
 from placette.contacts.models import Contact
@@ -47,15 +47,32 @@ def movements_on(on: dt.date) -> QuerySet[Movement]:
 
 
 def page(request: Any, on: dt.date, per_page: int | None = None) -> Page:
-    """One page of the register up to `on`, newest first, in three queries whatever the page:
-    the count, the page's movement numbers (an index-only walk of the number index, no join,
-    no sort) and the page's rows with what they display. Without a movement dated after `on`
-    the date filter is dropped, so neither query reads the table beyond the page."""
-    queryset = Movement.objects.all()
-    if not projections.balances_current(on):
-        queryset = queryset.filter(date__lte=on)
-    numbers = queryset.order_by("-number").values_list("number", flat=True)
-    result = Paginator(numbers, per_page or settings.PAGINATE_BY).get_page(request.GET.get("page"))
+    """One page of the register up to `on`, newest first, in a constant number of queries.
+
+    Without a movement dated after `on` (the usual case), the numbering being gapless and
+    unique (`Sequence`, see "Numbering"), the count is MAX − MIN + 1 and page p is the range of
+    numbers it covers: two lookups on the unique number index, whatever the page. At a past
+    date: the count, the page's numbers alone (index-only, no join), then the page's rows."""
+    per_page = per_page or settings.PAGINATE_BY
+    if projections.balances_current(on):
+        # Two queries: SQLite answers a lone MIN() or MAX() from the index, not both at once.
+        bounds = {
+            "lo": Movement.objects.aggregate(lo=Min("number"))["lo"],
+            "hi": Movement.objects.aggregate(hi=Max("number"))["hi"],
+        }
+        total = 0 if bounds["hi"] is None else bounds["hi"] - bounds["lo"] + 1
+        result = Paginator(range(total), per_page).get_page(request.GET.get("page"))
+        if total:
+            newest = bounds["hi"] - result.start_index() + 1
+            oldest = bounds["hi"] - result.end_index() + 1
+            rows = movements_on(on).filter(number__lte=newest, number__gte=oldest)
+            result.object_list = list(rows.order_by("-number"))
+        else:
+            result.object_list = []
+        return result
+    numbers = Movement.objects.filter(date__lte=on).order_by("-number")
+    numbers = numbers.values_list("number", flat=True)
+    result = Paginator(numbers, per_page).get_page(request.GET.get("page"))
     wanted = list(result.object_list)
     result.object_list = list(movements_on(on).filter(number__in=wanted).order_by("-number"))
     return result
