@@ -17,7 +17,6 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 
 setup: $(VENV)/.installed
 	DEBUG=1 $(PY) manage.py migrate --noinput
-	DEBUG=1 $(PY) manage.py createcachetable
 	DEBUG=1 $(PY) manage.py seed_demo
 
 run: setup
