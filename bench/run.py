@@ -83,7 +83,8 @@ def main() -> None:
         "",
         "Written by `make bench` (bench/run.py). Timings are the best of 3 runs on the machine",
         f"below, database `{connection.vendor}`; « SQL brut » is the same work written by hand",
-        "in SQL, the floor the ORM code is compared with.",
+        "in SQL, the floor the ORM code is compared with. On PostgreSQL: "
+        "`BENCH_DATABASE_URL=postgres://… make bench`.",
         "",
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}, run {time.strftime('%Y-%m-%d')}.",
