@@ -86,6 +86,20 @@ class RefundRequestForm(BookingForm):
     note = forms.CharField(label="Motif", required=False, max_length=200)
 
 
+class CategoryChangeForm(forms.Form):
+    """Staff move a member to another category from a date (a board decision, a new job…)."""
+
+    category = forms.ModelChoiceField(label="Nouvelle catégorie", queryset=Category.objects.all())
+    effective_on = forms.DateField(label="À compter du", widget=DATE)
+    reason = forms.CharField(label="Motif", max_length=300)
+    decision = forms.CharField(label="Décision (référence du PV)", max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("effective_on", timezone.localdate())
+
+
 class RefundDecisionForm(BookingForm):
     accepted = forms.TypedChoiceField(
         label="Décision du conseil",

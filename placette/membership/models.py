@@ -400,6 +400,72 @@ class Member(models.Model):
         return self.left_on is None or self.left_on > on
 
 
+CATEGORY_HISTORY_MESSAGE = (
+    "L’historique des catégories est en ajout seul : un changement enregistré ne se modifie pas "
+    "et ne se supprime pas (enregistrez un nouveau changement)."
+)
+
+
+class CategoryChangeQuerySet(models.QuerySet["CategoryChange"]):
+    def update(self, **kwargs):
+        raise ValidationError(CATEGORY_HISTORY_MESSAGE)
+
+    def delete(self):
+        raise ValidationError(CATEGORY_HISTORY_MESSAGE)
+
+
+class CategoryChange(models.Model):
+    """One line of a member's category history (append-only): from `effective_on`, the member
+    belongs to `category`. The first line is the category at admission.
+
+    `Member.category` is a cache of the latest line effective today; the projections at a date
+    read this history (`projections.category_at`)."""
+
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="category_changes", verbose_name="sociétaire"
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="+", verbose_name="catégorie"
+    )
+    effective_on = models.DateField("en vigueur à partir du")
+    reason = models.CharField("motif", max_length=300, blank=True)
+    decision = models.CharField("décision (référence)", max_length=200, blank=True)
+    created_at = models.DateTimeField("enregistré le", default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="enregistré par",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = CategoryChangeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "changement de catégorie"
+        verbose_name_plural = "historique des catégories"
+        ordering = ["member", "effective_on", "id"]
+        indexes = [
+            # The category at a date: the latest line of a member on or before the date.
+            models.Index(
+                fields=["member", "effective_on", "id", "category"],
+                name="categorychange_member_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} : {self.category} au {self.effective_on:%d/%m/%Y}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise ValidationError(CATEGORY_HISTORY_MESSAGE)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(CATEGORY_HISTORY_MESSAGE)
+
+
 # --------------------------------------------------------------------------------------------
 # The share ledger
 # --------------------------------------------------------------------------------------------

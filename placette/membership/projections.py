@@ -11,14 +11,27 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Count,
+    Expression,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from placette.contacts.models import Contact
 from placette.membership import ledger
 from placette.membership.models import (
     ZERO,
     Category,
+    CategoryChange,
     HolderBalance,
     Member,
     Movement,
@@ -162,14 +175,35 @@ class RollEntry:
     shares: int
 
 
+def category_at(on: dt.date) -> Expression:
+    """An expression giving the category id of the outer Member on `on`.
+
+    The latest line of its category history effective on or before `on` (a correlated
+    subquery on the (member, effective_on) index); the cached `Member.category` when the date
+    is today or later (the cache is the latest line effective today, and no line is dated in
+    the future) or when a member has no history (rows bulk-loaded without it)."""
+    if on >= timezone.localdate():
+        return F("category_id")
+    latest = (
+        CategoryChange.objects.filter(member_id=OuterRef("pk"), effective_on__lte=on)
+        .order_by("-effective_on", "-id")
+        .values("category_id")[:1]
+    )
+    return Coalesce(
+        Subquery(latest, output_field=IntegerField()),
+        F("category_id"),
+        output_field=IntegerField(),
+    )
+
+
 def electoral_roll(on: dt.date) -> list[RollEntry]:
     """The members who could vote on `on`, with their category, college and shares.
 
     One member, one vote whatever the capital held (loi 47-1775): `shares` is informative
-    only. The college comes from the statutes version in force on `on` (each category maps to
-    one college); without colleges it is None. Ordered by member number. A handful of queries:
-    the shares come from one grouped pass (or the running balances), never a subquery per
-    member.
+    only. The category is the one effective on `on` (category history); the college comes from
+    the statutes version in force on `on` (each category maps to one college); without colleges
+    it is None. Ordered by member number. A handful of queries: the shares come from one
+    grouped pass (or the running balances), never a subquery per member.
     """
     statutes = Statutes.objects.in_force(on)
     colleges: dict[int, str | None] = {}
@@ -191,8 +225,9 @@ def electoral_roll(on: dt.date) -> list[RollEntry]:
     categories = dict(Category.objects.values_list("id", "name"))
     rows = (
         Member.objects.active_on(on)
+        .annotate(category_on=category_at(on))
         .order_by("number", "id")
-        .values_list("contact_id", "number", "contact__display_name", "category_id")
+        .values_list("contact_id", "number", "contact__display_name", "category_on")
     )
     return [
         RollEntry(
@@ -207,27 +242,35 @@ def electoral_roll(on: dt.date) -> list[RollEntry]:
     ]
 
 
-def members_by_category(on: dt.date) -> list[tuple[str, int]]:
-    rows = (
+def _count_by_category(on: dt.date) -> dict[int, int]:
+    """Members active on `on` per category effective that day (one grouped query)."""
+    return dict(
         Member.objects.active_on(on)
-        .values("category__name", "category__order")
+        .annotate(category_on=category_at(on))
+        .order_by()
+        .values("category_on")
         .annotate(n=Count("id"))
-        .order_by("category__order", "category__name")
+        .values_list("category_on", "n")
     )
-    return [(row["category__name"], row["n"]) for row in rows]
+
+
+def members_by_category(on: dt.date) -> list[tuple[str, int]]:
+    """Members per category on `on` (the category effective that day), in category order."""
+    counts = _count_by_category(on)
+    return [
+        (category.name, counts[category.pk])
+        for category in Category.objects.filter(pk__in=list(counts))
+        if counts[category.pk]
+    ]
 
 
 def members_by_college(on: dt.date) -> list[tuple[str, int]]:
-    """Members per voting college on `on` (categories mapped through the statutes in force)."""
+    """Members per voting college on `on` (categories effective that day, mapped through the
+    statutes in force)."""
     statutes = Statutes.objects.in_force(on)
     if statutes is None or not statutes.colleges_enabled:
         return []
-    by_category = dict(
-        Member.objects.active_on(on)
-        .values("category_id")
-        .annotate(n=Count("id"))
-        .values_list("category_id", "n")
-    )
+    by_category = _count_by_category(on)
     totals: dict[str, int] = {w.college.name: 0 for w in statutes.weights.select_related("college")}
     for rule in statutes.rules.select_related("college"):
         if rule.college is not None:

@@ -32,6 +32,7 @@ from placette.membership import ledger, projections
 from placette.membership.models import (
     ZERO,
     Category,
+    CategoryChange,
     CategoryRule,
     College,
     CollegeWeight,
@@ -44,6 +45,7 @@ from placette.membership.models import (
 
 __all__ = [
     "BookingError",
+    "member_category_change",
     "member_number_assign",
     "movement_cancel",
     "refund_decide",
@@ -200,6 +202,14 @@ def _member_sync(
                 f"{contact} n’est pas encore sociétaire : précisez sa catégorie d’associé."
             )
         member = Member.objects.create(contact=contact, category=category)
+        # The first line of the category history: the category chosen on entering.
+        CategoryChange.objects.create(
+            member=member,
+            category=category,
+            effective_on=on,
+            reason="Catégorie à l’entrée",
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+        )
     qualifies = ledger.qualifies_as_member(holding, start=statutes.membership_start)
     if qualifies and (member.admitted_on is None or member.left_on is not None):
         # A member who left and comes back is admitted again from this date.
@@ -229,6 +239,100 @@ def _member_sync(
         )
         audit_log(actor=actor, action="membership.member.left", obj=member, on=on)
     return member
+
+
+def member_category_change(
+    *,
+    actor: Any,
+    member: Member,
+    category: Category,
+    effective_on: dt.date,
+    reason: str,
+    decision: str = "",
+) -> CategoryChange:
+    """Move `member` to `category` from `effective_on` (a new line of the category history).
+
+    Rules: the member is admitted and has not left on that date; the date is neither before
+    the admission, nor before the last change, nor in the future; the category differs from
+    the one in effect and exists in the statutes in force on that date; the holding on that
+    date reaches the new category's minimum (and stays within its maximum) — statutes setting
+    `CategoryRule.min_shares`/`max_shares`. `Member.category` (the cache of the category in
+    effect today) follows.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise _refuse("Indiquez le motif du changement de catégorie.")
+    with transaction.atomic():
+        member = Member.objects.select_for_update().select_related("contact").get(pk=member.pk)
+        if effective_on > timezone.localdate():
+            raise _refuse(
+                "Un changement de catégorie ne peut pas prendre effet à une date future : "
+                "enregistrez-le le jour où il prend effet."
+            )
+        if member.admitted_on is None:
+            raise _refuse(f"{member.contact} n’est pas encore admis(e) comme sociétaire.")
+        if effective_on < member.admitted_on:
+            raise _refuse(
+                f"La date d’effet ({effective_on:%d/%m/%Y}) précède l’admission du sociétaire "
+                f"({member.admitted_on:%d/%m/%Y})."
+            )
+        if member.left_on is not None and effective_on >= member.left_on:
+            raise _refuse(
+                f"{member.contact} n’est plus sociétaire depuis le {member.left_on:%d/%m/%Y}."
+            )
+        last = member.category_changes.order_by("-effective_on", "-id").first()
+        if last is not None and effective_on < last.effective_on:
+            raise _refuse(
+                f"La date d’effet ({effective_on:%d/%m/%Y}) précède le dernier changement de "
+                f"catégorie ({last.effective_on:%d/%m/%Y}) : l’historique ne se réécrit pas."
+            )
+        current_id = last.category_id if last is not None else member.category_id
+        if category.pk == current_id:
+            raise _refuse(f"{member.contact} est déjà dans la catégorie « {category} ».")
+        rule = _rule(statutes_in_force(effective_on), category)
+        held = projections.holding_of(member.contact_id, effective_on).shares
+        if held < rule.min_shares:
+            raise _refuse(
+                f"La catégorie « {category} » demande au moins {rule.min_shares} part(s) : "
+                f"le sociétaire n’en détient que {held} au {effective_on:%d/%m/%Y}."
+            )
+        if rule.max_shares is not None and held > rule.max_shares:
+            raise _refuse(
+                f"La catégorie « {category} » limite la détention à {rule.max_shares} part(s) : "
+                f"le sociétaire en détient {held} au {effective_on:%d/%m/%Y}."
+            )
+        previous = Category.objects.get(pk=current_id)
+        change = CategoryChange.objects.create(
+            member=member,
+            category=category,
+            effective_on=effective_on,
+            reason=reason,
+            decision=(decision or "").strip(),
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        # The cache holds the category in effect today (no change is dated in the future).
+        member.category = category
+        member.save(update_fields=["category"])
+        timeline_append(
+            contact=member.contact,
+            kind=TimelineKind.SUBSCRIPTION,
+            title=f"Change de catégorie : {previous} → {category}",
+            body=f"À compter du {effective_on:%d/%m/%Y}. Motif : {reason}",
+            actor=actor,
+            area="membership",
+            link=_holder_link(member.contact),
+        )
+        audit_log(
+            actor=actor,
+            action="membership.member.category_changed",
+            obj=member,
+            previous=previous.code,
+            category=category.code,
+            effective_on=effective_on,
+            reason=reason,
+            decision=change.decision,
+        )
+    return change
 
 
 def _authorities_warning(statutes: Statutes, on: dt.date) -> list[str]:

@@ -17,6 +17,7 @@ urlpatterns = [
     path("titulaires/<int:pk>/souscription/", views.subscribe, name="subscribe"),
     path("titulaires/<int:pk>/liberation/", views.pay, name="pay"),
     path("titulaires/<int:pk>/cession/", views.transfer, name="transfer"),
+    path("titulaires/<int:pk>/categorie/", views.category_change, name="category_change"),
     path("titulaires/<int:pk>/remboursement/", views.refund_request, name="refund_request"),
     path("remboursements/", views.refund_pipeline, name="refunds"),
     path("remboursements/paiement/", views.refund_pay, name="refund_pay"),

@@ -127,6 +127,11 @@ def holder_detail(request: HttpRequest, pk: int) -> HttpResponse:
     contact = get_object_or_404(Contact, pk=pk)
     member = Member.objects.filter(contact=contact).select_related("category").first()
     pages = register.holder_pages(timezone.localdate(), [contact])
+    history = (
+        member.category_changes.select_related("category", "actor").order_by("-effective_on", "-id")
+        if member
+        else []
+    )
     context = {
         "contact": contact,
         "member": member,
@@ -137,9 +142,41 @@ def holder_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "payment_form": forms.PaymentForm(),
         "transfer_form": forms.TransferForm(),
         "refund_form": forms.RefundRequestForm(),
+        "category_form": forms.CategoryChangeForm() if member and member.admitted_on else None,
+        "category_history": history,
         "instruments": contact.instrument_holdings.select_related("instrument"),
     }
     return render(request, "membership/holder_detail.html", context)
+
+
+@staff_required
+@require_POST
+def category_change(request: HttpRequest, pk: int) -> HttpResponse:
+    member = get_object_or_404(Member, contact_id=pk)
+    form = forms.CategoryChangeForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("membership:holder", pk=pk)
+    try:
+        change = services.member_category_change(
+            actor=request.user,
+            member=member,
+            category=form.cleaned_data["category"],
+            effective_on=form.cleaned_data["effective_on"],
+            reason=form.cleaned_data["reason"],
+            decision=form.cleaned_data["decision"],
+        )
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(
+            request,
+            f"Catégorie changée : « {change.category} » à compter du "
+            f"{change.effective_on:%d/%m/%Y}.",
+        )
+    return redirect("membership:holder", pk=pk)
 
 
 @staff_required
