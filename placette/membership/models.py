@@ -680,7 +680,9 @@ class HolderBalance(models.Model):
     @classmethod
     def add(cls, movement: Movement) -> None:
         """Add one booked movement's deltas (two small indexed queries, race-safe)."""
-        cls.objects.bulk_create([cls(holder_id=movement.holder_id)], ignore_conflicts=True)
+        HolderBalance.objects.bulk_create(
+            [HolderBalance(holder_id=movement.holder_id)], ignore_conflicts=True
+        )
         cls.objects.filter(holder_id=movement.holder_id).update(
             shares=models.F("shares") + movement.shares,
             capital=models.F("capital") + movement.capital,

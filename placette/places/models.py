@@ -705,7 +705,13 @@ class PlaceDocument(models.Model):
 
     @property
     def is_image(self) -> bool:
-        return self.file.name.lower().rsplit(".", 1)[-1] in {"jpg", "jpeg", "png", "webp", "gif"}
+        return (self.file.name or "").lower().rsplit(".", 1)[-1] in {
+            "jpg",
+            "jpeg",
+            "png",
+            "webp",
+            "gif",
+        }
 
 
 class PlaceEvent(models.Model):
