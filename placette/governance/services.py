@@ -27,15 +27,16 @@ recorded yet, the defaults of the statutes model apply (the legal defaults above
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Field, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -94,7 +95,7 @@ def statute(name: str, on: dt.date | None = None) -> Any:
     try:
         return getattr(statutes_in_force(on), name)
     except BookingError:
-        return Statutes._meta.get_field(name).get_default()
+        return cast("Field[Any, Any]", Statutes._meta.get_field(name)).get_default()
 
 
 def notice_days(call: int, on: dt.date | None = None) -> int:
@@ -135,7 +136,7 @@ def _check_body(*, kind: str, name: str, body: Body | None = None) -> None:
         problems.append("Donnez un nom à l’instance.")
     elif (
         Body.objects.filter(name__iexact=name.strip())
-        .exclude(pk=getattr(body, "pk", None))
+        .exclude(pk=getattr(body, "pk", None))  # type: ignore[misc]  # pk=None is valid (IS NULL)
         .exists()
     ):
         problems.append(
@@ -206,7 +207,7 @@ def _check_mandate(
         raise _refuse("Un mandat est conféré par une assemblée générale : choisissez une AG.")
     overlapping = (
         Mandate.objects.filter(body=body, contact=contact)
-        .exclude(pk=getattr(mandate, "pk", None))
+        .exclude(pk=getattr(mandate, "pk", None))  # type: ignore[misc]  # pk=None is valid (IS NULL)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=starts_on))
     )
     if ends_on is not None:
@@ -1190,6 +1191,8 @@ def quorum_rule(meeting: Meeting, resolution_kind: str | None = None) -> tally.Q
     AGO quorum and extraordinary ones the AGE quorum (the stricter, shown when none is given)."""
     if meeting.is_board:
         return tally.BOARD_QUORUM
+    kind: tally.MeetingKind
+    form: tally.LegalForm
     if meeting.kind == MeetingKind.AGO:
         kind = "AGO"
     elif meeting.kind == MeetingKind.AGE:
@@ -1197,7 +1200,7 @@ def quorum_rule(meeting: Meeting, resolution_kind: str | None = None) -> tally.Q
     else:
         kind = "AGO" if resolution_kind == ResolutionKind.ORDINARY else "AGE"
     if meeting.legal_form in ("SA", "SARL"):
-        form = meeting.legal_form
+        form = cast("tally.LegalForm", meeting.legal_form)
     elif meeting.sas_quorum_as == "SA":
         form = "SA"  # an SAS whose statutes copy the SA quorum (statutes setting)
     else:
@@ -1278,6 +1281,7 @@ def resolution_counts(resolution: Resolution) -> dict[str, dict[str, int]]:
         key = _college_key(meeting, college)
         counts.setdefault(key, {"yes": 0, "no": 0, "abstain": 0})[choice] += n
 
+    row: Mapping[str, Any]
     for row in (
         Ballot.objects.filter(resolution=resolution)
         .values("college", "choice")
@@ -1326,7 +1330,7 @@ def resolution_result(resolution: Resolution) -> ResolutionResult:
             c["yes"],
             c["no"],
             c["abstain"],
-            chair_vote=resolution.chair_vote or None,
+            chair_vote=cast("tally.ChairVote | None", resolution.chair_vote or None),
             casting_vote=meeting.casting_vote,
         )
         label = "majorité des administrateurs présents ou représentés" + (
@@ -1344,7 +1348,9 @@ def resolution_result(resolution: Resolution) -> ResolutionResult:
         c = counts[tally.SINGLE_COLLEGE_NAME]
         colleges = [tally.single_college(c["yes"], c["no"], c["abstain"])]
     rule = majority_rule(resolution)
-    outcome = rule.outcome(colleges, empty_colleges=meeting.empty_college_policy)
+    outcome = rule.outcome(
+        colleges, empty_colleges=cast("tally.EmptyCollegePolicy", meeting.empty_college_policy)
+    )
     policy = POLICY_LABELS.get(meeting.empty_college_policy, "") if meeting.colleges_enabled else ""
     return ResolutionResult(counts, outcome, outcome.adopted, False, rule.label, policy)
 

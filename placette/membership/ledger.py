@@ -85,7 +85,7 @@ def euros(value: Decimal) -> str:
     value = _money(value, label="Le montant").quantize(CENT)
     sign = "-" if value < 0 else ""
     whole, cents = f"{abs(value):.2f}".split(".")
-    groups = []
+    groups: list[str] = []
     while whole:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]

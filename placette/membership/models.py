@@ -542,6 +542,9 @@ class Movement(models.Model):
     `amount`. A cancellation carries the opposite deltas and points at what it reverses.
     """
 
+    # Not stored: set by the booking services on the instance they return.
+    warnings: list[str]
+
     number = models.PositiveBigIntegerField("n°", unique=True)
     date = models.DateField("date de valeur", db_index=True)
     booked_at = models.DateTimeField("enregistré le", default=timezone.now)

@@ -96,6 +96,9 @@ class SubscriptionRequest(models.Model):
     form that created it: a second POST of the same form finds this row instead of a new one.
     """
 
+    # Not stored: set by the approval service on the instance it returns.
+    warnings: list[str]
+
     reference = models.CharField("référence de virement", max_length=20, unique=True)
     access_key = models.CharField(max_length=64, unique=True, editable=False)
     form_token = models.CharField(max_length=200, unique=True, editable=False)

@@ -175,7 +175,7 @@ class RollEntry:
     shares: int
 
 
-def category_at(on: dt.date) -> Expression:
+def category_at(on: dt.date) -> Expression | F:
     """An expression giving the category id of the outer Member on `on`.
 
     The latest line of its category history effective on or before `on` (a correlated

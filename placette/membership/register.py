@@ -7,7 +7,7 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
@@ -61,7 +61,7 @@ def page(request: Any, on: dt.date, per_page: int | None = None) -> Page:
             "hi": Movement.objects.aggregate(hi=Max("number"))["hi"],
         }
         total = 0 if bounds["hi"] is None else bounds["hi"] - bounds["lo"] + 1
-        result = Paginator(range(total), per_page).get_page(request.GET.get("page"))
+        result: Page[Any] = Paginator(range(total), per_page).get_page(request.GET.get("page"))
         if total:
             newest = bounds["hi"] - result.start_index() + 1
             oldest = bounds["hi"] - result.end_index() + 1
@@ -70,9 +70,9 @@ def page(request: Any, on: dt.date, per_page: int | None = None) -> Page:
         else:
             result.object_list = []
         return result
-    numbers = Movement.objects.filter(date__lte=on).order_by("-number")
+    numbers: QuerySet[Movement, Any] = Movement.objects.filter(date__lte=on).order_by("-number")
     numbers = numbers.values_list("number", flat=True)
-    result = Paginator(numbers, per_page).get_page(request.GET.get("page"))
+    result = cast("Page[Any]", Paginator(numbers, per_page).get_page(request.GET.get("page")))
     wanted = list(result.object_list)
     result.object_list = list(movements_on(on).filter(number__in=wanted).order_by("-number"))
     return result

@@ -17,7 +17,7 @@ import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -971,7 +971,7 @@ def movement_cancel(
         kind=movement.kind
     )
     if blocking.exists():
-        first = blocking.first()
+        first = cast(Movement, blocking.first())
         raise _refuse(
             f"Le mouvement n° {first.number} ({first.kind_label}) dépend de celui-ci : "
             "annulez-le d’abord."
@@ -1013,9 +1013,9 @@ def movement_cancel(
             actor=actor,
             action="membership.movement.cancelled",
             movement=reversal,
-            title=f"Annulation du mouvement n° {reversal.reverses.number}",
+            title=f"Annulation du mouvement n° {cast(Movement, reversal.reverses).number}",
             body=reason,
-            reverses=reversal.reverses.number,
+            reverses=cast(Movement, reversal.reverses).number,
         )
     return reversals
 

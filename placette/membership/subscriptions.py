@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
-from typing import Any
+from typing import Any, cast
 
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -375,7 +375,7 @@ def subscription_request_create(
         if member is None or not member.is_active_on(today):
             raise _refuse("Seul un sociétaire peut souscrire des parts supplémentaires ici.")
         category = member.category
-        held = projections.holding_of(contact).shares
+        held = projections.holding_of(cast(Contact, contact)).shares
     elif category is None or not public_categories(statutes).filter(pk=category.pk).exists():
         raise _refuse("Choisissez une catégorie d’associé ouverte à la souscription.")
     assert category is not None
@@ -532,7 +532,7 @@ _SEPA_COUNTRIES = set(
 # Documents and their sending
 # --------------------------------------------------------------------------------------------
 
-DOCUMENT_TEMPLATES = {
+DOCUMENT_TEMPLATES: dict[str, str] = {
     DocumentKind.BULLETIN: "membership/pdf/bulletin.html",
     DocumentKind.CERTIFICATE: "membership/pdf/certificate.html",
     DocumentKind.TAX_STATEMENT: "membership/pdf/tax_statement.html",

@@ -18,7 +18,7 @@ from placette.membership.models_requests import (
     SubscriptionRequest,
 )
 
-SUBJECTS = {
+SUBJECTS: dict[str, str] = {
     DocumentKind.BULLETIN: "Votre bulletin de souscription {ref}",
     DocumentKind.CERTIFICATE: "Votre certificat de parts sociales ({ref})",
     DocumentKind.TAX_STATEMENT: "Votre état individuel IR-PME {year}",

@@ -7,7 +7,7 @@ import datetime as dt
 import io
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -905,7 +905,7 @@ def criteria_version_update(
             "description": (row.get("description") or "").strip(),
             "weight": row["weight"],
         }
-        current = existing.get(row.get("id"))
+        current = existing.get(row.get("id"))  # type: ignore[arg-type]  # None: a new one
         if current is None:
             Criterion.objects.create(version=version, **values)
         else:
@@ -961,7 +961,7 @@ def scoring_total(weighted_scores: list[tuple[int, int]]) -> Decimal:
     total_weight = sum(weight for _, weight in weighted_scores)
     if not total_weight:
         return ZERO
-    weighted = sum(Decimal(score) * weight for score, weight in weighted_scores)
+    weighted = cast(Decimal, sum(Decimal(score) * weight for score, weight in weighted_scores))
     return (weighted / total_weight).quantize(CENT, ROUND_HALF_UP)
 
 
