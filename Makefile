@@ -45,8 +45,10 @@ format: setup-test
 	$(VENV)/bin/ruff format .
 
 mypy: setup-test
-	$(VENV)/bin/mypy placette/lib placette/governance/tally.py placette/contacts/communes.py \
-		placette/contacts/services.py placette/accounts/services.py
+	$(VENV)/bin/mypy placette/lib placette/governance/tally.py placette/membership/ledger.py \
+		placette/places/indexation.py placette/contacts/communes.py placette/contacts/services.py \
+		placette/accounts/services.py placette/membership/services.py placette/places/services.py \
+		placette/governance/services.py placette/membership/subscriptions.py
 
 bench: setup-test
 	$(PY) bench/run.py
