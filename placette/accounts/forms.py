@@ -2,13 +2,14 @@ from django import forms
 
 from placette.accounts.models import Role, User
 from placette.contacts.models import Contact
+from placette.contacts.widgets import ContactPicker
 
 
 class UserCreateForm(forms.Form):
     contact = forms.ModelChoiceField(
-        label="N° de fiche contact",
+        label="Personne",
         queryset=Contact.objects.filter(kind="person"),
-        widget=forms.NumberInput,
+        widget=ContactPicker(kind="person"),
         error_messages={"invalid_choice": "Aucune personne ne porte ce numéro de fiche."},
     )
     role = forms.ChoiceField(label="Rôle", choices=Role.choices)

@@ -2,6 +2,7 @@ from django import forms
 
 from placette.contacts import communes
 from placette.contacts.models import Contact, ContactKind, OrganisationKind, Tag, TimelineKind
+from placette.contacts.widgets import ContactPicker
 from placette.lib.text import normalize_email
 
 
@@ -164,7 +165,7 @@ class AffiliationForm(forms.Form):
     organisation = forms.ModelChoiceField(
         label="Organisation",
         queryset=Contact.objects.filter(kind=ContactKind.ORGANISATION),
-        widget=forms.NumberInput(attrs={"placeholder": "n° de fiche"}),
+        widget=ContactPicker(kind="organisation"),
         error_messages={"invalid_choice": "Aucune organisation ne porte ce numéro de fiche."},
     )
     role = forms.CharField(label="Fonction", max_length=100, required=False)

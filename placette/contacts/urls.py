@@ -10,6 +10,7 @@ urlpatterns = [
     path("doublons/", views.duplicate_list, name="duplicates"),
     path("import/", views.contact_import, name="import"),
     path("communes/", views.commune_options, name="communes"),
+    path("choisir/", views.contact_picker, name="picker"),
     path("<int:pk>/", views.contact_detail, name="detail"),
     path("<int:pk>/modifier/", views.contact_edit, name="edit"),
     path("<int:pk>/rattacher/", views.affiliation_create, name="affiliate"),

@@ -195,6 +195,21 @@ def commune_options(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 @require_GET
+def contact_picker(request: HttpRequest) -> HttpResponse:
+    """Options for a ContactPicker: up to 20 contacts matching what was typed in `field`."""
+    text = request.GET.get(request.GET.get("field", "q"), "").strip()
+    contacts = Contact.objects.none()
+    if text.isdigit():
+        contacts = Contact.objects.filter(pk=int(text))
+    elif len(text) >= 2:
+        contacts = Contact.objects.search(text)
+    if request.GET.get("kind") in {"person", "organisation"}:
+        contacts = contacts.filter(kind=request.GET["kind"])
+    return render(request, "contacts/picker_options.html", {"contacts": contacts[:20]})
+
+
+@staff_required
+@require_GET
 def duplicate_list(request: HttpRequest) -> HttpResponse:
     return render(request, "contacts/duplicate_list.html", {"groups": duplicates_find()})
 

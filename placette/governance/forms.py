@@ -1,6 +1,7 @@
 from django import forms
 
 from placette.contacts.models import Contact
+from placette.contacts.widgets import ContactPicker
 from placette.governance.models import (
     ActionStatus,
     Body,
@@ -182,8 +183,8 @@ class MandateForm(forms.Form):
     contact = forms.ModelChoiceField(
         Contact.objects.all(),
         label="Personne",
-        widget=forms.NumberInput,
-        help_text="N° de la fiche contact (il figure dans l’adresse de sa fiche).",
+        widget=ContactPicker(kind="person"),
+        help_text="Tapez le nom puis choisissez la fiche proposée (ou saisissez son n°).",
         error_messages={"invalid_choice": "Aucune fiche contact ne porte ce numéro."},
     )
     role = forms.CharField(label="Fonction", max_length=100, initial="Administrateur·rice")

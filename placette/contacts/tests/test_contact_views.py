@@ -264,3 +264,31 @@ class PaginationTests(BaseTestCase):
         self.assertIn("page=1001", html)
         self.assertIn("page=2000", html)
         self.assertEqual(group_digits(1265), "1\u202f265")
+
+
+class ContactPickerTests(BaseTestCase):
+    def test_the_picker_is_for_the_team_only(self):
+        self.assert_staff_only(reverse("contacts:picker") + "?field=q&q=ab")
+
+    def test_the_picker_offers_matching_contacts_of_the_requested_kind(self):
+        person = make_contact(first_name="Odette", last_name="Picard")
+        make_contact(kind="organisation", organisation_name="Picard SA", org_kind="company")
+        self.login(self.staff)
+        url = reverse("contacts:picker")
+        response = self.client.get(url, {"field": "contact", "kind": "person", "contact": "picard"})
+        self.assertContains(response, f'<option value="{person.pk}">Odette PICARD')
+        self.assertNotContains(response, "Picard SA")
+        response = self.client.get(url, {"field": "contact", "contact": str(person.pk)})
+        self.assertContains(response, "Odette PICARD")
+
+    def test_an_organisation_is_attached_by_its_number_from_the_picker(self):
+        person = make_contact(last_name="Rattachee")
+        org = make_contact(kind="organisation", organisation_name="Épicerie", org_kind="ess")
+        self.login(self.staff)
+        page = self.client.get(reverse("contacts:detail", args=[person.pk]))
+        self.assertContains(page, 'list="id_aff-organisation-choices"')
+        self.client.post(
+            reverse("contacts:affiliate", args=[person.pk]),
+            {"aff-organisation": org.pk, "aff-role": "gérante"},
+        )
+        self.assertTrue(person.affiliations.filter(organisation=org, role="gérante").exists())
