@@ -6,6 +6,8 @@ from django import template
 from django.contrib.staticfiles import finders
 from django.templatetags.static import static
 
+from placette.places.services import money_text
+
 register = template.Library()
 
 
@@ -25,8 +27,7 @@ def optional_static(path: str) -> str:
 def euros(value) -> str:
     if value is None or value == "":
         return "—"
-    text = f"{value:,.2f}".replace(",", "\u202f").replace(".", ",")
-    return f"{text} €"
+    return money_text(value)
 
 
 @register.filter
