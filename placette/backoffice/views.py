@@ -5,7 +5,7 @@ from django.views.decorators.http import require_POST
 
 from placette.accounts.models import ApiToken
 from placette.accounts.services import api_token_create, api_token_revoke
-from placette.backoffice.dashboard import dashboard_figures
+from placette.lib.dashboard import dashboard_figures
 from placette.lib.models import AuditEntry
 from placette.lib.paging import paginate
 from placette.lib.permissions import staff_admin_required, staff_required

@@ -1,8 +1,8 @@
 from django.db.models import Count, Q
 from django.urls import reverse
 
-from placette.backoffice.dashboard import Figure
 from placette.contacts.models import LOCAL_AUTHORITY_KINDS, Contact
+from placette.lib.dashboard import Figure
 from placette.lib.text import group_digits
 
 

@@ -10,7 +10,7 @@ from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 
-from placette.backoffice.dashboard import Figure
+from placette.lib.dashboard import Figure
 from placette.membership import ledger, projections
 from placette.membership.models import Member, Movement, Statutes
 

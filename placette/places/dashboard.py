@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django.utils import timezone
 
-from placette.backoffice.dashboard import Figure
+from placette.lib.dashboard import Figure
 from placette.places.figures import headline_figures
 from placette.places.templatetags.places_tags import euros, number
 
