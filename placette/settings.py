@@ -88,7 +88,11 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "placette.backoffice.context_processors.navigation",
             ],
-            "builtins": ["django.templatetags.i18n", "django.templatetags.static"],
+            "builtins": [
+                "django.templatetags.i18n",
+                "django.templatetags.static",
+                "placette.lib.templatetags.money",
+            ],
         },
     }
 ]

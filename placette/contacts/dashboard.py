@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from placette.contacts.models import LOCAL_AUTHORITY_KINDS, Contact
 from placette.lib.dashboard import Figure
-from placette.lib.text import group_digits
+from placette.lib.money import group_digits
 
 
 def figures() -> list[Figure]:

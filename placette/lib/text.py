@@ -13,8 +13,3 @@ def normalize(value: str) -> str:
 
 def normalize_email(value: str) -> str:
     return (value or "").strip().lower()
-
-
-def group_digits(value: int) -> str:
-    """12345 → « 12 345 », with the narrow no-break space of French typography."""
-    return f"{value:,}".replace(",", "\u202f")

@@ -250,7 +250,7 @@ class PaginationTests(BaseTestCase):
     def test_page_links_stay_plain_numbers_above_a_thousand(self):
         from django.template.loader import render_to_string
 
-        from placette.lib.text import group_digits
+        from placette.lib.money import group_digits
 
         class Page:
             number = 1000
