@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
@@ -7,6 +8,8 @@ from placette.api.urls import api
 from placette.backoffice import views as backoffice_views
 
 admin.site.site_header = "Placette — administration technique"
+# The admin signs in through the site's own sign-in (lock-out, TOTP), never its own form.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("", backoffice_views.home, name="home"),
@@ -21,7 +24,7 @@ urlpatterns = [
     path("espace/", include("placette.portal.urls")),
     path("espace/societariat/", include("placette.membership.portal_urls")),
     path("espace/gouvernance/", include("placette.governance.portal_urls")),
-    path("comptes/", include("allauth.urls")),
+    path("comptes/", include("placette.accounts.signin_urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -1,3 +1,5 @@
+from typing import Any
+
 from allauth.account.adapter import DefaultAccountAdapter
 from django.http import HttpRequest
 from django.urls import reverse
@@ -14,3 +16,9 @@ class AccountAdapter(DefaultAccountAdapter):
         if getattr(user, "is_team", False):
             return reverse("backoffice:dashboard")
         return reverse("portal:home")
+
+    def send_password_reset_mail(self, user: Any, email: str, context: dict[str, Any]) -> None:
+        # Members and activity holders have no password: they sign in by code, so a reset link
+        # would only give them a password they should never have. Same answer on the page.
+        if getattr(user, "is_team", False):
+            super().send_password_reset_mail(user, email, context)

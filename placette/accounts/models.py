@@ -71,6 +71,18 @@ class User(AbstractBaseUser, PermissionsMixin):
         self.email = self.email.strip().lower()
         self.is_superuser = self.role == Role.STAFF_ADMIN
         super().save(*args, **kwargs)
+        self.sign_in_addresses_sync()
+
+    def sign_in_addresses_sync(self) -> None:
+        """One address, one account: the sign-in address is the account's e-mail and nothing else.
+
+        allauth looks a code sign-in up by its EmailAddress rows too; a stray row (another
+        account's address, or an old one) would let a code open the wrong account.
+        """
+        from allauth.account.models import EmailAddress
+
+        EmailAddress.objects.filter(email__iexact=self.email).exclude(user=self).delete()
+        EmailAddress.objects.filter(user=self).exclude(email__iexact=self.email).delete()
 
     @property
     def is_team(self) -> bool:
