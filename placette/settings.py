@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "placette.lib.permissions.NoContactMiddleware",
 ]
 
 ROOT_URLCONF = "placette.urls"

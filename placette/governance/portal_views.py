@@ -11,7 +11,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from placette.contacts.models import Contact
 from placette.governance import services
 from placette.governance.forms import ConsentForm, EvaluationForm, ProxyForm, VoteForm
 from placette.governance.models import (
@@ -22,18 +21,11 @@ from placette.governance.models import (
     RollEntry,
 )
 from placette.governance.services import GovernanceError
-from placette.lib.permissions import signed_in_required
-
-
-def _contact(request: HttpRequest) -> Contact:
-    contact = request.user.contact
-    if contact is None:
-        raise PermissionDenied("Aucune fiche n’est associée à votre compte.")
-    return contact
+from placette.lib.permissions import contact_of_user, signed_in_required
 
 
 def _entry(request: HttpRequest, meeting: Meeting) -> RollEntry:
-    entry = services.roll_entry_of(meeting, _contact(request))
+    entry = services.roll_entry_of(meeting, contact_of_user(request))
     if entry is None:
         raise PermissionDenied("Vous n’êtes pas sur la liste des votants de cette réunion.")
     return entry
@@ -41,7 +33,7 @@ def _entry(request: HttpRequest, meeting: Meeting) -> RollEntry:
 
 @signed_in_required
 def home(request: HttpRequest) -> HttpResponse:
-    contact = _contact(request)
+    contact = contact_of_user(request)
     entries = (
         RollEntry.objects.filter(contact=contact)
         .select_related("meeting")
@@ -70,7 +62,7 @@ def consent(request: HttpRequest) -> HttpResponse:
         try:
             services.consent_set(
                 actor=request.user,
-                contact=_contact(request),
+                contact=contact_of_user(request),
                 electronic=form.cleaned_data["electronic"],
                 source="espace sociétaire",
             )

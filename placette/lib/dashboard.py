@@ -69,7 +69,7 @@ class Todo:
 def _area_modules(name: str) -> Iterator[ModuleType]:
     configs = sorted(
         (c for c in apps.get_app_configs() if getattr(c, "nav_label", None)),
-        key=lambda c: c.nav_order,
+        key=lambda c: getattr(c, "nav_order", 0),
     )
     for config in configs:
         # find_spec, not catching ModuleNotFoundError: a broken import inside the module must fail.

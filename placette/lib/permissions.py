@@ -1,12 +1,20 @@
-"""View guards. Every view of Placette uses one of these; tests prove who is refused."""
+"""View guards. Every view of Placette uses one of these; tests prove who is refused.
+`contact_of_user` is the one loader of the signed-in user's contact record."""
+
+from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext
+
+if TYPE_CHECKING:
+    from placette.contacts.models import Contact
 
 
 def _guard(
@@ -30,3 +38,32 @@ staff_required = _guard(lambda user: user.is_team)
 staff_admin_required = _guard(lambda user: user.is_staff_admin)
 board_required = _guard(lambda user: user.is_team or user.is_board_member)
 signed_in_required = _guard(lambda user: True)
+
+
+class NoContactError(Http404):
+    """The signed-in account is linked to no contact record: its own pages have nothing to show.
+    A 404 for the views; `NoContactMiddleware` shows the French page that explains it."""
+
+
+def contact_of_user(request: HttpRequest) -> Contact:
+    """The contact record of the signed-in user: the one loader of every member's page.
+    Raises `NoContactError` when the account is linked to none (same answer in every area)."""
+    contact = getattr(request.user, "contact", None)
+    if contact is None:
+        raise NoContactError(gettext("Aucune fiche n’est associée à votre compte."))
+    return contact
+
+
+class NoContactMiddleware:
+    """Turns `NoContactError` into a French page (status 404) saying what to do next."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, NoContactError):
+            return render(request, "no_contact.html", status=404)
+        return None

@@ -45,6 +45,8 @@ from placette.membership.models import (
 
 __all__ = [
     "BookingError",
+    "category_create",
+    "college_create",
     "member_category_change",
     "member_number_assign",
     "movement_cancel",
@@ -1157,6 +1159,23 @@ def statutes_update(
         weights={c.name: w for c, w in weights.items()},
     )
     return statutes
+
+
+@transaction.atomic
+def category_create(*, actor: Any, data: dict[str, Any]) -> Category:
+    """A new member category, placed last; it is offered once a statutes version maps it to a
+    college (statutes_update)."""
+    category = Category.objects.create(order=Category.objects.count(), **data)
+    audit_log(actor=actor, action="membership.category.created", obj=category, code=category.code)
+    return category
+
+
+@transaction.atomic
+def college_create(*, actor: Any, data: dict[str, Any]) -> College:
+    """A new voting college, placed last; it counts once a statutes version gives it a weight."""
+    college = College.objects.create(order=College.objects.count(), **data)
+    audit_log(actor=actor, action="membership.college.created", obj=college, code=college.code)
+    return college
 
 
 # --------------------------------------------------------------------------------------------

@@ -649,6 +649,17 @@ def _status_after_payment(request: SubscriptionRequest) -> str:
 
 
 @transaction.atomic
+def subscription_settings_update(*, actor: Any, data: dict[str, Any]) -> SubscriptionSettings:
+    """A new version of the subscription settings (bank details, cheque address, company object);
+    the latest one is in force, earlier ones stay for the documents issued under them."""
+    row = SubscriptionSettings.objects.create(
+        created_by=actor if getattr(actor, "is_authenticated", False) else None, **data
+    )
+    audit_log(actor=actor, action="membership.subscription_settings.updated", obj=row)
+    return row
+
+
+@transaction.atomic
 def request_payment_record(
     *,
     actor: Any,

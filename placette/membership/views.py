@@ -466,8 +466,7 @@ def _initial(current: Statutes | None) -> dict:
 def category_create(request: HttpRequest) -> HttpResponse:
     form = forms.CategoryForm(request.POST, prefix="cat")
     if form.is_valid():
-        form.instance.order = Category.objects.count()
-        form.save()
+        services.category_create(actor=request.user, data=form.cleaned_data)
         messages.success(request, "Catégorie ajoutée : rattachez-la dans la nouvelle version.")
     else:
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
@@ -479,8 +478,7 @@ def category_create(request: HttpRequest) -> HttpResponse:
 def college_create(request: HttpRequest) -> HttpResponse:
     form = forms.CollegeForm(request.POST, prefix="col")
     if form.is_valid():
-        form.instance.order = College.objects.count()
-        form.save()
+        services.college_create(actor=request.user, data=form.cleaned_data)
         messages.success(request, "Collège ajouté : donnez-lui un poids dans la nouvelle version.")
     else:
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from placette.contacts.models import Contact
 from placette.lib.pdf import pdf_response
-from placette.lib.permissions import signed_in_required
+from placette.lib.permissions import contact_of_user, signed_in_required
 from placette.membership import projections
 from placette.membership.forms_public import MoreSharesForm, RefundForm
 from placette.membership.models import Member, Movement
@@ -27,13 +27,6 @@ from placette.membership.subscriptions import (
 )
 
 
-def _contact(request: HttpRequest) -> Contact:
-    contact = request.user.contact
-    if contact is None:
-        raise Http404("Aucune fiche n’est associée à votre compte.")
-    return contact
-
-
 def _member(contact: Contact) -> Member | None:
     member = Member.objects.filter(contact=contact).select_related("category").first()
     return member if member and member.is_active_on(timezone.localdate()) else None
@@ -42,7 +35,7 @@ def _member(contact: Contact) -> Member | None:
 @signed_in_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    contact = _contact(request)
+    contact = contact_of_user(request)
     context = {
         "contact": contact,
         "member": _member(contact),
@@ -60,14 +53,14 @@ def home(request: HttpRequest) -> HttpResponse:
 @signed_in_required
 @require_GET
 def document(request: HttpRequest, pk: int) -> HttpResponse:
-    contact = _contact(request)
+    contact = contact_of_user(request)
     doc = get_object_or_404(SubscriptionDocument, pk=pk, contact=contact)
     return pdf_response(doc.filename.removesuffix(".pdf"), bytes(doc.content), inline=False)
 
 
 @signed_in_required
 def subscribe_more(request: HttpRequest) -> HttpResponse:
-    contact = _contact(request)
+    contact = contact_of_user(request)
     member = _member(contact)
     if member is None:
         messages.info(request, "Vous n’êtes pas encore sociétaire : souscrivez avec le bulletin.")
@@ -111,7 +104,7 @@ def subscribe_more(request: HttpRequest) -> HttpResponse:
 
 @signed_in_required
 def refund(request: HttpRequest) -> HttpResponse:
-    contact = _contact(request)
+    contact = contact_of_user(request)
     member = _member(contact)
     if member is None:
         raise Http404("Vous n’êtes pas sociétaire.")
@@ -147,7 +140,7 @@ def refund(request: HttpRequest) -> HttpResponse:
 @signed_in_required
 @require_POST
 def convocation(request: HttpRequest) -> HttpResponse:
-    contact = _contact(request)
+    contact = contact_of_user(request)
     electronic = request.POST.get("electronic") == "1"
     convocation_consent_record(
         actor=request.user, contact=contact, electronic=electronic, source="espace sociétaire"

@@ -40,6 +40,7 @@ from placette.membership.subscriptions import (
     requests_decide,
     subscription_request_approve,
     subscription_request_refuse,
+    subscription_settings_update,
 )
 
 
@@ -228,12 +229,7 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
     initial = {f: getattr(current, f) for f in SettingsForm.Meta.fields}
     form = SettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        from placette.lib.audit import audit_log
-
-        row = form.save(commit=False)
-        row.created_by = request.user
-        row.save()
-        audit_log(actor=request.user, action="membership.subscription_settings.updated", obj=row)
+        subscription_settings_update(actor=request.user, data=form.cleaned_data)
         messages.success(request, "Les paramètres de souscription sont enregistrés.")
         return redirect("membership_public:request_list")
     return render(request, "membership/requests/settings.html", {"form": form})

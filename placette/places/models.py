@@ -74,7 +74,8 @@ class PlacesSettings(models.Model):
 
     @classmethod
     def get(cls) -> "PlacesSettings":
-        return cls.objects.get_or_create(pk=1)[0]
+        """The settings row, or its unsaved defaults (reading never writes; saving creates it)."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
 
 
 class PlaceQuerySet(models.QuerySet["Place"]):

@@ -157,7 +157,7 @@ def place_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def place_detail(request: HttpRequest, pk: int) -> HttpResponse:
     place = get_object_or_404(Place.objects.select_related("operation"), pk=pk)
-    operation, _ = Operation.objects.get_or_create(place=place)
+    operation = place.operation  # created with the place by services.place_create
     balance = services.financing_balance(operation=operation)
     activities = (
         place.activities.select_related("tenant", "contact_person")
@@ -237,8 +237,8 @@ def place_document(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 def operation_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    place = get_object_or_404(Place, pk=pk)
-    operation, _ = Operation.objects.get_or_create(place=place)
+    operation = get_object_or_404(Operation.objects.select_related("place"), place_id=pk)
+    place = operation.place
     form = OperationForm(request.POST or None, instance=operation)
     if request.method == "POST" and form.is_valid():
         fresh = Operation.objects.get(pk=operation.pk)
@@ -262,8 +262,8 @@ def operation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 @require_POST
 def financing_add(request: HttpRequest, pk: int) -> HttpResponse:
-    place = get_object_or_404(Place, pk=pk)
-    operation, _ = Operation.objects.get_or_create(place=place)
+    operation = get_object_or_404(Operation.objects.select_related("place"), place_id=pk)
+    place = operation.place
     form = FinancingLineForm(request.POST, prefix="fin")
     if form.is_valid():
         try:

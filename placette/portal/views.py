@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 
 from placette.contacts.models import Contact
 from placette.contacts.services import contact_update
-from placette.lib.permissions import signed_in_required
+from placette.lib.permissions import contact_of_user, signed_in_required
 from placette.portal.forms import MyDetailsForm
 
 
@@ -34,10 +34,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @signed_in_required
 def my_details(request: HttpRequest) -> HttpResponse:
-    contact = request.user.contact
-    if contact is None:
-        messages.error(request, "Aucune fiche n’est associée à votre compte : contactez l’équipe.")
-        return redirect("portal:home")
+    contact = contact_of_user(request)
     form = MyDetailsForm(request.POST or None, instance=contact)
     if request.method == "POST" and form.is_valid():
         fresh = Contact.objects.get(pk=contact.pk)
