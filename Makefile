@@ -54,4 +54,4 @@ bench: setup-test
 	$(PY) bench/run.py
 
 clean:
-	rm -rf $(VENV) staticfiles .test-media
+	rm -rf $(VENV) staticfiles .test-media .test-private

@@ -176,8 +176,15 @@ STATICFILES_DIRS = [
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Private files (results of background jobs) live outside MEDIA_ROOT: no URL reaches them,
+# only the guarded views that read them.
+PRIVATE_ROOT = Path(os.environ.get("PRIVATE_ROOT", BASE_DIR / "private"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_ROOT},
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if env_bool("PLACETTE_MANIFEST_STATIC", not DEBUG)
@@ -214,6 +221,11 @@ TASKS = {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+# A running background job that has not reported progress for this long is considered
+# abandoned (its worker died) and is queued again by `manage.py jobs_recover`.
+JOB_STALE_AFTER_SECONDS = int(os.environ.get("JOB_STALE_AFTER_SECONDS", "600"))
+# Result files of background jobs (register PDFs, letters…) are deleted after this many days.
+JOB_RESULT_DAYS = int(os.environ.get("JOB_RESULT_DAYS", "30"))
 
 CACHES = {
     "default": {

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", backoffice_views.home, name="home"),
     path("gestion/", include("placette.backoffice.urls")),
     path("gestion/comptes/", include("placette.accounts.urls")),
+    path("gestion/travaux/", include("placette.lib.jobs_urls")),
     path("gestion/contacts/", include("placette.contacts.urls")),
     path("gestion/societariat/", include("placette.membership.urls")),
     path("gestion/lieux/", include("placette.places.urls")),

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from placette.lib.models import AuditEntry
+from placette.lib.models import AuditEntry, Job
 
 
 @admin.register(AuditEntry)
@@ -17,4 +17,17 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "label", "kind", "status", "done", "total", "started_by"]
+    list_filter = ["status", "kind"]
+    readonly_fields = [f.name for f in Job._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

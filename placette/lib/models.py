@@ -1,6 +1,15 @@
+import datetime as dt
+import secrets
+from typing import Any
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.storage import Storage, storages
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
@@ -40,3 +49,111 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+
+# -- background jobs (placette.lib.jobs) -----------------------------------------------------
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("En attente")
+    RUNNING = "running", _("En cours")
+    DONE = "done", _("Terminé")
+    FAILED = "failed", _("Échec")
+
+
+def private_storage() -> Storage:
+    """The storage of private files: outside MEDIA_ROOT, no URL serves it."""
+    return storages["private"]
+
+
+def job_result_path(job: "Job", filename: str) -> str:
+    return f"jobs/{timezone.localdate():%Y/%m}/{job.pk}-{secrets.token_hex(8)}/{filename}"
+
+
+class Job(models.Model):
+    """One long action run in the background (a register PDF, letters to print…): who asked,
+    how far it is, what it produced. Run by `placette.lib.jobs.job_run`; the page
+    /gestion/travaux/<id>/ shows it."""
+
+    kind = models.CharField(_("type"), max_length=100, db_index=True)
+    label = models.CharField(_("intitulé"), max_length=200)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("demandé par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("état"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    done = models.PositiveIntegerField(_("fait"), default=0)
+    total = models.PositiveIntegerField(_("total"), null=True, blank=True)
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    func_path = models.CharField(_("fonction"), max_length=200)
+    kwargs = models.JSONField(_("paramètres"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    return_url = models.CharField(_("page de retour"), max_length=300, blank=True)
+    result = models.FileField(
+        _("fichier produit"), upload_to=job_result_path, storage=private_storage, blank=True
+    )
+    result_name = models.CharField(_("nom du fichier"), max_length=200, blank=True)
+    result_type = models.CharField(_("type du fichier"), max_length=100, blank=True)
+    error = models.TextField(_("erreur technique"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
+    created_at = models.DateTimeField(_("demandé le"), auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(_("commencé le"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("dernier signe de vie"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("travail en arrière-plan")
+        verbose_name_plural = _("travaux en arrière-plan")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "heartbeat_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(total__isnull=True) | models.Q(done__lte=models.F("total")),
+                name="lib_job_done_within_total",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("jobs:detail", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+    @property
+    def percent(self) -> int | None:
+        if self.status == JobStatus.DONE:
+            return 100
+        if not self.total:
+            return None
+        return min(100, self.done * 100 // self.total)
+
+    def is_stale(self, now: dt.datetime | None = None) -> bool:
+        """Running without a sign of life for `JOB_STALE_AFTER_SECONDS`: its worker died."""
+        if self.status != JobStatus.RUNNING:
+            return False
+        limit = (now or timezone.now()) - dt.timedelta(seconds=settings.JOB_STALE_AFTER_SECONDS)
+        return (self.heartbeat_at or self.created_at) < limit
+
+    def visible_to(self, user: Any) -> bool:
+        """The job's page and its file: the person who started it and the staff admins."""
+        return bool(
+            user.is_authenticated
+            and (user.pk == self.started_by_id or getattr(user, "is_staff_admin", False))
+        )
+
+    def progress(self, done: int, total: int | None = None, message: str | None = None) -> None:
+        """Report progress from inside the job (also its heartbeat). Written at most about
+        once a second, and only if this run still owns the job; visible at once when the job
+        function does not hold a transaction open."""
+        from placette.lib.jobs import job_progress
+
+        job_progress(self, done=done, total=total, message=message)

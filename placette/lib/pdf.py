@@ -1,5 +1,8 @@
 """PDF documents rendered by WeasyPrint from Django templates (bulletins, certificates, PV…)."""
 
+import logging
+import threading
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -22,11 +25,51 @@ def _fetch_static(url: str) -> dict:
     raise ValueError(f"Ressource externe refusée dans un PDF : {url}")
 
 
-def pdf_render(template: str, context: dict[str, Any]) -> bytes:
+# (stage, pages laid out so far): stage is "prepare", "layout" (once per page) or "write".
+PdfProgress = Callable[[str, int], None]
+
+_reporting = threading.local()
+
+
+class _ProgressHandler(logging.Handler):
+    """WeasyPrint logs each step and each page it lays out on `weasyprint.progress`; this
+    passes them to the `progress` callback of the `pdf_render` running in the same thread."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        progress = getattr(_reporting, "progress", None)
+        if progress is None:
+            return
+        text = str(record.msg)
+        if text.startswith("Step 5 - Creating layout - Page"):
+            _reporting.pages = record.args[0] if record.args else _reporting.pages + 1
+            progress("layout", _reporting.pages)
+        elif text.startswith("Step 6"):
+            progress("write", _reporting.pages)
+        elif not text.startswith("Step 7"):
+            progress("prepare", 0)
+
+
+_progress_logger = logging.getLogger("weasyprint.progress")
+_progress_logger.addHandler(_ProgressHandler())
+_progress_logger.setLevel(logging.INFO)
+_progress_logger.propagate = False  # these INFO lines are for the callback, not the console
+
+
+def pdf_render(
+    template: str, context: dict[str, Any], *, progress: PdfProgress | None = None
+) -> bytes:
+    """Render a template to PDF. `progress` (for background jobs, see
+    `placette.lib.jobs.pdf_progress`) is told of each page laid out."""
     from weasyprint import HTML
 
     html = render_to_string(template, context)
-    return HTML(string=html, base_url=settings.SITE_URL, url_fetcher=_fetch_static).write_pdf()
+    _reporting.progress, _reporting.pages = progress, 0
+    try:
+        if progress:
+            progress("prepare", 0)
+        return HTML(string=html, base_url=settings.SITE_URL, url_fetcher=_fetch_static).write_pdf()
+    finally:
+        _reporting.progress = None
 
 
 def pdf_response(filename: str, content: bytes, *, inline: bool = True) -> HttpResponse:
