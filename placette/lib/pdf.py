@@ -41,7 +41,8 @@ class _ProgressHandler(logging.Handler):
             return
         text = str(record.msg)
         if text.startswith("Step 5 - Creating layout - Page"):
-            _reporting.pages = record.args[0] if record.args else _reporting.pages + 1
+            args = record.args if isinstance(record.args, tuple) else ()
+            _reporting.pages = int(str(args[0])) if args else _reporting.pages + 1
             progress("layout", _reporting.pages)
         elif text.startswith("Step 6"):
             progress("write", _reporting.pages)
