@@ -45,13 +45,13 @@ format: setup-test
 	$(VENV)/bin/ruff format .
 
 mypy: setup-test
-	$(VENV)/bin/mypy placette/lib placette/governance/tally.py placette/membership/ledger.py \
+	DEBUG=1 $(VENV)/bin/mypy placette/lib placette/governance/tally.py placette/membership/ledger.py \
 		placette/places/indexation.py placette/contacts/communes.py placette/contacts/services.py \
 		placette/accounts/services.py placette/membership/services.py placette/places/services.py \
 		placette/governance/services.py placette/membership/subscriptions.py
 
 bench: setup-test
-	$(PY) bench/run.py
+	DEBUG=1 $(PY) bench/run.py
 
 clean:
 	rm -rf $(VENV) staticfiles .test-media .test-private

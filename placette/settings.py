@@ -23,13 +23,12 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG and env_bool("PLACETTE_PRODUCTION"):
-        raise RuntimeError("SECRET_KEY doit être défini en production.")
-    SECRET_KEY = "dev-only-insecure-key-change-me-in-production-0123456789abcdef"
-
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+# Production is the default whenever DEBUG is off: a forgotten flag must never run a public site
+# on the development key. The test settings set PLACETTE_TESTING before importing this module.
+PRODUCTION = not DEBUG and not env_bool("PLACETTE_TESTING")
+DEV_SECRET_KEY = "dev-only-insecure-key-change-me-in-production-0123456789abcdef"
+SECRET_KEY = os.environ.get("SECRET_KEY", "") or DEV_SECRET_KEY
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
@@ -72,6 +71,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "placette.lib.permissions.NoContactMiddleware",
+    "placette.accounts.middleware.SessionIdleTimeoutMiddleware",
 ]
 
 ROOT_URLCONF = "placette.urls"
@@ -241,10 +241,26 @@ if os.environ.get("REDIS_URL"):
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+# Behind HTTPS in production (cookies, HSTS, redirect); each can be turned off from the
+# environment for an operator who knows why (e.g. SECURE_SSL_REDIRECT=0 when the proxy redirects).
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000" if PRODUCTION else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
+# X-Forwarded-For is believed only for the proxies the operator declares (rate limits key on the
+# client's address, not the proxy's). BEHIND_PROXY=1 means one proxy unless said otherwise.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(
+    os.environ.get("TRUSTED_PROXY_COUNT", "1" if env_bool("BEHIND_PROXY") else "0")
+)
 X_FRAME_OPTIONS = "DENY"
+# Idle sessions end: the team after 2 hours without a request, members after 8 (set on each
+# request by placette.accounts.middleware.SessionIdleTimeoutMiddleware).
+STAFF_SESSION_IDLE_SECONDS = int(os.environ.get("STAFF_SESSION_IDLE_SECONDS", "7200"))
+MEMBER_SESSION_IDLE_SECONDS = int(os.environ.get("MEMBER_SESSION_IDLE_SECONDS", "28800"))
+SESSION_COOKIE_AGE = MEMBER_SESSION_IDLE_SECONDS
 
 LEAFLET_CONFIG = {
     "DEFAULT_CENTER": (45.2, 4.8),
@@ -261,3 +277,24 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+
+def production_problems() -> list[str]:
+    """What keeps these settings from serving a public site (checked at start in production)."""
+    problems = []
+    if SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 50:
+        problems.append("SECRET_KEY doit être défini (au moins 50 caractères aléatoires).")
+    if not ALLOWED_HOSTS:
+        problems.append("ALLOWED_HOSTS doit nommer le ou les domaines du site.")
+    backend = MAILERS["default"]["BACKEND"]
+    if not backend.endswith(("smtp.EmailBackend",)) and not backend.startswith("anymail."):
+        problems.append("EMAIL_URL doit désigner un vrai relais (smtp://… ou Brevo).")
+    return problems
+
+
+if PRODUCTION and (_problems := production_problems()):
+    raise RuntimeError(
+        "Placette démarre en production (DEBUG n’est pas activé) mais : "
+        + " ".join(_problems)
+        + " En développement, lancez avec DEBUG=1 (make run le fait)."
+    )

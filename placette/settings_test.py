@@ -1,5 +1,9 @@
 """Test settings: the real settings with fast password hashing, in-memory cache and email."""
 
+import os
+
+os.environ.setdefault("PLACETTE_TESTING", "1")
+
 from placette.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
