@@ -93,6 +93,7 @@ TEMPLATES = [
                 "django.templatetags.i18n",
                 "django.templatetags.static",
                 "placette.lib.templatetags.money",
+                "placette.lib.templatetags.navigation",
             ],
         },
     }

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class GovernanceConfig(AppConfig):
@@ -9,3 +10,21 @@ class GovernanceConfig(AppConfig):
     nav_label = "Gouvernance"
     nav_url = "governance:meetings"
     nav_order = 30
+    # The area's tabs (`{% tabs "governance" %}`, placette.lib.templatetags.navigation).
+    tabs = {
+        "": [
+            (_("Réunions"), "governance:meetings"),
+            (_("Registre des décisions"), "governance:decisions"),
+            (_("Instances et mandats"), "governance:bodies"),
+            (_("Évaluation"), "governance:evaluation"),
+        ],
+        # The steps of one meeting: `{% tabs "governance.meeting" meeting.pk %}`.
+        "meeting": [
+            (_("Préparation"), "governance:meeting"),
+            (_("Liste des votants"), "governance:roll"),
+            (_("Convocation"), "governance:convocation"),
+            (_("Séance et quorum"), "governance:attendance"),
+            (_("Résultats"), "governance:results"),
+            (_("Procès-verbal"), "governance:minutes"),
+        ],
+    }

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.backends.signals import connection_created
+from django.utils.translation import gettext_lazy as _
 
 
 class MembershipConfig(AppConfig):
@@ -10,6 +11,26 @@ class MembershipConfig(AppConfig):
     nav_label = "Sociétariat"
     nav_url = "membership:home"
     nav_order = 20
+    # The area's tabs (`{% tabs "membership" %}`, placette.lib.templatetags.navigation).
+    tabs = {
+        "": [
+            (_("Tableau de bord"), "membership:home"),
+            (_("Sociétaires"), "membership:members"),
+            (_("Registre"), "membership:movements"),
+            (_("Demandes de souscription"), "membership_public:request_list"),
+            (_("Remboursements"), "membership:refunds"),
+            (_("Statuts"), "membership:statutes"),
+            (_("Autres titres"), "membership:instruments"),
+            (_("Comptabilité"), "membership:fec"),
+            (_("Registres arrêtés"), "membership:snapshots"),
+        ],
+        "requests": [
+            (_("Demandes de souscription"), "membership_public:request_list"),
+            (_("Importer un relevé bancaire"), "membership_public:bank_import"),
+            (_("États IR-PME"), "membership_public:tax"),
+            (_("Paramètres de souscription"), "membership_public:settings"),
+        ],
+    }
 
     def ready(self) -> None:
         from placette.membership import guard
