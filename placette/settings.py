@@ -175,11 +175,16 @@ STATICFILES_DIRS = [
     BASE_DIR / "placette" / "static",
     Path(str(getattr(importlib.util.find_spec("leaflet"), "origin", ""))).parent / "static",
 ]
+# No URL serves MEDIA_ROOT, in development or production (it only holds files written before
+# placette.lib.documents and temporary imports).
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
-# Private files (results of background jobs) live outside MEDIA_ROOT: no URL reaches them,
-# only the guarded views that read them.
+# Private files (every stored document — registers, certificates, meeting and place files — and
+# the results of background jobs) live outside MEDIA_ROOT: no URL reaches them, only the guarded
+# views that read them (/documents/<id>/, the job's page). The web server must not expose it.
 PRIVATE_ROOT = Path(os.environ.get("PRIVATE_ROOT", BASE_DIR / "private"))
+# Largest accepted upload (an attached document, a photo), in megabytes (10^6 bytes, "Mo").
+DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_MB", "20")) * 1_000_000
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {

@@ -20,6 +20,12 @@ class BaseTestCase(TestCase):
     activity holder. Anonymous is simply `self.client` without login."""
 
     password = "mot-de-passe-de-test"
+    staff_admin: User
+    staff: User
+    board_member: User
+    member: User
+    other_member: User
+    activity_holder: User
 
     @classmethod
     def setUpTestData(cls) -> None:

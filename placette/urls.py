@@ -1,8 +1,6 @@
 from allauth.account.decorators import secure_admin_login
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve
 
 from placette.api.urls import api
 from placette.backoffice import views as backoffice_views
@@ -26,9 +24,8 @@ urlpatterns = [
     path("espace/societariat/", include("placette.membership.portal_urls")),
     path("espace/gouvernance/", include("placette.governance.portal_urls")),
     path("comptes/", include("placette.accounts.signin_urls")),
+    # Every stored file is read through this one guarded view; MEDIA_ROOT has no URL at all.
+    path("documents/", include("placette.lib.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
-
-if settings.DEBUG:
-    urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))

@@ -5,3 +5,9 @@ class LibConfig(AppConfig):
     name = "placette.lib"
     label = "lib"
     verbose_name = "Outils communs"
+
+    def ready(self) -> None:
+        from django.utils.module_loading import autodiscover_modules
+
+        # Each area's `documents.py` registers who may read the documents of its scopes.
+        autodiscover_modules("documents")

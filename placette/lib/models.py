@@ -9,6 +9,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 from django.utils.translation import gettext_lazy as _
 
 
@@ -157,3 +158,77 @@ class Job(models.Model):
         from placette.lib.jobs import job_progress
 
         job_progress(self, done=done, total=total, message=message)
+
+
+# -- stored files (placette.lib.documents) --------------------------------------------------
+
+
+def _document_path(instance: "Document", filename: str) -> str:
+    # A random folder per file: a path cannot be guessed, and two files never collide.
+    now = timezone.now()
+    return f"documents/{now:%Y/%m}/{get_random_string(24)}/{filename}"
+
+
+class Document(models.Model):
+    """One stored file (uploaded or generated). Never served by a `/media/` URL: every read goes
+    through `placette.lib.views.document_download`, which asks `placette.lib.documents` who may
+    read it (staff; the `owner` contact; the readers registered for its `scope`)."""
+
+    file = models.FileField(
+        "fichier", upload_to=_document_path, storage=private_storage, max_length=300
+    )
+    name = models.CharField("nom du fichier", max_length=255)
+    content_type = models.CharField("type de contenu", max_length=150)
+    size = models.PositiveBigIntegerField("taille (octets)")
+    sha256 = models.CharField("empreinte SHA-256", max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="déposé par",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField("déposé le", default=timezone.now)
+    owner = models.ForeignKey(
+        "contacts.Contact",
+        verbose_name="personne concernée",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
+        help_text="Elle peut lire ce document depuis son espace.",
+    )
+    # Who else may read it is decided by the area owning the scope (e.g. "governance.meeting"
+    # with the meeting's id); an empty scope means staff (and the owner) only.
+    scope = models.CharField("portée", max_length=50, blank=True)
+    scope_id = models.PositiveBigIntegerField("identifiant dans la portée", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "document"
+        ordering = ["-uploaded_at", "-id"]
+        indexes = [models.Index(fields=["scope", "scope_id"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(scope="") | models.Q(scope_id__isnull=False),
+                name="document_scope_has_id",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("documents:download", args=[self.pk])
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type in {"image/png", "image/jpeg", "image/webp"}
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.content_type == "application/pdf"
+
+    def read(self) -> bytes:
+        with self.file.open("rb") as handle:
+            return handle.read()
