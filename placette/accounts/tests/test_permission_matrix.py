@@ -81,6 +81,9 @@ def expected(path: str, name: str) -> set[str]:
         return BOARD - {"board"}
     if path.startswith("/espace/"):
         return SIGNED_IN
+    if path.startswith("/documents/"):
+        # Signed-in users reach the guard, which answers 404 unless they may read the file.
+        return SIGNED_IN
     if path.startswith("/api/"):
         return EVERYONE if name in API_PUBLIC else set()
     if name in TEAM_SIGN_IN:
