@@ -12,10 +12,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from placette.contacts.models import Contact
-from placette.governance import services
+from placette.governance import pdfs, services
 from placette.governance.forms import (
     ActionForm,
     ActionStatusForm,
@@ -53,7 +55,9 @@ from placette.governance.models import (
 )
 from placette.governance.presenters import meeting_results, resolution_view
 from placette.governance.services import GovernanceError
+from placette.lib.confirm import Confirmation, confirm
 from placette.lib.exports import csv_response, xlsx_response
+from placette.lib.jobs import job_start
 from placette.lib.paging import paginate, querystring_without_page
 from placette.lib.pdf import pdf_render, pdf_response
 from placette.lib.permissions import staff_required
@@ -292,33 +296,59 @@ def letters_posted(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("governance:convocation", pk=meeting.pk)
 
 
-def _coop_name(meeting: Meeting) -> str:
-    from placette.membership.models import Statutes
-
-    statutes = Statutes.objects.in_force(meeting.cutoff_date)
-    return statutes.coop_name if statutes else "Placette"
+def _pdf_job(
+    request: HttpRequest,
+    meeting: Meeting,
+    *,
+    kind: str,
+    label: str,
+    what: str,
+    func: str,
+    back: str,
+) -> HttpResponse:
+    """A long PDF of the meeting: GET shows what will be produced, POST starts the job."""
+    response = confirm(
+        request,
+        Confirmation(
+            title=label,
+            what=what,
+            button=_("Produire le PDF"),
+            cancel_url=back,
+            irreversible=False,
+        ),
+    )
+    if response is not None:
+        return response
+    job = job_start(
+        kind=kind,
+        label=f"{label} — {meeting.title}",
+        actor=request.user,
+        func_path=func,
+        kwargs={"meeting_id": meeting.pk},
+        return_url=back,
+    )
+    return redirect(job)
 
 
 @staff_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def letters_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=pk)
-    letters = (
-        Convocation.objects.filter(meeting=meeting, channel=Channel.LETTER)
-        .select_related("contact")
-        .order_by("contact__name_key")
+    n = pdfs.letters(meeting).count()
+    return _pdf_job(
+        request,
+        meeting,
+        kind="governance.letters_pdf",
+        label=_("Courriers de convocation à imprimer"),
+        what=ngettext(
+            "%(n)s lettre de convocation sera mise en page en arrière-plan.",
+            "%(n)s lettres de convocation seront mises en page en arrière-plan.",
+            n,
+        )
+        % {"n": n},
+        func="placette.governance.pdfs.letters_pdf_job",
+        back=reverse("governance:convocation", args=[meeting.pk]),
     )
-    content = pdf_render(
-        "governance/letters_pdf.html",
-        {
-            "meeting": meeting,
-            "letters": letters,
-            "resolutions": meeting.resolutions.all(),
-            "agenda": meeting.agenda.all(),
-            "coop_name": _coop_name(meeting),
-        },
-    )
-    return pdf_response(f"convocations-{meeting.pk}", content)
 
 
 # -- the meeting -----------------------------------------------------------------------------
@@ -519,10 +549,6 @@ def minutes(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _pdf_context(meeting: Meeting) -> dict:
-    return {"meeting": meeting, "coop_name": _coop_name(meeting)}
-
-
 @staff_required
 @require_GET
 def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
@@ -530,21 +556,37 @@ def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     html = render_markdown(meeting.minutes or services.minutes_draft(meeting))
     content = pdf_render(
         "governance/minutes_pdf.html",
-        {**_pdf_context(meeting), "html": html, "results": meeting_results(meeting)},
+        {
+            "meeting": meeting,
+            "coop_name": pdfs.coop_name(meeting),
+            "html": html,
+            "results": meeting_results(meeting),
+        },
     )
     return pdf_response(f"pv-{meeting.pk}", content)
 
 
 @staff_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def attendance_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=pk)
-    entries = meeting.roll.select_related("proxy_given__holder").order_by("name")
-    content = pdf_render(
-        "governance/attendance_pdf.html",
-        {**_pdf_context(meeting), "entries": entries, "quorum": services.quorum_status(meeting)},
+    n = meeting.roll.count()
+    return _pdf_job(
+        request,
+        meeting,
+        kind="governance.attendance_pdf",
+        label=_("Feuille de présence"),
+        what=ngettext(
+            "La feuille de présence des %(n)s votant de la liste sera mise en page en "
+            "arrière-plan.",
+            "La feuille de présence des %(n)s votants de la liste sera mise en page en "
+            "arrière-plan.",
+            n,
+        )
+        % {"n": n},
+        func="placette.governance.pdfs.attendance_pdf_job",
+        back=reverse("governance:attendance", args=[meeting.pk]),
     )
-    return pdf_response(f"emargement-{meeting.pk}", content)
 
 
 # -- decision register -------------------------------------------------------------------------

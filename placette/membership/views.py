@@ -7,13 +7,23 @@ import datetime as dt
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from placette.contacts.models import Contact
+from placette.lib.confirm import Confirmation, confirm
 from placette.lib.exports import xlsx_response
+from placette.lib.jobs import job_start
 from placette.lib.paging import paginate, querystring_without_page
 from placette.lib.pdf import pdf_response
 from placette.lib.permissions import staff_admin_required, staff_required
@@ -85,10 +95,14 @@ def movement_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def register_export(request: HttpRequest, fmt: str) -> HttpResponse:
     on = forms.DateForm(request.GET or None).on()
     name = f"registre-{on:%Y-%m-%d}"
+    if fmt == "pdf":
+        return _register_pdf_start(request, on)
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
     if fmt == "csv":
         response = StreamingHttpResponse(
             register.csv_chunks(on), content_type="text/csv; charset=utf-8"
@@ -97,9 +111,37 @@ def register_export(request: HttpRequest, fmt: str) -> HttpResponse:
         return response
     if fmt == "xlsx":
         return xlsx_response(name, register.HEADER, register.rows(on))
-    if fmt == "pdf":
-        return pdf_response(name, register.pdf(on))
     raise Http404("Format inconnu")
+
+
+def _register_pdf_start(request: HttpRequest, on: dt.date) -> HttpResponse:
+    """The register PDF takes minutes at scale: a background job, then its progress page."""
+    back = f"{reverse('membership:movements')}?date={on:%Y-%m-%d}"
+    response = confirm(
+        request,
+        Confirmation(
+            title=_("PDF du registre à parapher"),
+            what=_(
+                "Le registre au %(day)s sera mis en page en arrière-plan (environ %(pages)s "
+                "pages) ; une page suit l’avancement puis propose le fichier."
+            )
+            % {"day": f"{on:%d/%m/%Y}", "pages": register.pdf_pages_estimate(on)},
+            button=_("Produire le PDF"),
+            cancel_url=back,
+            irreversible=False,
+        ),
+    )
+    if response is not None:
+        return response
+    job = job_start(
+        kind="membership.register_pdf",
+        label=_("Registre des mouvements de titres au %(day)s (PDF)") % {"day": f"{on:%d/%m/%Y}"},
+        actor=request.user,
+        func_path="placette.membership.register.pdf_job",
+        kwargs={"on": on.isoformat()},
+        return_url=back,
+    )
+    return redirect(job)
 
 
 @staff_required

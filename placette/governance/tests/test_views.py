@@ -7,6 +7,7 @@ from django.urls import reverse
 from placette.governance import services
 from placette.governance.models import Decision, Meeting
 from placette.governance.tests.helpers import ag_body, make_ag, make_member, make_statutes, start
+from placette.lib.models import Job
 from placette.lib.testing import pdf_text
 from placette.test import BaseTestCase
 
@@ -109,11 +110,32 @@ class ViewTests(BaseTestCase):
         self.assertIn("Procès-verbal", text)
         self.assertIn("Adoptée", text)
         self.assertIn("Bénéficiaires individuels", text)
-        sheet = pdf_text(
-            self.client.get(reverse("governance:attendance_pdf", args=[meeting.pk])).content
-        )
+        sheet = pdf_text(self.job_file(reverse("governance:attendance_pdf", args=[meeting.pk])))
         self.assertIn("Feuille de présence", sheet)
         self.assertIn("Carla", sheet)
+
+    def job_file(self, url: str) -> bytes:
+        """Start the background job of `url` as its button does; the file it produced."""
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(url, {"confirm": "1"})
+        job = Job.objects.latest("pk")
+        self.assertRedirects(response, reverse("jobs:detail", args=[job.pk]))
+        self.assertEqual(job.status, "done")
+        download = self.client.get(reverse("jobs:download", args=[job.pk]))
+        job.result.delete(save=False)
+        return b"".join(download.streaming_content)
+
+    def test_the_letters_and_the_attendance_sheet_are_produced_in_the_background(self):
+        meeting = self.closed_meeting()
+        self.login(self.staff)
+        page = self.client.get(reverse("governance:letters_pdf", args=[meeting.pk]))
+        self.assertContains(page, "lettres de convocation seront mises en page en arrière-plan")
+        page = self.client.get(reverse("governance:attendance_pdf", args=[meeting.pk]))
+        self.assertContains(page, "des 5 votants de la liste")
+        self.assertFalse(Job.objects.exists())  # nothing starts on GET
+        letters = pdf_text(self.job_file(reverse("governance:letters_pdf", args=[meeting.pk])))
+        self.assertIn("Madame, Monsieur", letters)
+        self.assertEqual(Job.objects.get().kind, "governance.letters_pdf")
 
     def test_the_decision_register_keeps_a_constant_number_of_queries(self):
         self.closed_meeting()

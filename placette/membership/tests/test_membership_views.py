@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from placette.lib.models import Job
 from placette.lib.testing import pdf_text
 from placette.membership.models import Member, Movement, Statutes
 from placette.membership.services import refund_request, shares_subscribe
@@ -220,10 +221,31 @@ class MembershipViewTests(BaseTestCase):
         self.assertNotIn("MARTIN", b"".join(response.streaming_content).decode("utf-8-sig"))
         response = self.client.get(reverse("membership:register_export", args=["xlsx"]))
         self.assertEqual(response.status_code, 200)
-        response = self.client.get(reverse("membership:register_export", args=["pdf"]))
-        text = pdf_text(response.content)
+
+    def test_the_register_pdf_is_produced_in_the_background_with_a_progress_page(self):
+        self.login(self.staff)
+        url = reverse("membership:register_export", args=["pdf"]) + "?date=2024-12-31"
+        page = self.client.get(url)  # a bookmark or a link: nothing starts on GET
+        self.assertContains(page, "en arrière-plan (environ 3 pages)")
+        self.assertFalse(Job.objects.exists())
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(url, {"confirm": "1"})
+        job = Job.objects.get()
+        self.assertRedirects(response, reverse("jobs:detail", args=[job.pk]))
+        self.assertEqual(
+            (job.status, job.started_by, job.kind), ("done", self.staff, "membership.register_pdf")
+        )
+        self.assertEqual(job.done, job.total)
+        progress = self.client.get(response["Location"])
+        self.assertContains(progress, "Registre des mouvements de titres au 31/12/2024 (PDF)")
+        self.assertContains(progress, "Télécharger registre-2024-12-31.pdf")
+        download = self.client.get(reverse("jobs:download", args=[job.pk]))
+        text = pdf_text(b"".join(download.streaming_content))
         self.assertIn("Registre des mouvements de titres", text)
+        self.assertIn("arrêté au 31/12/2024", text)
         self.assertIn("Paraphe", text)
+        self.assertIn("Alice MARTIN", text)
+        job.result.delete(save=False)
 
     def test_an_import_with_one_bad_row_imports_nothing_and_reports_the_row(self):
         bob = make_contact(first_name="Bob", last_name="Roux", email="bob@ex.fr")
