@@ -1,5 +1,5 @@
 """The page of a background job: its progress (polled by htmx), then its file to download.
-Only the person who started the job and the staff admins see it."""
+Only the person who started the job and the staff admins see it (a job is started by the team)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from placette.lib.jobs import job_retry
 from placette.lib.models import Job, JobStatus
-from placette.lib.permissions import signed_in_required
+from placette.lib.permissions import staff_required
 
 
 def _job_for(request: HttpRequest, pk: int) -> Job:
@@ -24,7 +24,7 @@ def _job_for(request: HttpRequest, pk: int) -> Job:
     return job
 
 
-@signed_in_required
+@staff_required
 @require_GET
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job_for(request, pk)
@@ -34,7 +34,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, template, {"job": job, "stale": job.is_stale()})
 
 
-@signed_in_required
+@staff_required
 @require_GET
 def job_download(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job_for(request, pk)
@@ -53,7 +53,7 @@ def job_download(request: HttpRequest, pk: int) -> HttpResponse:
     return cast(HttpResponse, response)  # a streamed response; the guards' type is narrower
 
 
-@signed_in_required
+@staff_required
 @require_POST
 def job_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job_for(request, pk)
