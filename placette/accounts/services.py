@@ -5,6 +5,7 @@ from placette.accounts.models import ApiToken, Role, User
 from placette.contacts.models import Contact, TimelineKind
 from placette.contacts.services import timeline_append
 from placette.lib.audit import audit_log
+from placette.lib.refusals import Refusal
 
 
 @transaction.atomic
@@ -25,21 +26,17 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> None:
     audit_log(actor=actor, action="accounts.api_token.revoked", obj=token)
 
 
-class AccountError(ValueError):
-    """A refused account change; the message is in French."""
-
-
 @transaction.atomic
 def user_create(*, actor: User, contact: Contact, role: str, is_board_member: bool = False) -> User:
     """Open an account for a contact. Team members get a link to choose their password; the
     others sign in with an emailed code and never have a password."""
     email = contact.email_normalized
     if not email:
-        raise AccountError(f"« {contact} » n’a pas d’adresse e-mail : ajoutez-la d’abord.")
+        raise Refusal(f"« {contact} » n’a pas d’adresse e-mail : ajoutez-la d’abord.")
     if User.objects.filter(email=email).exists():
-        raise AccountError(f"Un compte existe déjà pour {email}.")
+        raise Refusal(f"Un compte existe déjà pour {email}.")
     if hasattr(contact, "user") and contact.user is not None:
-        raise AccountError(f"« {contact} » a déjà un compte.")
+        raise Refusal(f"« {contact} » a déjà un compte.")
     user = User.objects.create_user(
         email,
         None,
@@ -66,11 +63,11 @@ def user_update(
     *, actor: User, user: User, role: str, is_board_member: bool, is_active: bool
 ) -> User:
     if user.pk == actor.pk and (role != user.role or not is_active):
-        raise AccountError("Vous ne pouvez pas changer votre propre rôle ni vous désactiver.")
+        raise Refusal("Vous ne pouvez pas changer votre propre rôle ni vous désactiver.")
     if user.is_staff_admin and (role != Role.STAFF_ADMIN or not is_active):
         admins = User.objects.filter(role=Role.STAFF_ADMIN, is_active=True).exclude(pk=user.pk)
         if not admins.exists():
-            raise AccountError("Il doit rester au moins un administrateur actif.")
+            raise Refusal("Il doit rester au moins un administrateur actif.")
     changes = {
         k: [getattr(user, k), v]
         for k, v in {

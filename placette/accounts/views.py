@@ -4,10 +4,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from placette.accounts.forms import UserCreateForm, UserFilterForm, UserUpdateForm
 from placette.accounts.models import User
-from placette.accounts.services import AccountError, user_create, user_update
+from placette.accounts.services import user_create, user_update
 from placette.lib.models import AuditEntry
 from placette.lib.paging import paginate, querystring_without_page
 from placette.lib.permissions import staff_admin_required
+from placette.lib.refusals import Refusal
+from placette.lib.views import refusal_show
 
 
 @staff_admin_required
@@ -23,8 +25,8 @@ def user_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and create_form.is_valid():
         try:
             user = user_create(actor=request.user, **create_form.cleaned_data)
-        except AccountError as exc:
-            create_form.add_error(None, str(exc))
+        except Refusal as exc:
+            refusal_show(request, exc, create_form)
         else:
             messages.success(request, f"Compte ouvert pour {user.email}.")
             return redirect("accounts:detail", user.pk)
@@ -51,8 +53,8 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 user=user,
                 **{k: form.cleaned_data[k] for k in ("role", "is_board_member", "is_active")},
             )
-        except AccountError as exc:
-            messages.error(request, str(exc))
+        except Refusal as exc:
+            refusal_show(request, exc)
         else:
             messages.success(request, "Accès enregistrés.")
         return redirect("accounts:detail", pk)

@@ -18,6 +18,7 @@ from placette.contacts import communes
 from placette.contacts.models import Contact, ContactKind
 from placette.contacts.services import contact_create, contact_update
 from placette.lib.audit import audit_log
+from placette.lib.refusals import Refusal
 from placette.lib.text import normalize, normalize_email
 
 HEADERS = {
@@ -33,10 +34,6 @@ HEADERS = {
     "tags": {"etiquettes", "tags", "etiquette"},
 }
 MAX_BYTES = 20 * 1024 * 1024
-
-
-class ImportFileError(ValueError):
-    """The file as a whole cannot be read; the message says why, in French."""
 
 
 @dataclass
@@ -66,18 +63,21 @@ class ImportReport:
 
 def _decode(raw: bytes, encoding: str) -> str:
     if len(raw) > MAX_BYTES:
-        raise ImportFileError("Le fichier dépasse 20 Mo : découpez-le en plusieurs fichiers.")
+        raise Refusal("Le fichier dépasse 20 Mo : découpez-le en plusieurs fichiers.", field="file")
     try:
         text = raw.decode("utf-8-sig" if encoding == "utf-8" else encoding)
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise ImportFileError(
+        raise Refusal(
             f"Le fichier n’est pas encodé en {encoding.upper()} "
             f"(caractère illisible ligne {line}). "
-            "Enregistrez-le en « CSV UTF-8 » ou choisissez l’encodage Windows-1252."
+            "Enregistrez-le en « CSV UTF-8 » ou choisissez l’encodage Windows-1252.",
+            field="file",
         ) from exc
     if "\x00" in text:
-        raise ImportFileError("Ce fichier n’est pas un CSV (contenu binaire) : exportez-le en CSV.")
+        raise Refusal(
+            "Ce fichier n’est pas un CSV (contenu binaire) : exportez-le en CSV.", field="file"
+        )
     return text
 
 
@@ -88,7 +88,7 @@ def _parse(text: str) -> tuple[list[str], list[dict[str, str]]]:
     try:
         header = next(reader)
     except StopIteration:
-        raise ImportFileError("Le fichier est vide.") from None
+        raise Refusal("Le fichier est vide.", field="file") from None
     mapping: dict[int, str] = {}
     for index, name in enumerate(header):
         key = normalize(name).replace("_", " ").strip()
@@ -100,9 +100,10 @@ def _parse(text: str) -> tuple[list[str], list[dict[str, str]]]:
         and "last_name" not in mapping.values()
         and "organisation_name" not in mapping.values()
     ):
-        raise ImportFileError(
+        raise Refusal(
             "Colonnes non reconnues : il faut au moins une colonne « email », « nom » ou "
-            f"« organisation » (colonnes trouvées : {', '.join(header)})."
+            f"« organisation » (colonnes trouvées : {', '.join(header)}).",
+            field="file",
         )
     rows = []
     for values in reader:

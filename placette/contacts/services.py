@@ -18,6 +18,7 @@ from placette.contacts.models import (
     TimelineKind,
 )
 from placette.lib.audit import audit_log
+from placette.lib.refusals import Refusal
 
 CONTACT_FIELDS = [
     "kind",
@@ -128,7 +129,7 @@ def affiliation_add(
     *, actor: Any, person: Contact, organisation: Contact, role: str
 ) -> Affiliation:
     if not person.is_person or organisation.is_person:
-        raise ValueError("Un rattachement relie une personne à une organisation.")
+        raise Refusal("Un rattachement relie une personne à une organisation.")
     affiliation, _ = Affiliation.objects.update_or_create(
         person=person, organisation=organisation, defaults={"role": role.strip()}
     )
@@ -200,10 +201,6 @@ def duplicates_find(limit: int = 100) -> list[DuplicateGroup]:
     return groups
 
 
-class MergeError(ValueError):
-    pass
-
-
 def _repoint(manager: Any, field: str, absorb: Contact, keep: Contact) -> int:
     """Move one relation; a uniqueness rule or an append-only ledger may refuse it."""
     try:
@@ -211,7 +208,7 @@ def _repoint(manager: Any, field: str, absorb: Contact, keep: Contact) -> int:
             return int(manager.filter(**{field: absorb}).update(**{field: keep}))
     except DatabaseError:
         label = manager.model._meta.verbose_name_plural
-        raise MergeError(
+        raise Refusal(
             f"Les {label} de la fiche n° {absorb.pk} ne peuvent pas être rattachés à la fiche "
             f"n° {keep.pk} (doublon ou registre non modifiable) : essayez de conserver plutôt "
             f"la fiche n° {absorb.pk}, ou rapprochez d’abord ces données."
@@ -226,9 +223,9 @@ def contact_merge(*, actor: Any, keep: Contact, absorb: Contact) -> Contact:
     attached to the duplicate (timeline, subscriptions, votes…) is lost.
     """
     if keep.pk == absorb.pk:
-        raise MergeError("Impossible de fusionner une fiche avec elle-même.")
+        raise Refusal("Impossible de fusionner une fiche avec elle-même.")
     if keep.kind != absorb.kind:
-        raise MergeError("Impossible de fusionner une personne avec une organisation.")
+        raise Refusal("Impossible de fusionner une personne avec une organisation.")
     keep = Contact.objects.select_for_update().get(pk=keep.pk)
     absorb = Contact.objects.select_for_update().get(pk=absorb.pk)
     moved: dict[str, int] = {}
@@ -241,7 +238,7 @@ def contact_merge(*, actor: Any, keep: Contact, absorb: Contact) -> Contact:
         if relation.one_to_one:
             if manager.filter(**{field: absorb}).exists():
                 if manager.filter(**{field: keep}).exists():
-                    raise MergeError(
+                    raise Refusal(
                         f"Les deux fiches ont chacune un(e) {model._meta.verbose_name} : "
                         "fusion impossible, rapprochez-les d’abord."
                     )

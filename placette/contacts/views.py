@@ -16,10 +16,9 @@ from placette.contacts.forms import (
     ImportForm,
     NoteForm,
 )
-from placette.contacts.importing import ImportFileError, contacts_import
+from placette.contacts.importing import contacts_import
 from placette.contacts.models import Affiliation, Contact, ContactKind, OrganisationKind, Tag
 from placette.contacts.services import (
-    MergeError,
     affiliation_add,
     contact_create,
     contact_merge,
@@ -31,6 +30,8 @@ from placette.lib.exports import csv_response, xlsx_response
 from placette.lib.models import AuditEntry
 from placette.lib.paging import paginate, querystring_without_page
 from placette.lib.permissions import staff_required
+from placette.lib.refusals import Refusal
+from placette.lib.views import refusal_show
 
 EXPORT_HEADER = [
     "n°",
@@ -151,8 +152,8 @@ def affiliation_create(request: HttpRequest, pk: int) -> HttpResponse:
                 role=form.cleaned_data["role"],
             )
             messages.success(request, "Rattachement enregistré.")
-        except ValueError as exc:
-            messages.error(request, str(exc))
+        except Refusal as exc:
+            refusal_show(request, exc)
     else:
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
     return redirect(person)
@@ -221,8 +222,8 @@ def contact_merge_view(request: HttpRequest, keep: int, absorb: int) -> HttpResp
     if request.method == "POST":
         try:
             merged = contact_merge(actor=request.user, keep=kept, absorb=absorbed)
-        except MergeError as exc:
-            messages.error(request, str(exc))
+        except Refusal as exc:
+            refusal_show(request, exc)
             return redirect("contacts:duplicates")
         messages.success(request, f"Fiches fusionnées dans « {merged} ».")
         return redirect(merged)
@@ -268,8 +269,8 @@ def contact_import(request: HttpRequest) -> HttpResponse:
                 report = contacts_import(
                     actor=request.user, raw=raw, encoding=encoding, commit=False
                 )
-            except ImportFileError as exc:
-                form.add_error("file", str(exc))
+            except Refusal as exc:
+                refusal_show(request, exc, form)
             else:
                 if not report.errors:
                     token = secrets.token_hex(16)

@@ -20,8 +20,9 @@ from placette.governance.models import (
     Proxy,
     RollEntry,
 )
-from placette.governance.services import GovernanceError
 from placette.lib.permissions import contact_of_user, signed_in_required
+from placette.lib.refusals import Refusal
+from placette.lib.views import refusal_show
 
 
 def _entry(request: HttpRequest, meeting: Meeting) -> RollEntry:
@@ -67,8 +68,8 @@ def consent(request: HttpRequest) -> HttpResponse:
                 source="espace sociétaire",
             )
             messages.success(request, "Votre choix de convocation est enregistré.")
-        except GovernanceError as exc:
-            messages.error(request, " ".join(exc.messages))
+        except Refusal as exc:
+            refusal_show(request, exc)
     return redirect("governance_portal:home")
 
 
@@ -117,8 +118,8 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
                 f"Votre vote est enregistré ({n} résolution(s)). "
                 "Vous pouvez le modifier jusqu’au début de la réunion.",
             )
-        except GovernanceError as exc:
-            messages.error(request, " ".join(exc.messages))
+        except Refusal as exc:
+            refusal_show(request, exc)
     return redirect("governance_portal:meeting", pk=meeting.pk)
 
 
@@ -135,8 +136,8 @@ def proxy(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, meeting=meeting, giver=entry.contact, holder=holder
             )
             messages.success(request, "Votre pouvoir est enregistré.")
-        except GovernanceError as exc:
-            messages.error(request, " ".join(exc.messages))
+        except Refusal as exc:
+            refusal_show(request, exc)
     else:
         messages.error(request, "Choisissez un mandataire sur la liste.")
     return redirect("governance_portal:meeting", pk=meeting.pk)
@@ -150,8 +151,8 @@ def proxy_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.proxy_withdraw(actor=request.user, meeting=meeting, giver=entry.contact)
         messages.success(request, "Votre pouvoir est retiré : vous pouvez voter vous-même.")
-    except GovernanceError as exc:
-        messages.error(request, " ".join(exc.messages))
+    except Refusal as exc:
+        refusal_show(request, exc)
     return redirect("governance_portal:meeting", pk=meeting.pk)
 
 
@@ -167,8 +168,8 @@ def evaluation(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, meeting=meeting, contact=entry.contact, **form.cleaned_data
             )
             messages.success(request, "Merci pour vos réponses !")
-        except GovernanceError as exc:
-            messages.error(request, " ".join(exc.messages))
+        except Refusal as exc:
+            refusal_show(request, exc)
     else:
         messages.error(request, "Donnez une note de 1 à 5 à chaque question.")
     return redirect("governance_portal:meeting", pk=meeting.pk)

@@ -3,7 +3,7 @@ closing votes, minutes, decisions and actions, evaluation.
 
 Every service is keyword-only, atomic and audited (`governance.<noun>.<verb>`); those about a
 member also append to the contact's timeline (area « governance »). Refusals raise
-`GovernanceError` (a ValidationError whose `.messages` are French sentences) and change nothing.
+`placette.lib.refusals.Refusal` (its `.messages` are French sentences) and change nothing.
 
 Rules (shared/reference/scic-rules.md; docs/governance.md « Django layer »):
 - roll: `membership.projections.electoral_roll(cutoff_date)` copied into RollEntry rows in one
@@ -33,7 +33,6 @@ from fractions import Fraction
 from typing import Any, cast
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.db.models import Count, Field, Q
@@ -73,28 +72,21 @@ from placette.governance.models import (
     RollEntry,
 )
 from placette.lib.audit import audit_log
+from placette.lib.refusals import Refusal
 from placette.lib.text import normalize
 
 AREA = "governance"
-
-
-class GovernanceError(ValidationError):
-    """A governance operation refused by the rules; `messages` are in French."""
-
-
-def _refuse(message: str | list[str]) -> GovernanceError:
-    return GovernanceError(message if isinstance(message, list) else [message])
 
 
 def statute(name: str, on: dt.date | None = None) -> Any:
     """A governance setting of the statutes in force on `on` (today by default); the model's
     default (the legal default) when no statutes are recorded yet."""
     from placette.membership.models import Statutes
-    from placette.membership.services import BookingError, statutes_in_force
+    from placette.membership.services import statutes_in_force
 
     try:
         return getattr(statutes_in_force(on), name)
-    except BookingError:
+    except Refusal:  # no statutes recorded yet
         return cast("Field[Any, Any]", Statutes._meta.get_field(name)).get_default()
 
 
@@ -148,7 +140,7 @@ def _check_body(*, kind: str, name: str, body: Body | None = None) -> None:
             "générale et un conseil ne se tiennent pas selon les mêmes règles)."
         )
     if problems:
-        raise _refuse(problems)
+        raise Refusal(problems)
 
 
 @transaction.atomic
@@ -199,12 +191,12 @@ def _check_mandate(
     """A mandate ends on or after its start, and one person holds at most one mandate at a time
     on a body (two overlapping mandates would count the same director twice)."""
     if ends_on is not None and ends_on < starts_on:
-        raise _refuse(
+        raise Refusal(
             f"La fin du mandat ({ends_on:%d/%m/%Y}) ne peut pas précéder son début "
             f"({starts_on:%d/%m/%Y})."
         )
     if elected_at is not None and elected_at.body.kind != BodyKind.AG:
-        raise _refuse("Un mandat est conféré par une assemblée générale : choisissez une AG.")
+        raise Refusal("Un mandat est conféré par une assemblée générale : choisissez une AG.")
     overlapping = (
         Mandate.objects.filter(body=body, contact=contact)
         .exclude(pk=getattr(mandate, "pk", None))  # type: ignore[misc]  # pk=None is valid (IS NULL)
@@ -214,7 +206,7 @@ def _check_mandate(
         overlapping = overlapping.filter(starts_on__lte=ends_on)
     other = overlapping.order_by("starts_on").first()
     if other is not None:
-        raise _refuse(
+        raise Refusal(
             f"{contact.display_name} a déjà un mandat « {other.role} » à l’instance "
             f"« {body.name} » {_period(other.starts_on, other.ends_on)} : deux mandats de la même "
             "personne dans la même instance ne peuvent pas se chevaucher. Terminez ou modifiez "
@@ -273,7 +265,7 @@ def mandate_update(*, actor: Any, mandate: Mandate, data: dict[str, Any]) -> Man
     mandate = Mandate.objects.select_related("body", "contact").get(pk=mandate.pk)
     unknown = set(data) - set(MANDATE_FIELDS)
     if unknown:
-        raise _refuse(f"Champ inconnu : {', '.join(sorted(unknown))}.")
+        raise Refusal(f"Champ inconnu : {', '.join(sorted(unknown))}.")
     values = {f: data.get(f, getattr(mandate, f)) for f in MANDATE_FIELDS}
     _check_mandate(
         body=mandate.body,
@@ -294,7 +286,7 @@ def mandate_update(*, actor: Any, mandate: Mandate, data: dict[str, Any]) -> Man
 def mandate_end(*, actor: Any, mandate: Mandate, ends_on: dt.date, reason: str) -> Mandate:
     """End a mandate on a date, with a reason (end of term, resignation, revocation…)."""
     if not reason.strip():
-        raise _refuse("Indiquez le motif de la fin du mandat (fin de mandat, démission…).")
+        raise Refusal("Indiquez le motif de la fin du mandat (fin de mandat, démission…).")
     mandate = mandate_update(
         actor=actor, mandate=mandate, data={"ends_on": ends_on, "end_reason": reason.strip()}
     )
@@ -332,14 +324,14 @@ def meeting_create(
     copied now from the statutes in force on the cut-off date; the other settings of the
     statutes are copied when the roll is frozen."""
     if (kind == MeetingKind.BOARD) != (body.kind != BodyKind.AG):
-        raise _refuse(
+        raise Refusal(
             "Une assemblée générale se tient pour l’instance « assemblée générale » et un "
             "conseil pour une autre instance."
         )
     if vote_opens_at is not None and vote_opens_at >= starts_at:
-        raise _refuse("L’ouverture du vote en ligne doit précéder le début de la réunion.")
+        raise Refusal("L’ouverture du vote en ligne doit précéder le début de la réunion.")
     if cutoff_date > timezone.localdate(starts_at):
-        raise _refuse("La date d’arrêté de la liste des votants ne peut pas suivre la réunion.")
+        raise Refusal("La date d’arrêté de la liste des votants ne peut pas suivre la réunion.")
     meeting = Meeting.objects.create(
         body=body,
         kind=kind,
@@ -364,14 +356,14 @@ def meeting_update(*, actor: Any, meeting: Meeting, data: dict[str, Any]) -> Mee
         frozen = {"starts_at", "call", "kind", "cutoff_date"}
         changed = [f for f in frozen if f in data and data[f] != getattr(meeting, f)]
         if changed:
-            raise _refuse(
+            raise Refusal(
                 "La réunion est déjà convoquée : sa date, son type et sa convocation ne se "
                 "modifient plus (convoquez une nouvelle réunion)."
             )
     for field, value in data.items():
         setattr(meeting, field, value)
     if meeting.vote_opens_at and meeting.vote_opens_at >= meeting.starts_at:
-        raise _refuse("L’ouverture du vote en ligne doit précéder le début de la réunion.")
+        raise Refusal("L’ouverture du vote en ligne doit précéder le début de la réunion.")
     meeting.save()
     audit_log(actor=actor, action="governance.meeting.updated", obj=meeting, fields=list(data))
     return meeting
@@ -382,7 +374,7 @@ def agenda_item_add(
     *, actor: Any, meeting: Meeting, title: str, description: str = ""
 ) -> AgendaItem:
     if meeting.convened_at:
-        raise _refuse("La convocation est partie : l’ordre du jour ne se modifie plus.")
+        raise Refusal("La convocation est partie : l’ordre du jour ne se modifie plus.")
     order = meeting.agenda.count() + 1
     item = AgendaItem.objects.create(
         meeting=meeting, order=order, title=title, description=description
@@ -404,14 +396,14 @@ def resolution_add(
 ) -> Resolution:
     """Only agenda items can be decided: resolutions are fixed before the convocation."""
     if meeting.convened_at:
-        raise _refuse("La convocation est partie : aucune résolution ne peut être ajoutée.")
+        raise Refusal("La convocation est partie : aucune résolution ne peut être ajoutée.")
     if meeting.kind == MeetingKind.AGO and kind == ResolutionKind.EXTRAORDINARY:
-        raise _refuse(
+        raise Refusal(
             "Une assemblée générale ordinaire ne vote pas de résolution extraordinaire : "
             "choisissez une assemblée extraordinaire ou mixte."
         )
     if meeting.kind == MeetingKind.AGE and kind == ResolutionKind.ORDINARY:
-        raise _refuse(
+        raise Refusal(
             "Une assemblée générale extraordinaire ne vote que des résolutions extraordinaires."
         )
     number = meeting.resolutions.count() + 1
@@ -448,7 +440,7 @@ def roll_freeze(*, actor: Any, meeting: Meeting) -> int:
 
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.convened_at:
-        raise _refuse(
+        raise Refusal(
             "La convocation est partie : la liste des votants est définitivement arrêtée."
         )
     if meeting.is_board:
@@ -473,7 +465,7 @@ def roll_freeze(*, actor: Any, meeting: Meeting) -> int:
     else:
         statutes = Statutes.objects.in_force(meeting.cutoff_date)
         if statutes is None:
-            raise _refuse(
+            raise Refusal(
                 f"Aucune version des statuts n’est en vigueur au {meeting.cutoff_date:%d/%m/%Y} : "
                 "enregistrez les statuts dans le sociétariat."
             )
@@ -490,8 +482,8 @@ def roll_freeze(*, actor: Any, meeting: Meeting) -> int:
                     min_weight=Fraction(statutes.min_college_percent) / 100,
                     max_weight=Fraction(statutes.max_college_percent) / 100,
                 )
-            except tally.CollegeWeightsError as exc:
-                raise _refuse(
+            except Refusal as exc:
+                raise Refusal(
                     ["Les poids des collèges des statuts ne sont pas valides :", *exc.messages]
                 ) from exc
         meeting.college_weights = {name: str(w) for name, w in weights.items()}
@@ -508,7 +500,7 @@ def roll_freeze(*, actor: Any, meeting: Meeting) -> int:
             for e in electoral_roll(meeting.cutoff_date)
         ]
     if not entries:
-        raise _refuse(
+        raise Refusal(
             f"Personne n’a le droit de vote au {meeting.cutoff_date:%d/%m/%Y} : la liste des "
             "votants serait vide."
         )
@@ -552,7 +544,7 @@ def roll_entry_of(meeting: Meeting, contact: Contact | int | None) -> RollEntry 
 def _on_roll(meeting: Meeting, contact: Contact | int | None) -> RollEntry:
     entry = roll_entry_of(meeting, contact)
     if entry is None:
-        raise _refuse(
+        raise Refusal(
             f"Vous n’êtes pas inscrit·e sur la liste des votants de « {meeting.title} » "
             f"(liste arrêtée au {meeting.cutoff_date:%d/%m/%Y})."
         )
@@ -584,7 +576,7 @@ def consent_set(
     """
     address = email or contact.email
     if electronic and not address:
-        raise _refuse("Une adresse e-mail est nécessaire pour être convoqué·e par e-mail.")
+        raise Refusal("Une adresse e-mail est nécessaire pour être convoqué·e par e-mail.")
     at = at or timezone.now()
     by = actor if getattr(actor, "is_authenticated", False) else None
     consent = ConvocationConsent.objects.select_for_update().filter(contact=contact).first()
@@ -651,11 +643,11 @@ def meeting_convene(
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     now = now or timezone.now()
     if meeting.convened_at:
-        raise _refuse(f"La réunion est déjà convoquée depuis le {_local(meeting.convened_at)}.")
+        raise Refusal(f"La réunion est déjà convoquée depuis le {_local(meeting.convened_at)}.")
     if meeting.roll_frozen_at is None:
-        raise _refuse("Arrêtez d’abord la liste des votants.")
+        raise Refusal("Arrêtez d’abord la liste des votants.")
     if not meeting.is_board and not meeting.resolutions.exists():
-        raise _refuse(
+        raise Refusal(
             "L’ordre du jour ne contient aucune résolution : la convocation doit les porter."
         )
     today = timezone.localdate(now)
@@ -667,7 +659,7 @@ def meeting_convene(
     days = (timezone.localdate(meeting.starts_at) - timezone.localdate(now)).days
     if days < required:
         latest = timezone.localdate(meeting.starts_at) - dt.timedelta(days=required)
-        raise _refuse(
+        raise Refusal(
             f"Convocation trop tardive : il faut convoquer au moins {required} jours avant la "
             f"réunion ({'première' if meeting.call == 1 else 'seconde'} convocation), soit au "
             f"plus tard le {latest:%d/%m/%Y} ; il ne reste que {max(days, 0)} jours."
@@ -785,9 +777,9 @@ def convocations_send(*, meeting: Meeting, reminder: bool = False, limit: int | 
 def reminders_send(*, actor: Any, meeting: Meeting) -> None:
     meeting = Meeting.objects.get(pk=meeting.pk)
     if not meeting.convened_at:
-        raise _refuse("La réunion n’est pas encore convoquée.")
+        raise Refusal("La réunion n’est pas encore convoquée.")
     if timezone.now() >= meeting.starts_at:
-        raise _refuse("La réunion a commencé : il est trop tard pour relancer.")
+        raise Refusal("La réunion a commencé : il est trop tard pour relancer.")
     audit_log(actor=actor, action="governance.convocation.reminders_requested", obj=meeting)
     from placette.governance.tasks import convocations_send_task
 
@@ -827,12 +819,12 @@ def letters_mark_posted(*, actor: Any, meeting: Meeting) -> int:
 
 def _check_window(meeting: Meeting, now: dt.datetime) -> None:
     if meeting.status == MeetingStatus.CLOSED or meeting.roll_frozen_at is None:
-        raise _refuse("Le vote à distance n’est pas ouvert pour cette réunion.")
+        raise Refusal("Le vote à distance n’est pas ouvert pour cette réunion.")
     if meeting.vote_opens_at is None or now < meeting.vote_opens_at:
         opens = f" ; il ouvrira le {_local(meeting.vote_opens_at)}" if meeting.vote_opens_at else ""
-        raise _refuse(f"Le vote à distance n’est pas encore ouvert{opens}.")
+        raise Refusal(f"Le vote à distance n’est pas encore ouvert{opens}.")
     if now >= meeting.starts_at:
-        raise _refuse(
+        raise Refusal(
             f"Le vote à distance est clos depuis le début de la réunion, le "
             f"{_local(meeting.starts_at)} : votre vote n’a pas été enregistré."
         )
@@ -862,30 +854,30 @@ def proxy_give(
     if holder is not None:
         holder_entry = roll_entry_of(meeting, holder)
         if holder_entry is None:
-            raise _refuse(
+            raise Refusal(
                 "La personne choisie n’est pas sur la liste des votants : "
                 "elle ne peut pas recevoir de pouvoir."
             )
         if holder_entry.pk == giver_entry.pk:
-            raise _refuse("Vous ne pouvez pas vous donner un pouvoir à vous-même.")
+            raise Refusal("Vous ne pouvez pas vous donner un pouvoir à vous-même.")
         if Proxy.objects.filter(giver=holder_entry).exists():
-            raise _refuse(
+            raise Refusal(
                 f"{holder_entry.name} a elle-même ou lui-même donné son pouvoir : un pouvoir ne "
                 "se transmet pas en chaîne. Choisissez un autre mandataire."
             )
         held = Proxy.objects.filter(holder=holder_entry).exclude(giver=giver_entry).count()
         if held >= meeting.proxy_cap:
-            raise _refuse(
+            raise Refusal(
                 f"{holder_entry.name} détient déjà {held} pouvoir(s), le maximum fixé par les "
                 f"statuts ({meeting.proxy_cap}) : choisissez un autre mandataire."
             )
     if Proxy.objects.filter(holder=giver_entry).exists():
-        raise _refuse(
+        raise Refusal(
             "Vous détenez des pouvoirs d’autres associés : vous ne pouvez pas donner le vôtre "
             "(pas de pouvoir en chaîne)."
         )
     if giver_entry.ballots.exists():
-        raise _refuse(
+        raise Refusal(
             "Vous avez déjà voté à distance : retirez d’abord vos votes pour donner un pouvoir."
         )
     Proxy.objects.filter(giver=giver_entry).delete()
@@ -933,7 +925,7 @@ def proxy_withdraw(
     entry = _on_roll(meeting, giver)
     deleted, _ = Proxy.objects.filter(giver=entry).delete()
     if not deleted:
-        raise _refuse("Vous n’avez pas donné de pouvoir pour cette réunion.")
+        raise Refusal("Vous n’avez pas donné de pouvoir pour cette réunion.")
     RollEntry.objects.filter(pk=entry.pk).update(attendance="", attendance_at=None)
     audit_log(actor=actor, action="governance.proxy.withdrawn", obj=meeting, giver=entry.contact_id)
     timeline_append(
@@ -970,14 +962,14 @@ def _upsert_ballots(
 
 def _check_choices(meeting: Meeting, choices: dict[Resolution, str]) -> None:
     if not choices:
-        raise _refuse("Aucun vote à enregistrer.")
+        raise Refusal("Aucun vote à enregistrer.")
     for resolution, choice in choices.items():
         if resolution.meeting_id != meeting.pk:
-            raise _refuse("Cette résolution n’est pas à l’ordre du jour de cette réunion.")
+            raise Refusal("Cette résolution n’est pas à l’ordre du jour de cette réunion.")
         if choice not in Choice.values:
-            raise _refuse(f"Vote inconnu « {choice} » : choisissez pour, contre ou abstention.")
+            raise Refusal(f"Vote inconnu « {choice} » : choisissez pour, contre ou abstention.")
         if resolution.closed_at:
-            raise _refuse(f"Le vote de la résolution n° {resolution.number} est clos.")
+            raise Refusal(f"Le vote de la résolution n° {resolution.number} est clos.")
 
 
 @transaction.atomic
@@ -995,7 +987,7 @@ def ballot_cast(
     _check_window(meeting, now)
     entry = _on_roll(meeting, voter)
     if Proxy.objects.filter(giver=entry).exists():
-        raise _refuse("Vous avez donné un pouvoir : retirez-le d’abord pour voter vous-même.")
+        raise Refusal("Vous avez donné un pouvoir : retirez-le d’abord pour voter vous-même.")
     _check_choices(meeting, choices)
     _upsert_ballots(entry, choices, BallotChannel.ONLINE, now)
     if entry.attendance in ("", Attendance.POSTAL):
@@ -1027,9 +1019,9 @@ def ballot_cast(
 
 def _check_in_session(meeting: Meeting) -> None:
     if meeting.status == MeetingStatus.CLOSED:
-        raise _refuse("La réunion est close : plus rien ne peut y être enregistré.")
+        raise Refusal("La réunion est close : plus rien ne peut y être enregistré.")
     if not meeting.convened_at:
-        raise _refuse("La réunion n’a pas été convoquée.")
+        raise Refusal("La réunion n’a pas été convoquée.")
 
 
 @transaction.atomic
@@ -1038,9 +1030,9 @@ def attendance_set(*, actor: Any, meeting: Meeting, entry: RollEntry, mode: str)
     and online votes."""
     _check_in_session(meeting)
     if entry.meeting_id != meeting.pk:
-        raise _refuse("Cette personne n’est pas sur la liste des votants de cette réunion.")
+        raise Refusal("Cette personne n’est pas sur la liste des votants de cette réunion.")
     if mode not in ("", Attendance.PRESENT, Attendance.REMOTE):
-        raise _refuse("Choisissez présent·e, à distance ou absent·e.")
+        raise Refusal("Choisissez présent·e, à distance ou absent·e.")
     if mode == "":
         if hasattr(entry, "proxy_given"):
             mode = Attendance.REPRESENTED
@@ -1065,11 +1057,11 @@ def ballot_record(*, actor: Any, resolution: Resolution, voter: RollEntry, choic
     meeting = resolution.meeting
     _check_in_session(meeting)
     if voter.meeting_id != meeting.pk:
-        raise _refuse("Cette personne n’est pas sur la liste des votants de cette réunion.")
+        raise Refusal("Cette personne n’est pas sur la liste des votants de cette réunion.")
     _check_choices(meeting, {resolution: choice})
     proxy = Proxy.objects.filter(giver=voter).first()
     if proxy is not None and proxy.is_blank:
-        raise _refuse(
+        raise Refusal(
             f"{voter.name} a donné un pouvoir en blanc : son vote est celui de la présidence."
         )
     if proxy is None and voter.attendance not in (
@@ -1077,7 +1069,7 @@ def ballot_record(*, actor: Any, resolution: Resolution, voter: RollEntry, choic
         Attendance.REMOTE,
         Attendance.POSTAL,
     ):
-        raise _refuse(f"{voter.name} n’est pas noté·e présent·e : enregistrez d’abord sa présence.")
+        raise Refusal(f"{voter.name} n’est pas noté·e présent·e : enregistrez d’abord sa présence.")
     channel = BallotChannel.PROXY if proxy else BallotChannel.MEETING
     _upsert_ballots(voter, {resolution: choice}, channel, timezone.now())
     audit_log(
@@ -1116,7 +1108,7 @@ def hands_record(
     meeting = resolution.meeting
     _check_in_session(meeting)
     if resolution.closed_at:
-        raise _refuse(f"Le vote de la résolution n° {resolution.number} est clos.")
+        raise Refusal(f"Le vote de la résolution n° {resolution.number} est clos.")
     names = college_names(meeting)
     available = _hands_available(resolution)
     problems = []
@@ -1132,7 +1124,7 @@ def hands_record(
                 f"{available.get(name, 0)} votant(s) présent(s) ou représenté(s) sans bulletin."
             )
     if problems:
-        raise _refuse(problems)
+        raise Refusal(problems)
     for name, (yes, no, abstain) in counts.items():
         HandCount.objects.update_or_create(
             resolution=resolution,
@@ -1373,12 +1365,12 @@ def resolution_close(*, actor: Any, resolution: Resolution) -> Resolution:
     meeting = resolution.meeting
     _check_in_session(meeting)
     if resolution.closed_at:
-        raise _refuse(f"Le vote de la résolution n° {resolution.number} est déjà clos.")
+        raise Refusal(f"Le vote de la résolution n° {resolution.number} est déjà clos.")
     if timezone.now() < meeting.starts_at:
-        raise _refuse("La réunion n’a pas encore commencé : le vote ne peut pas être clos.")
+        raise Refusal("La réunion n’a pas encore commencé : le vote ne peut pas être clos.")
     quorum = quorum_status(meeting, resolution.kind)
     if not quorum.reached:
-        raise _refuse(
+        raise Refusal(
             f"Le quorum n’est pas atteint ({quorum.counted} sur {quorum.on_roll} ; il en faut "
             f"{quorum.threshold}, {quorum.label}) : le vote ne peut pas être clos. Il manque "
             f"{quorum.missing} votant(s) ; à défaut, convoquez une seconde assemblée."
@@ -1438,7 +1430,7 @@ def _index_decision(decision: Decision) -> None:
 @transaction.atomic
 def chair_vote_set(*, actor: Any, resolution: Resolution, vote: str) -> None:
     if vote not in ("", "yes", "no"):
-        raise _refuse("Vote du président inconnu.")
+        raise Refusal("Vote du président inconnu.")
     resolution.chair_vote = vote
     resolution.save(update_fields=["chair_vote"])
     audit_log(actor=actor, action="governance.resolution.chair_vote", obj=resolution, vote=vote)
@@ -1477,7 +1469,7 @@ def minutes_save(*, actor: Any, meeting: Meeting, text: str) -> Meeting:
 def meeting_close(*, actor: Any, meeting: Meeting) -> Meeting:
     open_ones = [r.number for r in meeting.resolutions.filter(closed_at__isnull=True)]
     if open_ones:
-        raise _refuse(
+        raise Refusal(
             "Clôturez d’abord le vote des résolutions n° " + ", ".join(map(str, open_ones)) + "."
         )
     meeting.status = MeetingStatus.CLOSED
@@ -1524,7 +1516,7 @@ def action_add(
 @transaction.atomic
 def action_update(*, actor: Any, action: Action, status: str) -> Action:
     if status not in ActionStatus.values:
-        raise _refuse("État inconnu.")
+        raise Refusal("État inconnu.")
     action.status = status
     action.save(update_fields=["status"])
     audit_log(
@@ -1550,14 +1542,14 @@ def evaluation_answer(
 ) -> EvaluationAnswer:
     entry = _on_roll(meeting, contact)
     if not entry.attendance:
-        raise _refuse("Le questionnaire s’adresse aux participants de la réunion.")
+        raise Refusal("Le questionnaire s’adresse aux participants de la réunion.")
     if timezone.now() < meeting.starts_at:
-        raise _refuse("Le questionnaire ouvre après la réunion.")
+        raise Refusal("Le questionnaire ouvre après la réunion.")
     if EvaluationAnswer.objects.filter(meeting=meeting, contact=contact).exists():
-        raise _refuse("Vous avez déjà répondu à ce questionnaire : merci !")
+        raise Refusal("Vous avez déjà répondu à ce questionnaire : merci !")
     for score in (information, debate, clarity):
         if not 1 <= score <= 5:
-            raise _refuse("Chaque note va de 1 à 5.")
+            raise Refusal("Chaque note va de 1 à 5.")
     answer = EvaluationAnswer.objects.create(
         meeting=meeting,
         contact=contact,

@@ -32,6 +32,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Final, Literal, get_args
 
+from placette.lib.refusals import Refusal
+
 __all__ = [
     "BOARD_QUORUM",
     "EXTRAORDINARY",
@@ -46,7 +48,6 @@ __all__ = [
     "AbstentionRule",
     "ChairVote",
     "CollegeVotes",
-    "CollegeWeightsError",
     "EmptyCollegePolicy",
     "LegalForm",
     "MajorityRule",
@@ -452,14 +453,6 @@ def weighted_outcome(
 # --------------------------------------------------------------------------------------------
 
 
-class CollegeWeightsError(ValueError):
-    """The statutory weights break the rule; ``messages`` lists every problem, in French."""
-
-    def __init__(self, messages: Sequence[str]) -> None:
-        self.messages: tuple[str, ...] = tuple(messages)
-        super().__init__(" ".join(self.messages))
-
-
 def equal_weights(names: Sequence[str]) -> dict[str, Fraction]:
     """Equal weights, the default of art. 19 octies: each of n colleges weighs exactly 1/n."""
     if not names:
@@ -487,7 +480,7 @@ def check_college_weights(
     The reference marks these bounds *to verify* (and the maximum of 10 colleges is not in it):
     they are keyword parameters with these defaults, read from the statutes settings.
 
-    Raises :class:`CollegeWeightsError` (a ValueError) listing every problem, each naming the
+    Raises a :class:`~placette.lib.refusals.Refusal` listing every problem, each naming the
     offending college and value, e.g. « Le collège « Salariés » pèse 55 % : chaque collège doit
     peser entre 10 % et 50 %. »
     """
@@ -523,7 +516,7 @@ def check_college_weights(
     if count and total != 1:
         messages.append(_weights_total_message(total))
     if messages:
-        raise CollegeWeightsError(messages)
+        raise Refusal(messages)
 
 
 # --------------------------------------------------------------------------------------------

@@ -54,18 +54,15 @@ from placette.governance.models import (
     RollEntry,
 )
 from placette.governance.presenters import meeting_results, resolution_view
-from placette.governance.services import GovernanceError
 from placette.lib.confirm import Confirmation, confirm
 from placette.lib.exports import csv_response, xlsx_response
 from placette.lib.jobs import job_start
 from placette.lib.paging import paginate, querystring_without_page
 from placette.lib.pdf import pdf_render, pdf_response
 from placette.lib.permissions import staff_required
+from placette.lib.refusals import Refusal
 from placette.lib.text import normalize
-
-
-def _error(request: HttpRequest, exc: GovernanceError) -> None:
-    messages.error(request, " ".join(exc.messages))
+from placette.lib.views import refusal_show
 
 
 def render_markdown(text: str) -> str:
@@ -95,8 +92,8 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             meeting = services.meeting_create(actor=request.user, **form.cleaned_data)
-        except GovernanceError as exc:
-            form.add_error(None, " ".join(exc.messages))
+        except Refusal as exc:
+            refusal_show(request, exc, form)
         else:
             messages.success(request, "Réunion créée : ajoutez l’ordre du jour et les résolutions.")
             return redirect(meeting)
@@ -116,8 +113,8 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 meeting=meeting,
                 data={f: form.cleaned_data[f] for f in form.changed_data},
             )
-        except GovernanceError as exc:
-            form.add_error(None, " ".join(exc.messages))
+        except Refusal as exc:
+            refusal_show(request, exc, form)
         else:
             messages.success(request, "Réunion enregistrée.")
             return redirect(meeting)
@@ -159,8 +156,8 @@ def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.agenda_item_add(actor=request.user, meeting=meeting, **form.cleaned_data)
             messages.success(request, "Point ajouté à l’ordre du jour.")
-        except GovernanceError as exc:
-            _error(request, exc)
+        except Refusal as exc:
+            refusal_show(request, exc)
     else:
         messages.error(request, "Indiquez l’intitulé du point.")
     return redirect(meeting)
@@ -175,8 +172,8 @@ def resolution_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.resolution_add(actor=request.user, meeting=meeting, **form.cleaned_data)
             messages.success(request, "Résolution ajoutée.")
-        except GovernanceError as exc:
-            _error(request, exc)
+        except Refusal as exc:
+            refusal_show(request, exc)
     else:
         messages.error(request, "Indiquez l’intitulé et la nature de la résolution.")
     return redirect(meeting)
@@ -212,8 +209,8 @@ def roll_freeze(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request, f"Liste des votants arrêtée au {meeting.cutoff_date:%d/%m/%Y} : {n} votant(s)."
         )
-    except GovernanceError as exc:
-        _error(request, exc)
+    except Refusal as exc:
+        refusal_show(request, exc)
     return redirect(meeting)
 
 
@@ -248,8 +245,8 @@ def convocation(request: HttpRequest, pk: int) -> HttpResponse:
                 f"en cours d’envoi, "
                 f"{counts['letter']} courrier(s) à imprimer.",
             )
-        except GovernanceError as exc:
-            _error(request, exc)
+        except Refusal as exc:
+            refusal_show(request, exc)
         return redirect("governance:convocation", pk=meeting.pk)
     stats = Convocation.objects.filter(meeting=meeting).aggregate(
         email=Count("id", filter=Q(channel=Channel.EMAIL)),
@@ -282,8 +279,8 @@ def reminders(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.reminders_send(actor=request.user, meeting=meeting)
         messages.success(request, "Rappels envoyés à ceux qui n’ont ni voté ni donné pouvoir.")
-    except GovernanceError as exc:
-        _error(request, exc)
+    except Refusal as exc:
+        refusal_show(request, exc)
     return redirect("governance:convocation", pk=meeting.pk)
 
 
@@ -363,8 +360,8 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
             services.attendance_set(
                 actor=request.user, meeting=meeting, entry=entry, mode=request.POST.get("mode", "")
             )
-        except GovernanceError as exc:
-            _error(request, exc)
+        except Refusal as exc:
+            refusal_show(request, exc)
         if request.htmx:
             entry.refresh_from_db()
             return render(
@@ -418,13 +415,11 @@ def resolution_vote(request: HttpRequest, pk: int) -> HttpResponse:
                 try:
                     counts[name] = tuple(int(v) for v in values)
                 except ValueError:
-                    raise GovernanceError(
-                        [f"Collège « {name} » : saisissez des nombres entiers."]
-                    ) from None
+                    raise Refusal(f"Collège « {name} » : saisissez des nombres entiers.") from None
             services.hands_record(actor=request.user, resolution=resolution, counts=counts)
             messages.success(request, "Décompte à main levée enregistré.")
-        except GovernanceError as exc:
-            _error(request, exc)
+        except Refusal as exc:
+            refusal_show(request, exc)
         return redirect("governance:resolution", pk=resolution.pk)
     hands = {h.college or services.tally.SINGLE_COLLEGE_NAME: h for h in resolution.hands.all()}
     available = services._hands_available(resolution)
@@ -467,8 +462,8 @@ def ballot_record(request: HttpRequest, pk: int) -> HttpResponse:
             choice=request.POST.get("choice", ""),
         )
         messages.success(request, f"Bulletin de {entry.name} enregistré.")
-    except GovernanceError as exc:
-        _error(request, exc)
+    except Refusal as exc:
+        refusal_show(request, exc)
     return redirect("governance:resolution", pk=resolution.pk)
 
 
@@ -483,8 +478,8 @@ def resolution_close(request: HttpRequest, pk: int) -> HttpResponse:
             f"Vote clos : résolution n° {resolution.number} "
             f"{'adoptée' if resolution.adopted else 'rejetée'}.",
         )
-    except GovernanceError as exc:
-        _error(request, exc)
+    except Refusal as exc:
+        refusal_show(request, exc)
     return redirect("governance:resolution", pk=resolution.pk)
 
 
@@ -510,8 +505,8 @@ def meeting_close(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.meeting_close(actor=request.user, meeting=meeting)
         messages.success(request, "Réunion close ; le procès-verbal est prêt à relire.")
-    except GovernanceError as exc:
-        _error(request, exc)
+    except Refusal as exc:
+        refusal_show(request, exc)
     return redirect(meeting)
 
 
@@ -686,8 +681,8 @@ def body_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             body = services.body_create(actor=request.user, **form.cleaned_data)
-        except GovernanceError as exc:
-            form.add_error(None, " ".join(exc.messages))
+        except Refusal as exc:
+            refusal_show(request, exc, form)
         else:
             messages.success(request, f"Instance « {body.name} » créée.")
             return redirect(body)
@@ -708,8 +703,8 @@ def body_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             body = services.body_update(actor=request.user, body=body, **form.cleaned_data)
-        except GovernanceError as exc:
-            form.add_error(None, " ".join(exc.messages))
+        except Refusal as exc:
+            refusal_show(request, exc, form)
         else:
             messages.success(request, "Instance enregistrée.")
             return redirect(body)
@@ -727,8 +722,8 @@ def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.mandate_add(actor=request.user, body=body, **form.cleaned_data)
-        except GovernanceError as exc:
-            form.add_error(None, " ".join(exc.messages))
+        except Refusal as exc:
+            refusal_show(request, exc, form)
         else:
             messages.success(request, "Mandat enregistré.")
             return redirect(body)
@@ -769,8 +764,8 @@ def mandate_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 mandate=mandate,
                 data={f: form.cleaned_data[f] for f in form.changed_data},
             )
-        except GovernanceError as exc:
-            form.add_error(None, " ".join(exc.messages))
+        except Refusal as exc:
+            refusal_show(request, exc, form)
         else:
             messages.success(request, "Mandat enregistré.")
             return redirect(mandate.body)
@@ -790,8 +785,8 @@ def mandate_end(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.mandate_end(actor=request.user, mandate=mandate, **form.cleaned_data)
-        except GovernanceError as exc:
-            form.add_error(None, " ".join(exc.messages))
+        except Refusal as exc:
+            refusal_show(request, exc, form)
         else:
             messages.success(request, f"Mandat de {mandate.contact.display_name} terminé.")
             return redirect(mandate.body)
@@ -831,8 +826,8 @@ def consent_edit(request: HttpRequest, contact_pk: int) -> HttpResponse:
             )
             messages.success(request, "Mode de convocation enregistré.")
             return redirect("governance:consent", contact_pk=contact.pk)
-        except GovernanceError as exc:
-            form.add_error(None, " ".join(exc.messages))
+        except Refusal as exc:
+            refusal_show(request, exc, form)
     history = ConvocationConsentChange.objects.filter(contact=contact).select_related("changed_by")[
         :50
     ]

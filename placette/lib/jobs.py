@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from placette.lib.models import Job, JobStatus
 from placette.lib.pdf import PdfProgress
+from placette.lib.refusals import Refusal
 
 logger = logging.getLogger(__name__)
 
@@ -128,7 +129,7 @@ def job_run(*, job_id: int) -> str:
 
 def _is_refusal(exc: Exception) -> bool:
     # ValidationError and lib.refusals.Refusal both carry French `messages` meant for users.
-    return isinstance(exc, ValidationError) or type(exc).__name__ == "Refusal"
+    return isinstance(exc, ValidationError | Refusal)
 
 
 def _finish(

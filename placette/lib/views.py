@@ -1,12 +1,31 @@
-"""The one download view of stored documents (see placette.lib.documents)."""
+"""Views and view helpers shared by every area: showing a refusal, the one download view of
+stored documents (see placette.lib.documents), the error pages."""
 
-from typing import cast
+from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from typing import Any, cast
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404
+from django.template import loader
 
 from placette.lib.documents import Document, document_readable_by, document_response
 from placette.lib.permissions import signed_in_required
+from placette.lib.refusals import Refusal
+
+
+def refusal_show(request: HttpRequest, refusal: Refusal, form: Any = None) -> None:
+    """The one way a view shows a refusal of a service: as errors of `form` (next to the field
+    the refusal names when the form has it, else at the top of the form), or, without a form,
+    as error messages of the next page."""
+    if form is not None:
+        field = refusal.field if refusal.field in form.fields else None
+        for message in refusal.messages:
+            form.add_error(field, message)
+        return
+    for message in refusal.messages:
+        messages.error(request, message)
 
 
 @signed_in_required
@@ -16,3 +35,10 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponse:
         # 404, not 403: who may not read a document does not learn that it exists.
         raise Http404("Document introuvable.")
     return cast(HttpResponse, document_response(document))  # streamed; the guards' type is narrower
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: a French page in the site's layout instead of Django's English one
+    (usually a form left open too long, or cookies refused)."""
+    template = loader.get_template("403_csrf.html")
+    return HttpResponseForbidden(template.render({"reason": reason}, request))

@@ -20,19 +20,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from placette.contacts.models import Contact
 from placette.lib.audit import audit_log
+from placette.lib.refusals import Refusal
 from placette.membership import projections, services
 from placette.membership.models import Category
 
 COLUMNS = ["numero", "date", "nature", "titulaire", "parts", "montant", "categorie", "contrepartie"]
-
-
-class ImportFileError(ValueError):
-    pass
 
 
 @dataclass
@@ -67,7 +63,7 @@ def read_rows(raw: bytes, filename: str) -> list[dict[str, str]]:
         try:
             sheet = load_workbook(io.BytesIO(raw), read_only=True, data_only=True).active
         except Exception as exc:
-            raise ImportFileError("Ce fichier Excel est illisible.") from exc
+            raise Refusal("Ce fichier Excel est illisible.", field="file") from exc
         values = [["" if v is None else v for v in r] for r in sheet.iter_rows(values_only=True)]
     else:
         try:
@@ -77,11 +73,11 @@ def read_rows(raw: bytes, filename: str) -> list[dict[str, str]]:
         dialect = csv.Sniffer().sniff(text[:2000], delimiters=";,\t") if text.strip() else None
         values = list(csv.reader(io.StringIO(text), dialect or csv.excel))
     if not values:
-        raise ImportFileError("Le fichier est vide.")
+        raise Refusal("Le fichier est vide.", field="file")
     header = [str(h).strip().lower() for h in values[0]]
     missing = [c for c in ("numero", "date", "nature", "titulaire", "parts") if c not in header]
     if missing:
-        raise ImportFileError("Colonnes manquantes : " + ", ".join(missing) + ".")
+        raise Refusal("Colonnes manquantes : " + ", ".join(missing) + ".", field="file")
     return [
         {
             h: (str(v).strip() if not isinstance(v, dt.datetime | dt.date) else v)
@@ -102,7 +98,7 @@ def _date(value: Any) -> dt.date:
             return dt.datetime.strptime(value, fmt).date()
         except ValueError:
             continue
-    raise ValidationError(f"Date illisible : « {value} » (attendu JJ/MM/AAAA).")
+    raise Refusal(f"Date illisible : « {value} » (attendu JJ/MM/AAAA).")
 
 
 def _contact(value: str, label: str) -> Contact:
@@ -113,7 +109,7 @@ def _contact(value: str, label: str) -> Contact:
     elif value:
         found = Contact.objects.filter(email_normalized=value.lower()).first()
     if found is None:
-        raise ValidationError(f"{label} inconnu : « {value} ».")
+        raise Refusal(f"{label} inconnu : « {value} ».")
     return found
 
 
@@ -121,7 +117,7 @@ def _int(value: Any, label: str) -> int:
     try:
         return int(str(value).strip())
     except ValueError as exc:
-        raise ValidationError(f"{label} : « {value} » n’est pas un nombre entier.") from exc
+        raise Refusal(f"{label} : « {value} » n’est pas un nombre entier.") from exc
 
 
 def _money(value: Any) -> Decimal | None:
@@ -131,7 +127,7 @@ def _money(value: Any) -> Decimal | None:
     try:
         return Decimal(text)
     except InvalidOperation as exc:
-        raise ValidationError(f"Montant illisible : « {value} ».") from exc
+        raise Refusal(f"Montant illisible : « {value} ».") from exc
 
 
 def _book(data: dict[str, Any], actor: Any, key: str) -> None:
@@ -144,7 +140,7 @@ def _book(data: dict[str, Any], actor: Any, key: str) -> None:
     if data.get("categorie"):
         category = Category.objects.filter(code=str(data["categorie"]).strip()).first()
         if category is None:
-            raise ValidationError(f"Catégorie inconnue : « {data['categorie']} ».")
+            raise Refusal(f"Catégorie inconnue : « {data['categorie']} ».")
     if kind == "souscription":
         services.shares_subscribe(
             actor=actor,
@@ -158,7 +154,7 @@ def _book(data: dict[str, Any], actor: Any, key: str) -> None:
         )
     elif kind == "liberation":
         if amount is None:
-            raise ValidationError("Une libération demande un montant.")
+            raise Refusal("Une libération demande un montant.")
         services.shares_pay(
             actor=actor,
             contact=holder,
@@ -188,7 +184,7 @@ def _book(data: dict[str, Any], actor: Any, key: str) -> None:
             actor=actor, request=request, accepted=True, on=on, note=f"import n° {data['numero']}"
         )
     else:
-        raise ValidationError(f"Nature inconnue : « {data['nature']} ».")
+        raise Refusal(f"Nature inconnue : « {data['nature']} ».")
 
 
 def register_import(
@@ -211,15 +207,15 @@ def register_import(
                 try:
                     current = _int(number, "Numéro")
                     if current != previous + 1:
-                        raise ValidationError(
+                        raise Refusal(
                             f"Numérotation interrompue : n° {current} après le n° {previous}."
                         )
                     previous = current
                     with transaction.atomic():
                         _book(values, actor, f"import-{filename[:30]}-{current}-{line}")
                     report.rows.append(RowResult(line, number, "ok"))
-                except ValidationError as exc:
-                    report.rows.append(RowResult(line, number, "erreur", " ".join(exc.messages)))
+                except Refusal as exc:
+                    report.rows.append(RowResult(line, number, "erreur", exc.message))
                 except Exception as exc:  # an unexpected value must not abort the report
                     report.rows.append(RowResult(line, number, "erreur", str(exc)))
             capital = projections.capital_on()

@@ -39,12 +39,13 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 from fractions import Fraction
 
+from placette.lib.refusals import Refusal
+
 __all__ = [
     "CENT",
     "ZERO",
     "Capital",
     "Holding",
-    "LedgerError",
     "Move",
     "capital",
     "capital_floor",
@@ -64,14 +65,6 @@ __all__ = [
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 _NBSP = "\u00a0"
-
-
-class LedgerError(ValueError):
-    """A booking the rules refuse; ``messages`` are in French, one per broken rule."""
-
-    def __init__(self, messages: list[str] | str) -> None:
-        self.messages = [messages] if isinstance(messages, str) else list(messages)
-        super().__init__(" ".join(self.messages))
 
 
 def _money(value: object, *, label: str) -> Decimal:
@@ -239,7 +232,7 @@ def check_subscription(
     category_min: int = 1,
     category_max: int | None = None,
 ) -> None:
-    """Refuse a subscription of `shares` with `paid` paid at once (raises LedgerError).
+    """Refuse a subscription of `shares` with `paid` paid at once (raises Refusal).
 
     Rules: at least one share; the holding after subscription reaches the category minimum and
     stays within its maximum; at least ``min_paid_fraction`` of the amount is paid at once
@@ -247,7 +240,7 @@ def check_subscription(
     """
     errors = _check_shares(shares)
     if errors:
-        raise LedgerError(errors)
+        raise Refusal(errors)
     amount = shares * _money(share_value, label="La valeur nominale")
     paid = _money(paid, label="Le montant libéré")
     after = held + shares
@@ -274,7 +267,7 @@ def check_subscription(
     if paid < 0:
         errors.append("Le montant libéré ne peut pas être négatif.")
     if errors:
-        raise LedgerError(errors)
+        raise Refusal(errors)
 
 
 def _percent(value: Fraction) -> str:
@@ -288,9 +281,9 @@ def check_payment(*, holding: Holding, amount: Decimal) -> None:
     """A paying-up payment is positive and never more than what is still owed."""
     amount = _money(amount, label="Le montant")
     if amount <= 0:
-        raise LedgerError(f"Le montant de la libération doit être positif (reçu {euros(amount)}).")
+        raise Refusal(f"Le montant de la libération doit être positif (reçu {euros(amount)}).")
     if amount > holding.unpaid:
-        raise LedgerError(
+        raise Refusal(
             f"Le versement de {euros(amount)} dépasse le capital restant à libérer "
             f"({euros(holding.unpaid)})."
         )
@@ -302,18 +295,18 @@ def check_transfer(
     """A transfer or gift of `shares` fully paid-up shares the giver holds."""
     errors = _check_shares(shares)
     if errors:
-        raise LedgerError(errors)
+        raise Refusal(errors)
     if shares > holding.shares:
-        raise LedgerError(
+        raise Refusal(
             f"Le cédant ne détient que {holding.shares} part(s) : impossible d’en céder {shares}."
         )
     if holding.unpaid > 0:
-        raise LedgerError(
+        raise Refusal(
             f"Seules des parts entièrement libérées peuvent être cédées : il reste "
             f"{euros(holding.unpaid)} à libérer."
         )
     if receiver_after < receiver_min:
-        raise LedgerError(
+        raise Refusal(
             f"Le bénéficiaire détiendrait {receiver_after} part(s), moins que le minimum de sa "
             f"catégorie ({receiver_min})."
         )
@@ -350,7 +343,7 @@ def check_withdrawal(
     category_min: int = 1,
     pending: int = 0,
 ) -> Holding:
-    """Refuse a refund of `shares` (raises LedgerError) or return the deltas it books.
+    """Refuse a refund of `shares` (raises Refusal) or return the deltas it books.
 
     Rules: at least one share and no more than the holding minus the shares already under a
     pending request (``pending``); a partial withdrawal keeps the category minimum (leaving
@@ -359,11 +352,11 @@ def check_withdrawal(
     """
     errors = _check_shares(shares)
     if errors:
-        raise LedgerError(errors)
+        raise Refusal(errors)
     available = holding.shares - pending
     if shares > available:
         detail = f" dont {pending} déjà en demande de remboursement" if pending else ""
-        raise LedgerError(
+        raise Refusal(
             f"Le remboursement de {shares} part(s) dépasse la détention : "
             f"{holding.shares} part(s){detail}."
         )
@@ -384,14 +377,14 @@ def check_withdrawal(
             f"{euros(highest)}) : remboursement impossible pour l’instant."
         )
     if errors:
-        raise LedgerError(errors)
+        raise Refusal(errors)
     return deltas
 
 
 def reversal(move: Move, *, number: int, date: dt.date) -> Move:
     """The cancellation of `move`: the opposite deltas, pointing at it."""
     if move.kind == "cancellation":
-        raise LedgerError("Une annulation ne s’annule pas : passez un nouveau mouvement.")
+        raise Refusal("Une annulation ne s’annule pas : passez un nouveau mouvement.")
     return Move(
         number=number,
         date=date,

@@ -12,7 +12,6 @@ from decimal import Decimal
 from fractions import Fraction
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q, Value
 from django.db.models.functions import Coalesce, Greatest
@@ -20,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from placette.contacts.models import Contact
+from placette.lib.refusals import Refusal
 
 ZERO = Decimal("0.00")
 
@@ -238,7 +238,10 @@ class Statutes(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         if self.pk and not self._state.adding:
-            raise ValidationError("Une version des statuts ne se modifie pas : créez-en une autre.")
+            raise Refusal(
+                "Une version des statuts ne se modifie pas : créez-en une autre.",
+                code="append_only",
+            )
         super().save(*args, **kwargs)
 
     @property
@@ -408,10 +411,10 @@ CATEGORY_HISTORY_MESSAGE = (
 
 class CategoryChangeQuerySet(models.QuerySet["CategoryChange"]):
     def update(self, **kwargs):
-        raise ValidationError(CATEGORY_HISTORY_MESSAGE)
+        raise Refusal(CATEGORY_HISTORY_MESSAGE, code="append_only")
 
     def delete(self):
-        raise ValidationError(CATEGORY_HISTORY_MESSAGE)
+        raise Refusal(CATEGORY_HISTORY_MESSAGE, code="append_only")
 
 
 class CategoryChange(models.Model):
@@ -459,11 +462,11 @@ class CategoryChange(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         if not self._state.adding:
-            raise ValidationError(CATEGORY_HISTORY_MESSAGE)
+            raise Refusal(CATEGORY_HISTORY_MESSAGE, code="append_only")
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise ValidationError(CATEGORY_HISTORY_MESSAGE)
+        raise Refusal(CATEGORY_HISTORY_MESSAGE, code="append_only")
 
 
 # --------------------------------------------------------------------------------------------
@@ -513,18 +516,14 @@ LEDGER_IMMUTABLE_MESSAGE = (
 )
 
 
-class LedgerImmutableError(Exception):
-    pass
-
-
 class MovementQuerySet(models.QuerySet["Movement"]):
     def update(self, **kwargs):
         if not set(kwargs) <= {"holder", "counterparty", *MOVEMENT_REPOINTABLE}:
-            raise LedgerImmutableError(LEDGER_IMMUTABLE_MESSAGE)
+            raise Refusal(LEDGER_IMMUTABLE_MESSAGE, code="append_only")
         return super().update(**kwargs)
 
     def delete(self):
-        raise LedgerImmutableError(LEDGER_IMMUTABLE_MESSAGE)
+        raise Refusal(LEDGER_IMMUTABLE_MESSAGE, code="append_only")
 
     def on(self, date: dt.date) -> MovementQuerySet:
         """Movements with a value date on or before `date`."""
@@ -636,13 +635,13 @@ class Movement(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         if not self._state.adding:
-            raise LedgerImmutableError(LEDGER_IMMUTABLE_MESSAGE)
+            raise Refusal(LEDGER_IMMUTABLE_MESSAGE, code="append_only")
         with transaction.atomic():
             super().save(*args, **kwargs)
             HolderBalance.add(self)
 
     def delete(self, *args, **kwargs):
-        raise LedgerImmutableError(LEDGER_IMMUTABLE_MESSAGE)
+        raise Refusal(LEDGER_IMMUTABLE_MESSAGE, code="append_only")
 
     @property
     def kind_label(self) -> str:
@@ -755,7 +754,7 @@ class RegisterSnapshot(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         if not self._state.adding:
-            raise ValidationError("Un registre arrêté ne se modifie pas.")
+            raise Refusal("Un registre arrêté ne se modifie pas.", code="append_only")
         super().save(*args, **kwargs)
 
 

@@ -1,9 +1,9 @@
 """Membership services: booking movements on the share ledger, members, statutes versions.
 
 Every function is keyword-only, atomic, writes an audit entry (``membership.…``) and appends to
-the holder's contact timeline. A refused booking raises :class:`BookingError` (a Django
-``ValidationError`` whose messages are in French) and books nothing. The arithmetic and the
-legal rules are in ``ledger.py`` (pure); the sums at a date in ``projections.py``.
+the holder's contact timeline. A refused booking raises a :class:`~placette.lib.refusals.Refusal`
+(messages in French) and books nothing. The arithmetic and the legal rules are in ``ledger.py``
+(pure); the sums at a date in ``projections.py``.
 
 Numbering: movement numbers and member numbers come from a `Sequence` row read under a row
 lock (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite serialises writers with
@@ -26,8 +26,9 @@ from django.utils import timezone
 
 from placette.contacts.models import Contact, TimelineKind
 from placette.contacts.services import timeline_append
-from placette.governance.tally import CollegeWeightsError, check_college_weights
+from placette.governance.tally import check_college_weights
 from placette.lib.audit import audit_log
+from placette.lib.refusals import Refusal
 from placette.membership import ledger, projections
 from placette.membership.models import (
     ZERO,
@@ -44,7 +45,6 @@ from placette.membership.models import (
 )
 
 __all__ = [
-    "BookingError",
     "category_create",
     "college_create",
     "member_category_change",
@@ -61,14 +61,6 @@ __all__ = [
     "statutes_in_force",
     "statutes_update",
 ]
-
-
-class BookingError(ValidationError):
-    """A booking refused by the rules; `messages` are in French."""
-
-
-def _refuse(messages: str | list[str]) -> BookingError:
-    return BookingError(messages if isinstance(messages, list) else [messages])
 
 
 # --------------------------------------------------------------------------------------------
@@ -88,7 +80,7 @@ def _next_number(name: str) -> int:
 def statutes_in_force(on: dt.date | None = None) -> Statutes:
     statutes = Statutes.objects.in_force(on)
     if statutes is None:
-        raise _refuse(
+        raise Refusal(
             "Aucune version des statuts n’est en vigueur à cette date : "
             "renseignez d’abord les paramètres statutaires."
         )
@@ -104,15 +96,15 @@ def _contact(value: Contact | int | None, *, role: str) -> Contact:
         return value
     found = Contact.objects.filter(pk=value).first() if isinstance(value, int) else None
     if found is None:
-        raise _refuse(f"{role} inconnu : choisissez une fiche contact existante.")
+        raise Refusal(f"{role} inconnu : choisissez une fiche contact existante.")
     return found
 
 
 def _check_shares(shares: object) -> int:
     if isinstance(shares, bool) or not isinstance(shares, int):
-        raise _refuse("Le nombre de parts doit être un nombre entier.")
+        raise Refusal("Le nombre de parts doit être un nombre entier.")
     if shares <= 0:
-        raise _refuse(f"Le nombre de parts doit être au moins 1 (reçu {shares}).")
+        raise Refusal(f"Le nombre de parts doit être au moins 1 (reçu {shares}).")
     return shares
 
 
@@ -135,7 +127,7 @@ def _book(*, actor: Any, **fields: Any) -> Movement:
 def _rule(statutes: Statutes, category: Category) -> CategoryRule:
     rule = statutes.rules.filter(category=category).first()
     if rule is None:
-        raise _refuse(f"La catégorie « {category} » n’existe pas dans les statuts en vigueur.")
+        raise Refusal(f"La catégorie « {category} » n’existe pas dans les statuts en vigueur.")
     return rule
 
 
@@ -200,7 +192,7 @@ def _member_sync(
         if holding.shares <= 0:
             return None
         if category is None:
-            raise _refuse(
+            raise Refusal(
                 f"{contact} n’est pas encore sociétaire : précisez sa catégorie d’associé."
             )
         member = Member.objects.create(contact=contact, category=category)
@@ -263,43 +255,43 @@ def member_category_change(
     """
     reason = (reason or "").strip()
     if not reason:
-        raise _refuse("Indiquez le motif du changement de catégorie.")
+        raise Refusal("Indiquez le motif du changement de catégorie.")
     with transaction.atomic():
         member = Member.objects.select_for_update().select_related("contact").get(pk=member.pk)
         if effective_on > timezone.localdate():
-            raise _refuse(
+            raise Refusal(
                 "Un changement de catégorie ne peut pas prendre effet à une date future : "
                 "enregistrez-le le jour où il prend effet."
             )
         if member.admitted_on is None:
-            raise _refuse(f"{member.contact} n’est pas encore admis(e) comme sociétaire.")
+            raise Refusal(f"{member.contact} n’est pas encore admis(e) comme sociétaire.")
         if effective_on < member.admitted_on:
-            raise _refuse(
+            raise Refusal(
                 f"La date d’effet ({effective_on:%d/%m/%Y}) précède l’admission du sociétaire "
                 f"({member.admitted_on:%d/%m/%Y})."
             )
         if member.left_on is not None and effective_on >= member.left_on:
-            raise _refuse(
+            raise Refusal(
                 f"{member.contact} n’est plus sociétaire depuis le {member.left_on:%d/%m/%Y}."
             )
         last = member.category_changes.order_by("-effective_on", "-id").first()
         if last is not None and effective_on < last.effective_on:
-            raise _refuse(
+            raise Refusal(
                 f"La date d’effet ({effective_on:%d/%m/%Y}) précède le dernier changement de "
                 f"catégorie ({last.effective_on:%d/%m/%Y}) : l’historique ne se réécrit pas."
             )
         current_id = last.category_id if last is not None else member.category_id
         if category.pk == current_id:
-            raise _refuse(f"{member.contact} est déjà dans la catégorie « {category} ».")
+            raise Refusal(f"{member.contact} est déjà dans la catégorie « {category} ».")
         rule = _rule(statutes_in_force(effective_on), category)
         held = projections.holding_of(member.contact_id, effective_on).shares
         if held < rule.min_shares:
-            raise _refuse(
+            raise Refusal(
                 f"La catégorie « {category} » demande au moins {rule.min_shares} part(s) : "
                 f"le sociétaire n’en détient que {held} au {effective_on:%d/%m/%Y}."
             )
         if rule.max_shares is not None and held > rule.max_shares:
-            raise _refuse(
+            raise Refusal(
                 f"La catégorie « {category} » limite la détention à {rule.max_shares} part(s) : "
                 f"le sociétaire en détient {held} au {effective_on:%d/%m/%Y}."
             )
@@ -393,24 +385,21 @@ def shares_subscribe(
     member = Member.objects.filter(contact=holder).select_related("category").first()
     category = member.category if member else category
     if category is None:
-        raise _refuse(f"{holder} n’est pas encore sociétaire : précisez sa catégorie d’associé.")
+        raise Refusal(f"{holder} n’est pas encore sociétaire : précisez sa catégorie d’associé.")
     rule = _rule(statutes, category)
     value = statutes.share_value
     amount = value * shares
     paid = amount if paid is None else paid
     held = projections.holding_of(holder)
-    try:
-        ledger.check_subscription(
-            shares=shares,
-            share_value=value,
-            paid=paid,
-            min_paid_fraction=statutes.min_paid_fraction,
-            held=held.shares,
-            category_min=rule.min_shares,
-            category_max=rule.max_shares,
-        )
-    except ledger.LedgerError as exc:
-        raise _refuse(exc.messages) from exc
+    ledger.check_subscription(
+        shares=shares,
+        share_value=value,
+        paid=paid,
+        min_paid_fraction=statutes.min_paid_fraction,
+        held=held.shares,
+        category_min=rule.min_shares,
+        category_max=rule.max_shares,
+    )
     movement = _book(
         actor=actor,
         date=on,
@@ -468,11 +457,8 @@ def shares_pay(
     holder = _contact(contact, role="Sociétaire")
     statutes = statutes_in_force(on)
     if not isinstance(amount, Decimal):
-        raise _refuse("Le montant doit être un nombre décimal en euros.")
-    try:
-        ledger.check_payment(holding=projections.holding_of(holder), amount=amount)
-    except ledger.LedgerError as exc:
-        raise _refuse(exc.messages) from exc
+        raise Refusal("Le montant doit être un nombre décimal en euros.")
+    ledger.check_payment(holding=projections.holding_of(holder), amount=amount)
     movement = _book(
         actor=actor,
         date=on,
@@ -522,41 +508,38 @@ def _hand_over(
     source = _contact(giver, role="Cédant")
     target = _contact(receiver, role="Bénéficiaire")
     if source.pk == target.pk:
-        raise _refuse("Le cédant et le bénéficiaire sont la même personne.")
+        raise Refusal("Le cédant et le bénéficiaire sont la même personne.")
     statutes = statutes_in_force(on)
     member = Member.objects.filter(contact=target).select_related("category").first()
     target_category = member.category if member else category
     if target_category is None:
-        raise _refuse(f"{target} n’est pas encore sociétaire : précisez sa catégorie d’associé.")
+        raise Refusal(f"{target} n’est pas encore sociétaire : précisez sa catégorie d’associé.")
     rule = _rule(statutes, target_category)
     holding = projections.holding_of(source)
     pending = projections.pending_refund_shares(source)
     received = projections.holding_of(target).shares + shares
-    try:
-        if pending and shares > holding.shares - pending:
-            raise ledger.LedgerError(
-                f"{pending} part(s) du cédant sont en demande de remboursement : "
-                f"au plus {holding.shares - pending} part(s) peuvent être cédées."
-            )
-        ledger.check_transfer(
-            holding=holding, shares=shares, receiver_min=rule.min_shares, receiver_after=received
+    if pending and shares > holding.shares - pending:
+        raise Refusal(
+            f"{pending} part(s) du cédant sont en demande de remboursement : "
+            f"au plus {holding.shares - pending} part(s) peuvent être cédées."
         )
-        left = holding.shares - shares
-        giver_member = Member.objects.filter(contact=source).select_related("category").first()
-        if giver_member and left > 0:
-            giver_min = _rule(statutes, giver_member.category).min_shares
-            if left < giver_min:
-                raise ledger.LedgerError(
-                    f"Il resterait {left} part(s) au cédant, moins que le minimum de sa "
-                    f"catégorie ({giver_min})."
-                )
-        if rule.max_shares is not None and received > rule.max_shares:
-            raise ledger.LedgerError(
-                f"Le bénéficiaire détiendrait {received} part(s), au-delà du maximum de sa "
-                f"catégorie ({rule.max_shares})."
+    ledger.check_transfer(
+        holding=holding, shares=shares, receiver_min=rule.min_shares, receiver_after=received
+    )
+    left = holding.shares - shares
+    giver_member = Member.objects.filter(contact=source).select_related("category").first()
+    if giver_member and left > 0:
+        giver_min = _rule(statutes, giver_member.category).min_shares
+        if left < giver_min:
+            raise Refusal(
+                f"Il resterait {left} part(s) au cédant, moins que le minimum de sa "
+                f"catégorie ({giver_min})."
             )
-    except ledger.LedgerError as exc:
-        raise _refuse(exc.messages) from exc
+    if rule.max_shares is not None and received > rule.max_shares:
+        raise Refusal(
+            f"Le bénéficiaire détiendrait {received} part(s), au-delà du maximum de sa "
+            f"catégorie ({rule.max_shares})."
+        )
     value = holding.capital / holding.shares
     amount = (value * shares).quantize(ledger.CENT)
     common = {"date": on, "kind": kind, "quantity": shares, "amount": amount, "note": note}
@@ -703,19 +686,16 @@ def _withdrawal(
     holding = projections.holding_of(holder)
     member = Member.objects.filter(contact=holder).select_related("category").first()
     category_min = _rule(statutes, member.category).min_shares if member else 1
-    try:
-        return ledger.check_withdrawal(
-            holding=holding,
-            shares=shares,
-            subscribed=projections.capital_on().subscribed,
-            highest=projections.highest_capital(),
-            floor_fraction=statutes.floor_fraction,
-            floor_amount=statutes.floor_amount,
-            category_min=category_min,
-            pending=projections.pending_refund_shares(holder) - exclude_pending,
-        )
-    except ledger.LedgerError as exc:
-        raise _refuse(exc.messages) from exc
+    return ledger.check_withdrawal(
+        holding=holding,
+        shares=shares,
+        subscribed=projections.capital_on().subscribed,
+        highest=projections.highest_capital(),
+        floor_fraction=statutes.floor_fraction,
+        floor_amount=statutes.floor_amount,
+        category_min=category_min,
+        pending=projections.pending_refund_shares(holder) - exclude_pending,
+    )
 
 
 @transaction.atomic
@@ -790,16 +770,16 @@ def refund_decide(
     on = _today(on)
     request = Movement.objects.select_related("holder").get(pk=request.pk)
     if request.kind != MovementKind.REFUND_REQUEST:
-        raise _refuse("Ce mouvement n’est pas une demande de remboursement.")
+        raise Refusal("Ce mouvement n’est pas une demande de remboursement.")
     if not projections.pending_requests().filter(pk=request.pk).exists():
-        raise _refuse("Cette demande a déjà été tranchée ou annulée.")
+        raise Refusal("Cette demande a déjà été tranchée ou annulée.")
     if on < request.date:
-        raise _refuse("La décision ne peut pas précéder la demande.")
+        raise Refusal("La décision ne peut pas précéder la demande.")
     statutes = statutes_in_force(on)
     holder = request.holder
     if not accepted:
         if not note.strip():
-            raise _refuse("Indiquez le motif du refus.")
+            raise Refusal("Indiquez le motif du refus.")
         movement = _book(
             actor=actor,
             date=on,
@@ -890,23 +870,23 @@ def refund_pay(
     on = _today(on)
     decision = Movement.objects.select_related("holder").get(pk=decision.pk)
     if decision.kind != MovementKind.REFUND_DECISION or not decision.accepted:
-        raise _refuse("Seule une décision de remboursement favorable peut être payée.")
+        raise Refusal("Seule une décision de remboursement favorable peut être payée.")
     if not projections.refunds_to_pay().filter(pk=decision.pk).exists():
-        raise _refuse("Ce remboursement a déjà été payé ou la décision a été annulée.")
+        raise Refusal("Ce remboursement a déjà été payé ou la décision a été annulée.")
     statutes = statutes_in_force(on)
     if statutes.refund_after_ago:
         if ago_on is None:
-            raise _refuse(
+            raise Refusal(
                 "Indiquez la date de l’AGO qui a approuvé les comptes de l’exercice du retrait."
             )
         if ago_on <= dt.date(decision.date.year, 12, 31):
-            raise _refuse(
+            raise Refusal(
                 f"L’AGO du {ago_on:%d/%m/%Y} ne peut pas avoir approuvé les comptes de "
                 f"l’exercice {decision.date.year} : elle doit se tenir après sa clôture."
             )
     earliest = refund_due_from(decision, statutes, ago_on)
     if on < earliest:
-        raise _refuse(
+        raise Refusal(
             f"Ce remboursement ne peut pas être payé avant le {earliest:%d/%m/%Y} "
             "(délai statutaire)."
         )
@@ -957,24 +937,24 @@ def movement_cancel(
     if replay is not None:
         return [replay]
     if not reason.strip():
-        raise _refuse("Indiquez le motif de l’annulation.")
+        raise Refusal("Indiquez le motif de l’annulation.")
     on = _today(on)
     movement = Movement.objects.select_related("holder").get(pk=movement.pk)
     if movement.kind == MovementKind.CANCELLATION:
-        raise _refuse("Une annulation ne s’annule pas : passez un nouveau mouvement.")
+        raise Refusal("Une annulation ne s’annule pas : passez un nouveau mouvement.")
     legs = [movement]
     if movement.kind in (MovementKind.TRANSFER, MovementKind.GIFT):
         pair = movement.related or movement.followers.filter(kind=movement.kind).first()
         if pair is not None:
             legs = sorted([movement, pair], key=lambda m: m.number)
     if Movement.objects.filter(reverses__in=legs).exists():
-        raise _refuse(f"Le mouvement n° {movement.number} est déjà annulé.")
+        raise Refusal(f"Le mouvement n° {movement.number} est déjà annulé.")
     blocking = Movement.objects.filter(related__in=legs, reversed_by__isnull=True).exclude(
         kind=movement.kind
     )
     if blocking.exists():
         first = cast(Movement, blocking.first())
-        raise _refuse(
+        raise Refusal(
             f"Le mouvement n° {first.number} ({first.kind_label}) dépend de celui-ci : "
             "annulez-le d’abord."
         )
@@ -983,7 +963,7 @@ def movement_cancel(
             -leg.shares, -leg.capital, -leg.called, -leg.paid
         )
         if after.shares < 0 or after.paid < 0 or after.capital < 0 or after.paid > after.called:
-            raise _refuse(
+            raise Refusal(
                 f"Annuler le mouvement n° {leg.number} laisserait {leg.holder} avec une "
                 "détention négative : annulez d’abord les mouvements suivants."
             )
@@ -1090,7 +1070,7 @@ def statutes_check(
                 min_weight=Fraction(data.get("min_college_percent") or 10) / 100,
                 max_weight=Fraction(data.get("max_college_percent") or 50) / 100,
             )
-        except CollegeWeightsError as exc:
+        except Refusal as exc:
             errors.extend(m.replace("\u00a0", " ") for m in exc.messages)
         except ValueError as exc:
             errors.append(str(exc))
@@ -1118,7 +1098,7 @@ def statutes_update(
     rules = list(rules)
     errors = statutes_check(data=data, rules=rules, weights=weights)
     if errors:
-        raise _refuse(errors)
+        raise Refusal(errors)
     statutes = Statutes(
         effective_from=effective_from or timezone.localdate(),
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
@@ -1127,8 +1107,8 @@ def statutes_update(
     )
     try:
         statutes.full_clean(exclude=["created_by"])
-    except ValidationError as exc:
-        raise _refuse(exc.messages) from exc
+    except ValidationError as exc:  # a database constraint of the statutes, checked first
+        raise Refusal(exc.messages) from exc
     statutes.save()
     CategoryRule.objects.bulk_create(
         CategoryRule(
@@ -1196,9 +1176,9 @@ def register_snapshot_create(*, actor: Any, on: dt.date) -> Any:
     from placette.membership.models import RegisterSnapshot
 
     if RegisterSnapshot.objects.filter(on=on).exists():
-        raise _refuse(f"Le registre est déjà arrêté au {on:%d/%m/%Y}.")
+        raise Refusal(f"Le registre est déjà arrêté au {on:%d/%m/%Y}.")
     if on > timezone.localdate():
-        raise _refuse("On n’arrête pas le registre à une date future.")
+        raise Refusal("On n’arrête pas le registre à une date future.")
     capital = projections.capital_on(on)
     content = register.pdf(on)
     text = io.StringIO()

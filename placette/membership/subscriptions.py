@@ -7,7 +7,8 @@ refuses with a reason. Every document (bulletin, certificate) is stored with the
 that made it and sent by a background task that is idempotent (`sent_at`).
 
 Every function is keyword-only, atomic, audited (``membership.subscription.…``) and raises
-:class:`SubscriptionError` (French messages) when a rule refuses the change; nothing changes then.
+:class:`~placette.lib.refusals.Refusal` (French messages, the form field when there is one) when a
+rule refuses the change; nothing changes then.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from fractions import Fraction
 from typing import Any, cast
 
 from django.core import signing
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.urls import reverse
@@ -37,6 +37,7 @@ from placette.contacts.services import affiliation_add, contact_create, contact_
 from placette.contacts.services import timeline_append as _timeline_append
 from placette.lib.audit import audit_log
 from placette.lib.pdf import pdf_render
+from placette.lib.refusals import Refusal
 from placette.lib.text import normalize_email
 from placette.membership import ledger, projections
 from placette.membership.models import Category, Member, Statutes
@@ -53,7 +54,6 @@ from placette.membership.models_requests import (
     SubscriptionSettings,
 )
 from placette.membership.services import (
-    BookingError,
     shares_pay,
     shares_subscribe,
     statutes_in_force,
@@ -63,7 +63,6 @@ __all__ = [
     "CONSENTS",
     "CONSENT_VERSION",
     "CONVOCATION_TEXT",
-    "SubscriptionError",
     "bank_statement_confirm",
     "bank_statement_preview",
     "bank_statement_upload",
@@ -98,14 +97,6 @@ CONVOCATION_TEXT = (
     "J’accepte d’être convoqué(e) aux assemblées générales par voie électronique, à l’adresse "
     "e-mail indiquée (je peux revenir au courrier postal à tout moment)."
 )
-
-
-class SubscriptionError(ValidationError):
-    """A change of the subscription journey refused by the rules; `messages` are in French."""
-
-
-def _refuse(message: str | list[str]) -> SubscriptionError:
-    return SubscriptionError(message if isinstance(message, list) else [message])
 
 
 # --------------------------------------------------------------------------------------------
@@ -310,19 +301,26 @@ def electronic_convocation_consented(contact: Contact | int) -> bool:
 
 def _check_shares(*, shares: object, category: Category, statutes: Statutes, held: int) -> int:
     if isinstance(shares, bool) or not isinstance(shares, int):
-        raise _refuse("Le nombre de parts doit être un nombre entier.")
+        raise Refusal("Le nombre de parts doit être un nombre entier.", field="shares")
     if shares <= 0:
-        raise _refuse("Le nombre de parts doit être d’au moins 1.")
+        raise Refusal("Le nombre de parts doit être d’au moins 1.", field="shares")
     rule = statutes.rules.filter(category=category).first()
     if rule is None:
-        raise _refuse(f"La catégorie « {category} » n’est pas prévue par les statuts en vigueur.")
+        raise Refusal(
+            f"La catégorie « {category} » n’est pas prévue par les statuts en vigueur.",
+            field="category",
+        )
     if held + shares < rule.min_shares:
-        raise _refuse(f"La catégorie « {category} » demande au moins {rule.min_shares} part(s).")
+        raise Refusal(
+            f"La catégorie « {category} » demande au moins {rule.min_shares} part(s).",
+            field="shares",
+        )
     if rule.max_shares is not None and held + shares > rule.max_shares:
         allowed = rule.max_shares - held
-        raise _refuse(
+        raise Refusal(
             f"La catégorie « {category} » permet au plus {rule.max_shares} part(s) par associé"
-            + (f" : vous pouvez encore en souscrire {allowed}." if held else ".")
+            + (f" : vous pouvez encore en souscrire {allowed}." if held else "."),
+            field="shares",
         )
     return shares
 
@@ -357,15 +355,15 @@ def subscription_request_create(
     background task.
     """
     if not form_token_valid(form_token):
-        raise _refuse("Ce formulaire a expiré : rechargez la page et recommencez.")
+        raise Refusal("Ce formulaire a expiré : rechargez la page et recommencez.")
     existing = SubscriptionRequest.objects.filter(form_token=form_token).first()
     if existing is not None:
         return existing, False
     missing = [key for key in CONSENTS if key not in set(consents_given)]
     if missing:
-        raise _refuse("Les trois consentements sont nécessaires pour souscrire.")
+        raise Refusal("Les trois consentements sont nécessaires pour souscrire.")
     if payment_method not in PaymentMethod.values:
-        raise _refuse("Choisissez un mode de paiement.")
+        raise Refusal("Choisissez un mode de paiement.", field="payment_method")
     today = timezone.localdate()
     statutes = statutes_in_force(today)
     held = 0
@@ -373,18 +371,20 @@ def subscription_request_create(
     if is_additional:
         member = Member.objects.filter(contact=contact).select_related("category").first()
         if member is None or not member.is_active_on(today):
-            raise _refuse("Seul un sociétaire peut souscrire des parts supplémentaires ici.")
+            raise Refusal("Seul un sociétaire peut souscrire des parts supplémentaires ici.")
         category = member.category
         held = projections.holding_of(cast(Contact, contact)).shares
     elif category is None or not public_categories(statutes).filter(pk=category.pk).exists():
-        raise _refuse("Choisissez une catégorie d’associé ouverte à la souscription.")
+        raise Refusal(
+            "Choisissez une catégorie d’associé ouverte à la souscription.", field="category"
+        )
     assert category is not None
     shares = _check_shares(shares=shares, category=category, statutes=statutes, held=held)
     masked = ""
     if payment_method == PaymentMethod.SEPA:
         iban, bic, masked = _iban_check(iban, bic)
         if not account_holder.strip():
-            raise _refuse("Indiquez le titulaire du compte à prélever.")
+            raise Refusal("Indiquez le titulaire du compte à prélever.", field="account_holder")
     else:
         iban = bic = account_holder = ""
 
@@ -468,18 +468,23 @@ def _iban_check(iban: str, bic: str) -> tuple[str, str, str]:
     try:
         parsed = IBAN(iban or "")
     except SchwiftyException as exc:
-        raise _refuse(
+        raise Refusal(
             "L’IBAN saisi n’est pas valide : vérifiez les caractères recopiés "
-            "(il commence par deux lettres, par exemple FR76…)."
+            "(il commence par deux lettres, par exemple FR76…).",
+            field="iban",
         ) from exc
     if parsed.country_code not in _SEPA_COUNTRIES:
-        raise _refuse("Le prélèvement SEPA demande un compte d’un pays de la zone SEPA.")
+        raise Refusal(
+            "Le prélèvement SEPA demande un compte d’un pays de la zone SEPA.", field="iban"
+        )
     bic = (bic or "").replace(" ", "").upper()
     if bic:
         try:
             BIC(bic)
         except SchwiftyException as exc:
-            raise _refuse("Le BIC saisi n’est pas valide (8 ou 11 caractères).") from exc
+            raise Refusal(
+                "Le BIC saisi n’est pas valide (8 ou 11 caractères).", field="bic"
+            ) from exc
     elif parsed.bic is not None:
         bic = str(parsed.bic)
     return parsed.compact, bic, iban_mask(parsed.compact)
@@ -679,13 +684,13 @@ def request_payment_record(
             return replay
     request = SubscriptionRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
     if not isinstance(amount, Decimal) or amount <= 0:
-        raise _refuse("Le montant reçu doit être un nombre positif d’euros.")
+        raise Refusal("Le montant reçu doit être un nombre positif d’euros.", field="amount")
     if request.status == RequestStatus.REFUSED:
-        raise _refuse("Cette demande a été refusée : un paiement ne peut plus y être rattaché.")
+        raise Refusal("Cette demande a été refusée : un paiement ne peut plus y être rattaché.")
     if paid_on > timezone.localdate():
-        raise _refuse("La date du paiement ne peut pas être dans le futur.")
+        raise Refusal("La date du paiement ne peut pas être dans le futur.", field="paid_on")
     if method not in PaymentMethod.values:
-        raise _refuse("Choisissez le mode de paiement.")
+        raise Refusal("Choisissez le mode de paiement.", field="method")
     payment = RequestPayment.objects.create(
         request=request,
         amount=amount,
@@ -697,17 +702,14 @@ def request_payment_record(
         recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     if request.status == RequestStatus.APPROVED:
-        try:
-            movement = shares_pay(
-                actor=actor,
-                contact=request.contact,
-                amount=amount,
-                on=paid_on,
-                reference=request.reference,
-                idempotency_key=f"request-{request.pk}-payment-{payment.pk}",
-            )
-        except BookingError as exc:
-            raise _refuse(exc.messages) from exc
+        movement = shares_pay(
+            actor=actor,
+            contact=request.contact,
+            amount=amount,
+            on=paid_on,
+            reference=request.reference,
+            idempotency_key=f"request-{request.pk}-payment-{payment.pk}",
+        )
         payment.movement = movement
         payment.save(update_fields=["movement"])
     request.status = _status_after_payment(request)
@@ -772,7 +774,7 @@ def _decode(raw: bytes) -> str:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise _refuse("Le fichier n’est pas un texte lisible (UTF-8 ou Windows-1252).")
+    raise Refusal("Le fichier n’est pas un texte lisible (UTF-8 ou Windows-1252).", field="file")
 
 
 def _parse_date(text: str) -> dt.date | None:
@@ -866,7 +868,7 @@ def bank_statement_confirm(*, actor: Any, statement: BankStatement) -> list[Requ
     earlier import is not recorded again."""
     preview = bank_statement_preview(statement)
     if preview.errors:
-        raise _refuse(
+        raise Refusal(
             [f"Ligne {line.number} : {line.error}." for line in preview.errors]
             + ["Aucun paiement n’a été enregistré : corrigez le fichier et recommencez."]
         )
@@ -940,7 +942,7 @@ def subscription_request_approve(
     if request.status == RequestStatus.APPROVED:
         return request
     if request.status == RequestStatus.REFUSED:
-        raise _refuse(
+        raise Refusal(
             f"La demande {request.reference} a été refusée : elle ne peut être approuvée."
         )
     on = on or timezone.localdate()
@@ -948,26 +950,23 @@ def subscription_request_approve(
     received = request.received()
     minimum = _min_paid(request, statutes)
     if received < minimum:
-        raise _refuse(
+        raise Refusal(
             f"Paiement insuffisant pour la demande {request.reference} : "
             f"{ledger.euros(received)} reçus, il faut au moins {ledger.euros(minimum)} "
             f"({statutes.min_paid_percent:g} % de {ledger.euros(request.amount)}) avant "
             "d’approuver."
         )
-    try:
-        movement = shares_subscribe(
-            actor=actor,
-            contact=request.contact,
-            shares=request.shares,
-            category=request.category,
-            on=on,
-            paid=min(received, request.amount),
-            reference=request.reference,
-            note=f"Bulletin {request.reference}",
-            idempotency_key=f"request-{request.pk}",
-        )
-    except BookingError as exc:
-        raise _refuse(exc.messages) from exc
+    movement = shares_subscribe(
+        actor=actor,
+        contact=request.contact,
+        shares=request.shares,
+        category=request.category,
+        on=on,
+        paid=min(received, request.amount),
+        reference=request.reference,
+        note=f"Bulletin {request.reference}",
+        idempotency_key=f"request-{request.pk}",
+    )
     request.status = RequestStatus.APPROVED
     request.movement = movement
     request.decided_at = timezone.now()
@@ -1008,10 +1007,10 @@ def subscription_request_refuse(
     refused (its subscription is on the ledger: cancel the movement instead)."""
     reason = (reason or "").strip()
     if not reason:
-        raise _refuse("Indiquez le motif du refus : il est envoyé au souscripteur.")
+        raise Refusal("Indiquez le motif du refus : il est envoyé au souscripteur.", field="reason")
     request = SubscriptionRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
     if request.status == RequestStatus.APPROVED:
-        raise _refuse(
+        raise Refusal(
             f"La demande {request.reference} est déjà approuvée : annulez le mouvement "
             "dans le registre si nécessaire."
         )
@@ -1071,7 +1070,7 @@ def requests_decide(
                 done.append(
                     subscription_request_refuse(actor=actor, request=request, reason=reason)
                 )
-        except ValidationError as exc:
+        except Refusal as exc:
             errors.extend(exc.messages)
     return done, errors
 

@@ -24,13 +24,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from placette.contacts.models import Contact
 from placette.lib.audit import audit_log
 from placette.lib.pdf import pdf_render
+from placette.lib.refusals import Refusal
 from placette.membership.models import TaxYear
 from placette.membership.models_requests import (
     DocumentKind,
@@ -42,10 +42,6 @@ from placette.membership.models_requests import (
 from placette.membership.services import statutes_in_force
 
 ARTICLE = "article 199 terdecies-0 A du code général des impôts"
-
-
-class TaxStatementError(ValidationError):
-    """A batch refused (missing settings); `messages` are in French."""
 
 
 @dataclass
@@ -146,7 +142,7 @@ def _company(year: int) -> dict[str, Any]:
         if not value.strip()
     ]
     if missing:
-        raise TaxStatementError(
+        raise Refusal(
             [
                 f"Renseignez {' et '.join(missing)} dans les paramètres de souscription : "
                 "l’état individuel doit les mentionner."
@@ -168,7 +164,7 @@ def tax_statements_generate(*, actor: Any, year: int, send: bool = False) -> Bat
     are missing."""
     tax_year = TaxYear.objects.filter(year=year).first()
     if tax_year is None:
-        raise TaxStatementError(
+        raise Refusal(
             [
                 f"Les paramètres IR-PME de {year} (taux, plafonds) ne sont pas renseignés : "
                 "ajoutez-les avant de produire les états individuels."

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import (
     Http404,
@@ -27,6 +26,8 @@ from placette.lib.jobs import job_start
 from placette.lib.paging import paginate, querystring_without_page
 from placette.lib.pdf import pdf_response
 from placette.lib.permissions import staff_admin_required, staff_required
+from placette.lib.refusals import Refusal
+from placette.lib.views import refusal_show
 from placette.membership import (
     dashboard,
     fec,
@@ -37,7 +38,7 @@ from placette.membership import (
     register,
     services,
 )
-from placette.membership.importing import ImportFileError, register_import
+from placette.membership.importing import register_import
 from placette.membership.models import (
     Category,
     College,
@@ -47,11 +48,6 @@ from placette.membership.models import (
     RegisterSnapshot,
     Statutes,
 )
-
-
-def _errors(request: HttpRequest, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
 
 
 def _warn(request: HttpRequest, movement: Movement) -> None:
@@ -210,8 +206,8 @@ def category_change(request: HttpRequest, pk: int) -> HttpResponse:
             reason=form.cleaned_data["reason"],
             decision=form.cleaned_data["decision"],
         )
-    except ValidationError as exc:
-        _errors(request, exc)
+    except Refusal as exc:
+        refusal_show(request, exc)
     else:
         messages.success(
             request,
@@ -239,8 +235,8 @@ def _booking(request: HttpRequest, form_class, book, success: str, pk: int) -> H
         return redirect("membership:holder", pk=pk)
     try:
         movement = book(contact, form.cleaned_data, form.idempotency_key())
-    except ValidationError as exc:
-        _errors(request, exc)
+    except Refusal as exc:
+        refusal_show(request, exc)
     else:
         _warn(request, movement)
         messages.success(request, success.format(number=movement.number))
@@ -337,8 +333,8 @@ def movement_detail(request: HttpRequest, number: int) -> HttpResponse:
                 on=form.cleaned_data["on"],
                 idempotency_key=form.idempotency_key(),
             )
-        except ValidationError as exc:
-            _errors(request, exc)
+        except Refusal as exc:
+            refusal_show(request, exc)
         else:
             messages.success(request, f"Mouvement n° {movement.number} annulé.")
             return redirect("membership:holder", pk=movement.holder_id)
@@ -380,8 +376,8 @@ def refund_decide(request: HttpRequest, number: int) -> HttpResponse:
                 idempotency_key=form.idempotency_key(),
             )
             messages.success(request, "Décision enregistrée.")
-        except ValidationError as exc:
-            _errors(request, exc)
+        except Refusal as exc:
+            refusal_show(request, exc)
     else:
         messages.error(request, "Formulaire incomplet.")
     return redirect("membership:refunds")
@@ -409,8 +405,8 @@ def refund_pay(request: HttpRequest) -> HttpResponse:
                     if form.idempotency_key()
                     else None,
                 )
-    except ValidationError as exc:
-        _errors(request, exc)
+    except Refusal as exc:
+        refusal_show(request, exc)
     else:
         messages.success(request, f"{len(numbers)} remboursement(s) payé(s).")
     return redirect("membership:refunds")
@@ -478,7 +474,7 @@ def statutes_edit(request: HttpRequest) -> HttpResponse:
                 effective_from=form.cleaned_data["effective_from"],
                 reason=form.cleaned_data["reason"],
             )
-        except ValidationError as exc:
+        except Refusal as exc:
             errors = exc.messages
         else:
             messages.success(request, "Nouvelle version des statuts enregistrée.")
@@ -561,8 +557,8 @@ def register_import_view(request: HttpRequest) -> HttpResponse:
                 expected_shares=form.cleaned_data["expected_shares"],
                 expected_capital=form.cleaned_data["expected_capital"],
             )
-        except ImportFileError as exc:
-            form.add_error("file", str(exc))
+        except Refusal as exc:
+            refusal_show(request, exc, form)
         else:
             if report.committed:
                 messages.success(request, f"Registre importé : {len(report.rows)} mouvement(s).")
@@ -580,8 +576,8 @@ def snapshot_list(request: HttpRequest) -> HttpResponse:
             try:
                 services.register_snapshot_create(actor=request.user, on=form.cleaned_data["date"])
                 messages.success(request, "Registre arrêté et archivé.")
-            except ValidationError as exc:
-                _errors(request, exc)
+            except Refusal as exc:
+                refusal_show(request, exc)
         return redirect("membership:snapshots")
     year_end = dt.date(timezone.localdate().year - 1, 12, 31)
     context = {"snapshots": RegisterSnapshot.objects.all(), "form": form, "year_end": year_end}

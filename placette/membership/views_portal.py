@@ -4,7 +4,6 @@ a further subscription, a refund request, the choice of convocation by email or 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,13 +12,14 @@ from django.views.decorators.http import require_GET, require_POST
 from placette.contacts.models import Contact
 from placette.lib.pdf import pdf_response
 from placette.lib.permissions import contact_of_user, signed_in_required
+from placette.lib.refusals import Refusal
+from placette.lib.views import refusal_show
 from placette.membership import projections
 from placette.membership.forms_public import MoreSharesForm, RefundForm
 from placette.membership.models import Member, Movement
 from placette.membership.models_requests import SubscriptionDocument, SubscriptionRequest
 from placette.membership.services import refund_request
 from placette.membership.subscriptions import (
-    SubscriptionError,
     convocation_consent_record,
     electronic_convocation_consented,
     form_token_new,
@@ -89,9 +89,8 @@ def subscribe_more(request: HttpRequest) -> HttpResponse:
                     consents_given=form.consents_given(),
                     e_convocation=form.cleaned_data.get("e_convocation", False),
                 )
-            except SubscriptionError as exc:
-                for message in exc.messages:
-                    form.add_error(None, message)
+            except Refusal as exc:
+                refusal_show(request, exc, form)
             else:
                 return redirect("membership_public:confirmation", key=created.access_key)
     return render(
@@ -117,9 +116,8 @@ def refund(request: HttpRequest) -> HttpResponse:
                 shares=form.cleaned_data["shares"],
                 note=f"Demandé dans l’espace sociétaire. {form.cleaned_data['note']}".strip(),
             )
-        except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
+        except Refusal as exc:
+            refusal_show(request, exc, form)
         else:
             messages.success(
                 request,

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from placette.lib.pdf import pdf_response
+from placette.lib.refusals import Refusal
+from placette.lib.views import refusal_show
 from placette.membership.forms_public import SubscriptionForm
 from placette.membership.models import Statutes
 from placette.membership.models_requests import (
@@ -20,7 +22,6 @@ from placette.membership.models_requests import (
     SubscriptionSettings,
 )
 from placette.membership.subscriptions import (
-    SubscriptionError,
     _min_paid,
     form_token_new,
     public_categories,
@@ -64,9 +65,8 @@ def subscribe(request: HttpRequest) -> HttpResponse:
                     consents_given=form.consents_given(),
                     e_convocation=form.cleaned_data.get("e_convocation", False),
                 )
-            except SubscriptionError as exc:
-                for message in exc.messages:
-                    form.add_error(_error_field(message), message)
+            except Refusal as exc:
+                refusal_show(request, exc, form)
             else:
                 return redirect("membership_public:confirmation", key=created.access_key)
     rules = {r.category_id: r for r in statutes.rules.all()}
@@ -80,16 +80,6 @@ def subscribe(request: HttpRequest) -> HttpResponse:
         },
         status=400 if request.method == "POST" else 200,
     )
-
-
-def _error_field(message: str) -> str | None:
-    """Put a service's refusal next to the field it concerns."""
-    lowered = message.lower()
-    if "iban" in lowered or "bic" in lowered or "sepa" in lowered:
-        return "iban"
-    if ("part" in lowered and "catégorie" in lowered) or "nombre de parts" in lowered:
-        return "shares"
-    return None
 
 
 @require_GET

@@ -4,7 +4,6 @@ bank statement), approval and refusal one by one or in batch, settings, IR-PME s
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +12,8 @@ from django.views.decorators.http import require_GET, require_POST
 from placette.lib.paging import paginate, querystring_without_page
 from placette.lib.pdf import pdf_response
 from placette.lib.permissions import staff_required
+from placette.lib.refusals import Refusal
+from placette.lib.views import refusal_show
 from placette.membership import tax
 from placette.membership.forms_public import (
     BankStatementForm,
@@ -42,11 +43,6 @@ from placette.membership.subscriptions import (
     subscription_request_refuse,
     subscription_settings_update,
 )
-
-
-def _errors(request: HttpRequest, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
 
 
 @staff_required
@@ -132,9 +128,8 @@ def request_pay(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             request_payment_record(actor=request.user, request=req, **form.cleaned_data)
-        except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
+        except Refusal as exc:
+            refusal_show(request, exc, form)
         else:
             messages.success(request, "Le paiement est enregistré.")
             return redirect("membership_public:request_detail", pk=pk)
@@ -148,8 +143,8 @@ def request_approve(request: HttpRequest, pk: int) -> HttpResponse:
     req = get_object_or_404(SubscriptionRequest, pk=pk)
     try:
         done = subscription_request_approve(actor=request.user, request=req)
-    except ValidationError as exc:
-        _errors(request, exc)
+    except Refusal as exc:
+        refusal_show(request, exc)
     else:
         messages.success(
             request,
@@ -171,8 +166,8 @@ def request_refuse(request: HttpRequest, pk: int) -> HttpResponse:
             subscription_request_refuse(
                 actor=request.user, request=req, reason=form.cleaned_data["reason"]
             )
-        except ValidationError as exc:
-            _errors(request, exc)
+        except Refusal as exc:
+            refusal_show(request, exc)
         else:
             messages.success(request, "Demande refusée : le motif est envoyé au souscripteur.")
         return redirect("membership_public:request_detail", pk=pk)
@@ -196,9 +191,8 @@ def bank_import(request: HttpRequest) -> HttpResponse:
             statement = bank_statement_upload(
                 actor=request.user, filename=upload.name, raw=upload.read()
             )
-        except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error("file", message)
+        except Refusal as exc:
+            refusal_show(request, exc, form)
         else:
             return redirect("membership_public:bank_preview", pk=statement.pk)
     return render(request, "membership/requests/bank_import.html", {"form": form})
@@ -210,8 +204,8 @@ def bank_preview(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             payments = bank_statement_confirm(actor=request.user, statement=statement)
-        except ValidationError as exc:
-            _errors(request, exc)
+        except Refusal as exc:
+            refusal_show(request, exc)
         else:
             messages.success(request, f"{len(payments)} paiement(s) enregistré(s).")
             return redirect("membership_public:request_list")
@@ -244,9 +238,8 @@ def tax_batch(request: HttpRequest) -> HttpResponse:
             result = tax.tax_statements_generate(
                 actor=request.user, year=year, send=form.cleaned_data["send"]
             )
-        except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
+        except Refusal as exc:
+            refusal_show(request, exc, form)
         else:
             messages.success(
                 request,

@@ -15,6 +15,7 @@ from placette.accounts.models import Role, User
 from placette.contacts import communes
 from placette.contacts.models import Affiliation, Contact, ContactKind, OrganisationKind
 from placette.contacts.services import contact_create
+from placette.lib.refusals import Refusal
 from placette.places import services
 from placette.places.models import (
     CriteriaVersion,
@@ -346,7 +347,7 @@ def seed(rng, out) -> None:
         while lease.next_revision_on() <= today:
             try:
                 services.lease_revise(actor=None, lease=lease)
-            except services.PlacesError:
+            except Refusal:
                 break  # the index of the quarter is not published yet
             lease.refresh_from_db()
         leases.append(lease)

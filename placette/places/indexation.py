@@ -15,11 +15,9 @@ L. 112-2 of the Code monétaire et financier for the choice of index):
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
+from placette.lib.refusals import Refusal
+
 CENT = Decimal("0.01")
-
-
-class IndexationError(ValueError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -42,13 +40,13 @@ def rent_revise(current_rent: Decimal, reference_index: Decimal, new_index: Deci
     """The revised rent, rounded half up to the cent only once, at the very end."""
     for name, value in (("loyer", current_rent), ("indice de référence", reference_index)):
         if not isinstance(value, Decimal):
-            raise IndexationError(f"Le {name} doit être un nombre décimal exact.")
+            raise Refusal(f"Le {name} doit être un nombre décimal exact.")
     if not isinstance(new_index, Decimal):
-        raise IndexationError("Le nouvel indice doit être un nombre décimal exact.")
+        raise Refusal("Le nouvel indice doit être un nombre décimal exact.")
     if current_rent < 0:
-        raise IndexationError("Le loyer ne peut pas être négatif.")
+        raise Refusal("Le loyer ne peut pas être négatif.")
     if reference_index <= 0 or new_index <= 0:
-        raise IndexationError("Un indice est toujours strictement positif.")
+        raise Refusal("Un indice est toujours strictement positif.")
     with localcontext() as ctx:
         ctx.prec = 28
         exact = current_rent * new_index / reference_index

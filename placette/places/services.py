@@ -18,6 +18,7 @@ from django.utils import timezone
 from placette.contacts.models import Contact, TimelineKind
 from placette.contacts.services import timeline_append
 from placette.lib.audit import audit_log
+from placette.lib.refusals import Refusal
 from placette.places import indexation
 from placette.places.models import (
     STATUS_ORDER,
@@ -97,10 +98,6 @@ LEASE_FIELDS = [
 ]
 
 
-class PlacesError(ValueError):
-    """A refused change, with the French message shown to the user. Nothing was saved."""
-
-
 def money_text(value: Decimal) -> str:
     """« 12 345,50 € »: the one money format of the places area (pages, PDFs, messages)."""
     text = f"{value:,.2f}".replace(",", "\u202f").replace(".", ",")
@@ -111,7 +108,9 @@ def _not_negative(data: dict[str, Any], labels: dict[str, str]) -> None:
     for name, label in labels.items():
         value = data.get(name)
         if value is not None and value < 0:
-            raise PlacesError(f"{label} ne peut pas être négatif : rien n’a été enregistré.")
+            raise Refusal(
+                f"{label} ne peut pas être négatif : rien n’a été enregistré.", field=name
+            )
 
 
 # Places and their pipeline -------------------------------------------------------------------
@@ -130,7 +129,7 @@ def place_create(
     place.status = data.get("status") or PlaceStatus.PROSPECT
     place.refresh_derived()
     if not place.commune_name:
-        raise PlacesError("Commune inconnue : choisissez une commune du code officiel (INSEE).")
+        raise Refusal("Commune inconnue : choisissez une commune du code officiel (INSEE).")
     place.save()
     Operation.objects.create(place=place)
     StatusChange.objects.create(
@@ -153,7 +152,7 @@ def place_update(*, actor: Any, place: Place, data: dict[str, Any]) -> Place:
             setattr(place, name, data[name])
     place.refresh_derived()
     if not place.commune_name:
-        raise PlacesError("Commune inconnue : choisissez une commune du code officiel (INSEE).")
+        raise Refusal("Commune inconnue : choisissez une commune du code officiel (INSEE).")
     place.save()
     if changed:
         audit_log(actor=actor, action="places.place.updated", obj=place, changes=changed)
@@ -172,11 +171,11 @@ def place_status_change(
 ) -> StatusChange:
     """Append a dated step to the pipeline; the place's current step is the latest by date."""
     if status not in STATUS_ORDER:
-        raise PlacesError("Étape inconnue.")
+        raise Refusal("Étape inconnue.")
     if not decided_by.strip():
-        raise PlacesError("Indiquez qui a décidé cette étape (instance ou personne).")
+        raise Refusal("Indiquez qui a décidé cette étape (instance ou personne).")
     if decided_on > timezone.localdate():
-        raise PlacesError("Une étape se date au jour de la décision : pas de date future.")
+        raise Refusal("Une étape se date au jour de la décision : pas de date future.")
     change = StatusChange.objects.create(
         place=place,
         status=status,
@@ -241,7 +240,7 @@ def operation_update(*, actor: Any, operation: Operation, data: dict[str, Any]) 
     )
     start, end = data.get("works_started_on"), data.get("works_ended_on")
     if start and end and end < start:
-        raise PlacesError(
+        raise Refusal(
             "La fin des travaux précède leur début : corrigez les dates, rien n’a été enregistré."
         )
     changed = {}
@@ -298,7 +297,7 @@ def financing_line_add(
     returned balance as a warning."""
     amount = data.get("amount")
     if amount is None or amount <= 0:
-        raise PlacesError(
+        raise Refusal(
             "Le montant d’une source de financement doit être positif : rien n’a été enregistré."
         )
     line = FinancingLine.objects.create(
@@ -352,7 +351,7 @@ def activity_install(*, actor: Any, place: Place, data: dict[str, Any]) -> Activ
     _not_negative(data, {"jobs_fte": "Le nombre d’emplois"})
     closed = data.get("closed_on")
     if closed and closed < data["opened_on"]:
-        raise PlacesError("La fermeture précède l’ouverture : rien n’a été enregistré.")
+        raise Refusal("La fermeture précède l’ouverture : rien n’a été enregistré.")
     activity = Activity.objects.create(
         place=place, **{k: v for k, v in data.items() if k in ACTIVITY_FIELDS}
     )
@@ -380,7 +379,7 @@ def activity_update(*, actor: Any, activity: Activity, data: dict[str, Any]) -> 
     opened = data.get("opened_on", activity.opened_on)
     closed = data.get("closed_on", activity.closed_on)
     if closed and closed < opened:
-        raise PlacesError("La fermeture précède l’ouverture : rien n’a été enregistré.")
+        raise Refusal("La fermeture précède l’ouverture : rien n’a été enregistré.")
     changed = {}
     for name in ACTIVITY_FIELDS:
         if name in data and getattr(activity, name) != data[name]:
@@ -410,7 +409,7 @@ def lease_create(
     """A lease and its rent schedule from the start date up to today (or `schedule_until`)."""
     starts, ends = data["starts_on"], data["ends_on"]
     if ends <= starts:
-        raise PlacesError(
+        raise Refusal(
             f"Le bail se termine le {ends:%d/%m/%Y}, avant de commencer le {starts:%d/%m/%Y} : "
             "corrigez les dates, rien n’a été enregistré."
         )
@@ -423,9 +422,9 @@ def lease_create(
         },
     )
     if data.get("index_kind") not in IndexKind.values:
-        raise PlacesError("Choisissez l’indice de révision prévu au bail (ILC, ILAT ou ICC).")
+        raise Refusal("Choisissez l’indice de révision prévu au bail (ILC, ILAT ou ICC).")
     if not 1 <= int(data.get("index_quarter") or 0) <= 4:
-        raise PlacesError("Le trimestre de l’indice de référence va de 1 à 4.")
+        raise Refusal("Le trimestre de l’indice de référence va de 1 à 4.")
     lease = Lease(activity=activity, **{k: v for k, v in data.items() if k in LEASE_FIELDS})
     lease.current_rent = lease.initial_rent
     lease.save()
@@ -529,11 +528,11 @@ def index_value_set(
     published_on: dt.date | None = None,
 ) -> IndexValue:
     if kind not in IndexKind.values:
-        raise PlacesError(f"Indice inconnu : « {kind} » (ILC, ILAT ou ICC).")
+        raise Refusal(f"Indice inconnu : « {kind} » (ILC, ILAT ou ICC).")
     if not 1 <= quarter <= 4:
-        raise PlacesError("Le trimestre va de 1 à 4.")
+        raise Refusal("Le trimestre va de 1 à 4.")
     if value is None or value <= 0:
-        raise PlacesError("La valeur d’un indice est strictement positive.")
+        raise Refusal("La valeur d’un indice est strictement positive.")
     index, created = IndexValue.objects.update_or_create(
         kind=kind,
         year=year,
@@ -646,9 +645,9 @@ def lease_revise(*, actor: Any, lease: Lease, effective_on: dt.date | None = Non
     lease = Lease.objects.select_for_update().get(pk=lease.pk)
     effective_on = effective_on or lease.next_revision_on()
     if effective_on <= lease.starts_on or effective_on > lease.ends_on:
-        raise PlacesError("La date de révision doit tomber pendant le bail, après sa date d’effet.")
+        raise Refusal("La date de révision doit tomber pendant le bail, après sa date d’effet.")
     if lease.revisions.filter(effective_on=effective_on).exists():
-        raise PlacesError(f"Le loyer est déjà révisé au {effective_on:%d/%m/%Y}.")
+        raise Refusal(f"Le loyer est déjà révisé au {effective_on:%d/%m/%Y}.")
     values = {
         (i.year, i.quarter): i.value
         for i in IndexValue.objects.filter(
@@ -661,7 +660,7 @@ def lease_revise(*, actor: Any, lease: Lease, effective_on: dt.date | None = Non
     new = values.get((lease.index_year + 1, lease.index_quarter))
     for value, label in ((reference, lease.reference_label), (new, lease.next_index_label)):
         if value is None:
-            raise PlacesError(
+            raise Refusal(
                 f"Révision impossible au {effective_on:%d/%m/%Y} : la valeur de l’{label} "
                 "n’est pas saisie. Saisissez-la ou importez-la (page Indices), puis recommencez. "
                 "Rien n’a été enregistré."
@@ -722,16 +721,16 @@ def payment_record(
     *, actor: Any, line: RentLine, amount: Decimal, paid_on: dt.date, method: str
 ) -> RentPayment:
     if amount is None or amount <= 0:
-        raise PlacesError("Le montant d’un paiement doit être positif : rien n’a été enregistré.")
+        raise Refusal("Le montant d’un paiement doit être positif : rien n’a été enregistré.")
     # Arrears at a date count the payments dated by then: a payment bears the day it was received.
     if paid_on > timezone.localdate():
-        raise PlacesError(
+        raise Refusal(
             "Un paiement se date au jour où il est reçu : pas de date future. "
             "Rien n’a été enregistré."
         )
     line = RentLine.objects.select_for_update().select_related("lease__activity").get(pk=line.pk)
     if amount > line.balance:
-        raise PlacesError(
+        raise Refusal(
             f"Le paiement ({money_text(amount)}) dépasse le reste dû sur cette échéance "
             f"({money_text(line.balance)}) : rien n’a été enregistré."
         )
@@ -774,14 +773,14 @@ def rent_reminder_send(
     if already:
         return already, False
     if line.is_paid:
-        raise PlacesError("Cette échéance est réglée : pas de relance.")
+        raise Refusal("Cette échéance est réglée : pas de relance.")
     if line.due_on > today:
-        raise PlacesError("Cette échéance n’est pas encore due : pas de relance.")
+        raise Refusal("Cette échéance n’est pas encore due : pas de relance.")
     activity = line.lease.activity
     tenant = activity.tenant
     email = _reminder_recipient(tenant)
     if not email:
-        raise PlacesError(
+        raise Refusal(
             f"« {tenant} » n’a pas d’adresse e-mail : complétez sa fiche contact pour le relancer."
         )
     try:
@@ -836,7 +835,7 @@ def _draft(version: CriteriaVersion) -> CriteriaVersion:
     so that every past scoring can be read against the grid it used)."""
     version = CriteriaVersion.objects.select_for_update().get(pk=version.pk)
     if version.is_published:
-        raise PlacesError(
+        raise Refusal(
             f"La version {version.number} de la grille est publiée : elle ne se modifie plus. "
             "Créez une nouvelle version pour changer les critères. Rien n’a été enregistré."
         )
@@ -848,7 +847,7 @@ def criteria_version_create(*, actor: Any) -> CriteriaVersion:
     """A new draft version, copying the criteria of the latest version. One draft at a time."""
     draft = CriteriaVersion.objects.filter(state=CriteriaState.DRAFT).first()
     if draft is not None:
-        raise PlacesError(
+        raise Refusal(
             f"La version {draft.number} est déjà en préparation : modifiez-la ou publiez-la "
             "avant d’en créer une autre."
         )
@@ -861,7 +860,7 @@ def criteria_version_create(*, actor: Any) -> CriteriaVersion:
                 note=previous.note if previous else "",
             )
     except IntegrityError:  # two clicks at once: the other request created the draft
-        raise PlacesError("Une version de la grille est déjà en préparation.") from None
+        raise Refusal("Une version de la grille est déjà en préparation.") from None
     if previous is not None:
         Criterion.objects.bulk_create(
             Criterion(version=version, label=c.label, description=c.description, weight=c.weight)
@@ -888,15 +887,13 @@ def criteria_version_update(
     for criterion in kept:
         weight = criterion.get("weight")
         if weight is None or not 1 <= weight <= 10:
-            raise PlacesError(
+            raise Refusal(
                 f"Le poids de « {criterion['label'].strip()} » va de 1 à 10 : "
                 "rien n’a été enregistré."
             )
     duplicates = sorted({label for label in labels if labels.count(label) > 1})
     if duplicates:
-        raise PlacesError(
-            f"Le critère « {duplicates[0]} » figure deux fois : rien n’a été enregistré."
-        )
+        raise Refusal(f"Le critère « {duplicates[0]} » figure deux fois : rien n’a été enregistré.")
     existing = {c.pk: c for c in version.criteria.all()}
     removed = [pk for pk in existing if pk not in {c.get("id") for c in kept if c.get("id")}]
     Criterion.objects.filter(pk__in=removed).delete()
@@ -936,9 +933,9 @@ def criteria_version_publish(
     """Publish a draft: it becomes the version in force and is read-only from then on."""
     version = _draft(version)
     if not version.criteria.exists():
-        raise PlacesError("Une grille sans critère ne peut pas être publiée.")
+        raise Refusal("Une grille sans critère ne peut pas être publiée.")
     if adopted_on and adopted_on > timezone.localdate():
-        raise PlacesError("La date d’adoption ne peut pas être dans le futur.")
+        raise Refusal("La date d’adoption ne peut pas être dans le futur.")
     version.state = CriteriaState.PUBLISHED
     version.published_at = timezone.now()
     version.published_by = _user(actor)
@@ -979,13 +976,13 @@ def project_score_record(
     """Score an incoming project (prospect or study step) against the version in force:
     0 to 5 on every criterion; the total is the weighted mean."""
     if place.status not in SCORABLE_STEPS:
-        raise PlacesError(
+        raise Refusal(
             f"« {place.name} » est à l’étape « {place.get_status_display()} » : seuls les "
             "projets entrants (prospect ou étude) se notent. Rien n’a été enregistré."
         )
     version = CriteriaVersion.objects.in_force()
     if version is None:
-        raise PlacesError(
+        raise Refusal(
             "Aucune grille de critères n’est publiée : créez et publiez une version "
             "(page Critères d’investissement)."
         )
@@ -994,7 +991,7 @@ def project_score_record(
     for criterion in criteria:
         score = scores.get(criterion.pk)
         if score is None or not 0 <= score <= 5:
-            raise PlacesError(
+            raise Refusal(
                 f"La note de « {criterion} » doit aller de 0 à 5 : rien n’a été enregistré."
             )
         pairs.append((score, criterion.weight))
@@ -1036,15 +1033,15 @@ def investment_decision_record(
     """The decision of the investment committee, the board or the AG on a project, with its
     reasons and, when the project was scored, the scoring the body examined."""
     if body not in DecisionBody.values:
-        raise PlacesError("Choisissez l’instance qui a décidé.")
+        raise Refusal("Choisissez l’instance qui a décidé.")
     if outcome not in DecisionOutcome.values:
-        raise PlacesError("Choisissez la décision.")
+        raise Refusal("Choisissez la décision.")
     if not reason.strip():
-        raise PlacesError("Indiquez les motifs de la décision : rien n’a été enregistré.")
+        raise Refusal("Indiquez les motifs de la décision : rien n’a été enregistré.")
     if decided_on > timezone.localdate():
-        raise PlacesError("Une décision se date au jour où elle est prise : pas de date future.")
+        raise Refusal("Une décision se date au jour où elle est prise : pas de date future.")
     if scoring is not None and scoring.place_id != place.pk:
-        raise PlacesError("Cette notation concerne un autre projet.")
+        raise Refusal("Cette notation concerne un autre projet.")
     decision = InvestmentDecision.objects.create(
         place=place,
         scoring=scoring,
@@ -1072,7 +1069,7 @@ def places_settings_update(
     *, actor: Any, network_goal: int, goal_year: int | None
 ) -> PlacesSettings:
     if network_goal <= 0:
-        raise PlacesError("L’objectif du réseau est un nombre de lieux positif.")
+        raise Refusal("L’objectif du réseau est un nombre de lieux positif.")
     current = PlacesSettings.get()
     before = current.network_goal
     current.network_goal = network_goal

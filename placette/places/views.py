@@ -14,6 +14,8 @@ from placette.lib.exports import csv_response, xlsx_response
 from placette.lib.models import AuditEntry
 from placette.lib.paging import paginate, querystring_without_page
 from placette.lib.permissions import staff_admin_required, staff_required
+from placette.lib.refusals import Refusal
+from placette.lib.views import refusal_show
 from placette.places import services
 from placette.places.figures import headline_figures
 from placette.places.forms import (
@@ -53,7 +55,6 @@ from placette.places.models import (
     RentLine,
     RentReminder,
 )
-from placette.places.services import PlacesError
 from placette.places.timeline import place_timeline
 
 
@@ -122,8 +123,8 @@ def place_create(request: HttpRequest) -> HttpResponse:
                 decided_on=form.cleaned_data["decided_on"],
                 decided_by=form.cleaned_data["decided_by"],
             )
-        except PlacesError as exc:
-            form.add_error(None, str(exc))
+        except Refusal as exc:
+            refusal_show(request, exc, form)
         else:
             messages.success(request, f"Lieu « {place.name} » créé.")
             return redirect(place)
@@ -142,8 +143,8 @@ def place_edit(request: HttpRequest, pk: int) -> HttpResponse:
         fresh = Place.objects.get(pk=pk)
         try:
             services.place_update(actor=request.user, place=fresh, data=form.place_data())
-        except PlacesError as exc:
-            form.add_error(None, str(exc))
+        except Refusal as exc:
+            refusal_show(request, exc, form)
         else:
             messages.success(request, "Lieu enregistré.")
             return redirect(fresh)
@@ -199,8 +200,8 @@ def place_status(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.place_status_change(actor=request.user, place=place, **form.cleaned_data)
             messages.success(request, "Étape enregistrée.")
-        except PlacesError as exc:
-            messages.error(request, str(exc))
+        except Refusal as exc:
+            refusal_show(request, exc)
     else:
         messages.error(request, f"Étape non enregistrée : {_errors(form)}")
     return redirect(place)
@@ -244,8 +245,8 @@ def operation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         fresh = Operation.objects.get(pk=operation.pk)
         try:
             services.operation_update(actor=request.user, operation=fresh, data=form.cleaned_data)
-        except PlacesError as exc:
-            form.add_error(None, str(exc))
+        except Refusal as exc:
+            refusal_show(request, exc, form)
         else:
             messages.success(request, "Acquisition, travaux et surfaces enregistrés.")
             balance = services.financing_balance(operation=fresh)
@@ -270,8 +271,8 @@ def financing_add(request: HttpRequest, pk: int) -> HttpResponse:
             _, balance = services.financing_line_add(
                 actor=request.user, operation=operation, data=form.cleaned_data
             )
-        except PlacesError as exc:
-            messages.error(request, str(exc))
+        except Refusal as exc:
+            refusal_show(request, exc)
         else:
             messages.success(request, "Source de financement ajoutée.")
             if not balance.balanced:
@@ -305,8 +306,8 @@ def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
             activity = services.activity_install(
                 actor=request.user, place=place, data=form.cleaned_data
             )
-        except PlacesError as exc:
-            form.add_error(None, str(exc))
+        except Refusal as exc:
+            refusal_show(request, exc, form)
         else:
             messages.success(request, f"Activité « {activity} » installée. Ajoutez son bail.")
             return redirect("places:lease_create", activity.pk)
@@ -325,8 +326,8 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
         fresh = Activity.objects.get(pk=pk)
         try:
             services.activity_update(actor=request.user, activity=fresh, data=form.cleaned_data)
-        except PlacesError as exc:
-            form.add_error(None, str(exc))
+        except Refusal as exc:
+            refusal_show(request, exc, form)
         else:
             messages.success(request, "Activité enregistrée.")
             return redirect(activity.place)
@@ -349,8 +350,8 @@ def lease_create(request: HttpRequest, pk: int) -> HttpResponse:
             lease = services.lease_create(
                 actor=request.user, activity=activity, data=form.cleaned_data
             )
-        except PlacesError as exc:
-            form.add_error(None, str(exc))
+        except Refusal as exc:
+            refusal_show(request, exc, form)
         else:
             messages.success(request, "Bail enregistré ; son échéancier est créé.")
             return redirect(lease)
@@ -397,8 +398,8 @@ def lease_revise(request: HttpRequest, pk: int) -> HttpResponse:
         revision = services.lease_revise(
             actor=request.user, lease=lease, effective_on=form.cleaned_data["effective_on"]
         )
-    except PlacesError as exc:
-        messages.error(request, str(exc))
+    except Refusal as exc:
+        refusal_show(request, exc)
     else:
         messages.success(request, f"Loyer révisé : {revision.explanation}.")
     return redirect(lease)
@@ -422,8 +423,8 @@ def payment_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.payment_record(actor=request.user, line=line, **form.cleaned_data)
             messages.success(request, "Paiement enregistré.")
-        except PlacesError as exc:
-            messages.error(request, str(exc))
+        except Refusal as exc:
+            refusal_show(request, exc)
     else:
         messages.error(request, f"Paiement non enregistré : {_errors(form)}")
     return redirect(request.POST.get("next") or line.lease.get_absolute_url())
@@ -478,8 +479,8 @@ def reminder_send(request: HttpRequest, pk: int) -> HttpResponse:
     line = get_object_or_404(RentLine, pk=pk)
     try:
         reminder, sent = services.rent_reminder_send(actor=request.user, line=line)
-    except PlacesError as exc:
-        messages.error(request, str(exc))
+    except Refusal as exc:
+        refusal_show(request, exc)
     else:
         if sent:
             messages.success(request, f"Relance envoyée à {reminder.email}.")
@@ -499,8 +500,8 @@ def index_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.index_value_set(actor=request.user, **form.cleaned_data)
-        except PlacesError as exc:
-            form.add_error(None, str(exc))
+        except Refusal as exc:
+            refusal_show(request, exc, form)
         else:
             messages.success(request, "Valeur d’indice enregistrée.")
             return redirect("places:indexes")
@@ -601,8 +602,8 @@ def criteria_list(request: HttpRequest) -> HttpResponse:
 def criteria_create(request: HttpRequest) -> HttpResponse:
     try:
         version = services.criteria_version_create(actor=request.user)
-    except PlacesError as exc:
-        messages.error(request, str(exc))
+    except Refusal as exc:
+        refusal_show(request, exc)
         return redirect("places:criteria_list")
     messages.success(
         request,
@@ -642,8 +643,8 @@ def criteria_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     note=note_form.cleaned_data["note"],
                     criteria=_criteria_rows(formset),
                 )
-            except PlacesError as exc:
-                messages.error(request, str(exc))
+            except Refusal as exc:
+                refusal_show(request, exc)
                 status = 400
             else:
                 messages.success(request, f"Version {version.number} enregistrée.")
@@ -672,8 +673,8 @@ def criteria_publish(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(version)
     try:
         services.criteria_version_publish(actor=request.user, version=version, **form.cleaned_data)
-    except PlacesError as exc:
-        messages.error(request, str(exc))
+    except Refusal as exc:
+        refusal_show(request, exc)
     else:
         messages.success(
             request, f"Version {version.number} publiée : c’est désormais la grille en vigueur."
@@ -713,8 +714,8 @@ def project_score(request: HttpRequest, pk: int) -> HttpResponse:
                 origin=data["origin"],
                 comment=data["comment"],
             )
-        except PlacesError as exc:
-            form.add_error(None, str(exc))
+        except Refusal as exc:
+            refusal_show(request, exc, form)
         else:
             messages.success(
                 request,
@@ -748,8 +749,8 @@ def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.investment_decision_record(actor=request.user, place=place, **data)
-        except PlacesError as exc:
-            form.add_error(None, str(exc))
+        except Refusal as exc:
+            refusal_show(request, exc, form)
         else:
             messages.success(request, "Décision d’investissement enregistrée.")
             return redirect(place)

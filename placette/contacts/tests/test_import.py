@@ -1,8 +1,9 @@
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from placette.contacts.importing import ImportFileError, contacts_import
+from placette.contacts.importing import contacts_import
 from placette.contacts.models import Contact
+from placette.lib.refusals import Refusal
 from placette.test import BaseTestCase, make_contact
 
 GOOD = (
@@ -42,7 +43,7 @@ class ImportTests(BaseTestCase):
     def test_a_file_in_the_wrong_encoding_is_refused_with_a_clear_message(self):
         raw = GOOD.decode().encode("cp1252")
         with self.assertRaisesMessage(
-            ImportFileError, "n’est pas encodé en UTF-8 (caractère illisible ligne 1)"
+            Refusal, "n’est pas encodé en UTF-8 (caractère illisible ligne 1)"
         ):
             contacts_import(actor=self.staff, raw=raw, commit=False)
         report = contacts_import(actor=self.staff, raw=raw, encoding="cp1252", commit=False)

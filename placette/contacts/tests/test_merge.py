@@ -2,12 +2,12 @@ from django.urls import reverse
 
 from placette.contacts.models import Affiliation, Contact, Tag
 from placette.contacts.services import (
-    MergeError,
     affiliation_add,
     contact_merge,
     duplicates_find,
     timeline_append,
 )
+from placette.lib.refusals import Refusal
 from placette.test import BaseTestCase, make_contact
 
 
@@ -54,7 +54,7 @@ class MergeTests(BaseTestCase):
         self.assertEqual(self.member.contact, keep)
 
     def test_a_merge_refuses_two_contacts_that_both_have_an_account(self):
-        with self.assertRaisesMessage(MergeError, "fusion impossible"):
+        with self.assertRaisesMessage(Refusal, "fusion impossible"):
             contact_merge(
                 actor=self.staff, keep=self.member.contact, absorb=self.other_member.contact
             )
@@ -63,7 +63,7 @@ class MergeTests(BaseTestCase):
     def test_a_person_cannot_be_merged_with_an_organisation(self):
         person = make_contact(last_name="P")
         org = make_contact(kind="organisation", organisation_name="O", org_kind="ess")
-        with self.assertRaisesMessage(MergeError, "personne avec une organisation"):
+        with self.assertRaisesMessage(Refusal, "personne avec une organisation"):
             contact_merge(actor=self.staff, keep=person, absorb=org)
 
     def test_staff_merges_two_duplicates_from_the_web_page(self):
@@ -112,6 +112,6 @@ class MergeWithLedgerTests(BaseTestCase):
         from placette.membership.projections import holding_of
 
         first, second = self._holder("Un"), self._holder("Deux")
-        with self.assertRaisesMessage(MergeError, "fusion impossible"):
+        with self.assertRaisesMessage(Refusal, "fusion impossible"):
             contact_merge(actor=self.staff, keep=first, absorb=second)
         self.assertEqual((holding_of(first).shares, holding_of(second).shares), (2, 2))

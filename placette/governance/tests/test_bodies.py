@@ -8,6 +8,7 @@ from django.urls import reverse
 from placette.governance import services
 from placette.governance.models import Body, BodyKind, Mandate
 from placette.governance.tests.helpers import ag_body, make_ag, make_member, make_statutes
+from placette.lib.refusals import Refusal
 from placette.membership.models import College
 from placette.test import BaseTestCase, make_contact
 
@@ -67,7 +68,7 @@ class BodyTests(BaseTestCase):
         make_statutes()
         make_member("Alice", "a")
         make_ag()
-        with self.assertRaisesMessage(services.GovernanceError, "son type ne peut plus changer"):
+        with self.assertRaisesMessage(Refusal, "son type ne peut plus changer"):
             services.body_update(
                 actor=None, body=ag_body(), kind=BodyKind.COMMITTEE, name="Assemblée générale"
             )
@@ -175,7 +176,7 @@ class MandateTests(BaseTestCase):
 
     def test_an_open_ended_mandate_overlaps_any_later_one(self):
         self.add(self.alice, dt.date(2023, 6, 1))
-        with self.assertRaisesMessage(services.GovernanceError, "sans date de fin"):
+        with self.assertRaisesMessage(Refusal, "sans date de fin"):
             self.add(self.alice, dt.date(2030, 1, 1), dt.date(2031, 1, 1))
 
     def test_staff_ends_a_mandate_with_a_reason(self):

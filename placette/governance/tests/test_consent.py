@@ -16,6 +16,7 @@ from placette.governance.models import (
     ConvocationConsentChange,
 )
 from placette.governance.tests.helpers import make_ag, make_member, make_statutes
+from placette.lib.refusals import Refusal
 from placette.test import BaseTestCase, make_contact
 
 
@@ -65,7 +66,7 @@ class ConsentTests(BaseTestCase):
 
     def test_consent_without_any_address_is_refused_and_nothing_is_saved(self):
         nomail = make_contact(first_name="Sans", last_name="Mail", email="")
-        with self.assertRaisesMessage(services.GovernanceError, "adresse e-mail est nécessaire"):
+        with self.assertRaisesMessage(Refusal, "adresse e-mail est nécessaire"):
             services.consent_set(actor=None, contact=nomail, electronic=True)
         self.assertFalse(ConvocationConsent.objects.filter(contact=nomail).exists())
         self.assertFalse(ConvocationConsentChange.objects.filter(contact=nomail).exists())

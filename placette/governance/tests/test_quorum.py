@@ -4,6 +4,7 @@ present or remote; a blank proxy (to the chair) once the meeting is held."""
 from placette.governance import services
 from placette.governance.models import MeetingKind
 from placette.governance.tests.helpers import make_ag, make_member, make_statutes, start
+from placette.lib.refusals import Refusal
 from placette.test import BaseTestCase
 
 
@@ -49,7 +50,7 @@ class QuorumProxyTests(BaseTestCase):
         self.assertEqual(held.by_mode["represented"], 1)
         self.assertEqual(held.by_mode["represented_lost"], 2)
         resolution = meeting.resolutions.get()
-        with self.assertRaisesMessage(services.GovernanceError, "Le quorum n’est pas atteint"):
+        with self.assertRaisesMessage(Refusal, "Le quorum n’est pas atteint"):
             services.resolution_close(actor=None, resolution=resolution)
 
         # Bruno arrives with Alice's and Carla's proxies: 2 present + 3 represented = 5 ≥ 3.
@@ -69,7 +70,7 @@ class QuorumProxyTests(BaseTestCase):
         self.present(meeting, "Anna")
         self.present(meeting, "Cyril")
         resolution = meeting.resolutions.get()
-        with self.assertRaisesMessage(services.GovernanceError, "Bénévoles et salariés"):
+        with self.assertRaisesMessage(Refusal, "Bénévoles et salariés"):
             services.hands_record(
                 actor=None, resolution=resolution, counts={"Bénévoles et salariés": (3, 0, 0)}
             )

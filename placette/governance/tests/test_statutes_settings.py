@@ -8,6 +8,7 @@ from django.utils import timezone
 from placette.governance import services
 from placette.governance.models import Body, BodyKind, Convocation, Meeting, MeetingKind
 from placette.governance.tests.helpers import make_ag, make_member, make_statutes
+from placette.lib.refusals import Refusal
 from placette.test import BaseTestCase
 
 
@@ -24,7 +25,7 @@ class StatutesSettingsTests(BaseTestCase):
         make_statutes(notice_days_first_call=21, notice_days_second_call=12)
         self.members()
         meeting = make_ag(days_ahead=18)
-        with self.assertRaisesMessage(services.GovernanceError, "au moins 21 jours"):
+        with self.assertRaisesMessage(Refusal, "au moins 21 jours"):
             services.meeting_convene(actor=None, meeting=meeting)
         self.assertFalse(Convocation.objects.exists())
         Meeting.objects.filter(pk=meeting.pk).update(call=2)
@@ -38,7 +39,7 @@ class StatutesSettingsTests(BaseTestCase):
         make_statutes(effective_from=timezone.localdate(), notice_days_first_call=30)
         self.members()
         meeting = make_ag(days_ahead=20)
-        with self.assertRaisesMessage(services.GovernanceError, "au moins 30 jours"):
+        with self.assertRaisesMessage(Refusal, "au moins 30 jours"):
             services.meeting_convene(actor=None, meeting=meeting)
 
     def test_the_proxy_cap_and_casting_vote_are_copied_at_creation(self):
@@ -71,7 +72,7 @@ class StatutesSettingsTests(BaseTestCase):
         )
         self.assertEqual((meeting.proxy_cap, meeting.casting_vote), (1, False))
         services.roll_freeze(actor=None, meeting=meeting)
-        with self.assertRaisesMessage(services.GovernanceError, "au moins 5 jours"):
+        with self.assertRaisesMessage(Refusal, "au moins 5 jours"):
             services.meeting_convene(actor=None, meeting=meeting)
 
     def test_without_statutes_the_legal_defaults_apply(self):

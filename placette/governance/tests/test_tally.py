@@ -13,7 +13,6 @@ from placette.governance.tally import (
     ORDINARY,
     SINGLE_COLLEGE_NAME,
     CollegeVotes,
-    CollegeWeightsError,
     EmptyCollegePolicy,
     MajorityRule,
     QuorumRule,
@@ -26,6 +25,7 @@ from placette.governance.tally import (
     single_college,
     weighted_outcome,
 )
+from placette.lib.refusals import Refusal
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "governance.md"
 
@@ -206,7 +206,7 @@ def test_example_8_the_public_weights_and_equal_weights_are_valid() -> None:
 
 
 def test_example_8_it_rejects_a_college_weighing_more_than_half() -> None:
-    with pytest.raises(CollegeWeightsError) as error:
+    with pytest.raises(Refusal) as error:
         check_college_weights({"Salariés": F(55, 100), "Usagers": F(1, 4), "Soutiens": F(1, 5)})
 
     assert plain(error.value) == (
@@ -215,7 +215,7 @@ def test_example_8_it_rejects_a_college_weighing_more_than_half() -> None:
 
 
 def test_example_8_it_rejects_fewer_than_three_colleges() -> None:
-    with pytest.raises(CollegeWeightsError) as error:
+    with pytest.raises(Refusal) as error:
         check_college_weights({"Salariés": F(1, 2), "Usagers": F(1, 2)})
 
     assert plain(error.value) == "Il faut au moins 3 collèges de vote ; il n'y en a que 2."
@@ -224,7 +224,7 @@ def test_example_8_it_rejects_fewer_than_three_colleges() -> None:
 def test_example_8_it_lists_every_college_weighing_less_than_a_tenth() -> None:
     weights = {"A": F(45, 100), "B": F(45, 100), "C": F(5, 100), "D": F(5, 100)}
 
-    with pytest.raises(CollegeWeightsError) as error:
+    with pytest.raises(Refusal) as error:
         check_college_weights(weights)
 
     assert [plain(m) for m in error.value.messages] == [
@@ -234,7 +234,7 @@ def test_example_8_it_lists_every_college_weighing_less_than_a_tenth() -> None:
 
 
 def test_example_8_it_rejects_weights_that_do_not_total_one_hundred_percent() -> None:
-    with pytest.raises(CollegeWeightsError) as error:
+    with pytest.raises(Refusal) as error:
         check_college_weights({"A": F(2, 5), "B": F(3, 10), "C": F(1, 5)})
 
     assert plain(error.value) == (
@@ -514,7 +514,7 @@ def test_it_rejects_a_tally_whose_weights_do_not_total_one_hundred_percent() -> 
 def test_it_rejects_more_than_ten_colleges() -> None:
     weights = {f"Collège {n}": F(1, 11) for n in range(11)}
 
-    with pytest.raises(CollegeWeightsError) as error:
+    with pytest.raises(Refusal) as error:
         check_college_weights(weights, min_weight=F(1, 20))
 
     assert [plain(m) for m in error.value.messages] == [
@@ -525,7 +525,7 @@ def test_it_rejects_more_than_ten_colleges() -> None:
 def test_the_weight_bounds_are_statutes_settings() -> None:
     weights = {"A": F(60, 100), "B": F(30, 100), "C": F(10, 100)}
 
-    with pytest.raises(CollegeWeightsError):
+    with pytest.raises(Refusal):
         check_college_weights(weights)
     check_college_weights(weights, max_weight=F(2, 3))
 
@@ -533,7 +533,7 @@ def test_the_weight_bounds_are_statutes_settings() -> None:
 def test_it_rounds_a_weight_that_is_not_a_whole_percentage_in_its_message() -> None:
     weights = {"A": F(1, 12), "B": F(11, 24), "C": F(11, 24)}
 
-    with pytest.raises(CollegeWeightsError) as error:
+    with pytest.raises(Refusal) as error:
         check_college_weights(weights)
 
     assert plain(error.value) == (
@@ -542,7 +542,7 @@ def test_it_rounds_a_weight_that_is_not_a_whole_percentage_in_its_message() -> N
 
 
 def test_it_rejects_no_college_at_all_when_checking_weights() -> None:
-    with pytest.raises(CollegeWeightsError) as error:
+    with pytest.raises(Refusal) as error:
         check_college_weights({})
 
     assert plain(error.value) == "Il faut au moins 3 collèges de vote ; il n'y en a aucun."

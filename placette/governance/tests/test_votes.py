@@ -16,8 +16,8 @@ from placette.governance.models import (
     Proxy,
     RollEntry,
 )
-from placette.governance.services import GovernanceError
 from placette.governance.tests.helpers import make_ag, make_member, make_statutes, start
+from placette.lib.refusals import Refusal
 from placette.membership.models import CollegeWeight
 from placette.test import BaseTestCase, make_contact
 
@@ -40,7 +40,7 @@ class VotesTests(BaseTestCase):
         )
 
     def assert_refused(self, call, fragment):
-        with self.assertRaises(GovernanceError) as ctx:
+        with self.assertRaises(Refusal) as ctx:
             call()
         text = " ".join(ctx.exception.messages)
         self.assertIn(fragment, text)

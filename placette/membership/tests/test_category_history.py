@@ -2,16 +2,15 @@
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from placette.contacts.models import TimelineEntry
 from placette.lib.audit import AuditEntry
+from placette.lib.refusals import Refusal
 from placette.membership import projections
 from placette.membership.models import CategoryChange, Member
 from placette.membership.services import (
-    BookingError,
     member_category_change,
     shares_subscribe,
 )
@@ -78,31 +77,31 @@ class CategoryHistoryTests(BaseTestCase):
         self.assertEqual(projections.members_by_category(timezone.localdate()), [("Soutiens", 1)])
 
     def test_it_refuses_a_category_whose_minimum_the_holding_does_not_reach(self):
-        with self.assertRaisesMessage(BookingError, "au moins 5 part(s)"):
+        with self.assertRaisesMessage(Refusal, "au moins 5 part(s)"):
             self.change(category=category("partenaires"))
         self.assert_nothing_changed()
 
     def test_it_refuses_a_date_before_the_admission(self):
-        with self.assertRaisesMessage(BookingError, "précède l’admission"):
+        with self.assertRaisesMessage(Refusal, "précède l’admission"):
             self.change(effective_on=D(2019, 12, 31))
         self.assert_nothing_changed()
 
     def test_it_refuses_the_same_category(self):
-        with self.assertRaisesMessage(BookingError, "déjà dans la catégorie"):
+        with self.assertRaisesMessage(Refusal, "déjà dans la catégorie"):
             self.change(category=category("salaries"))
         self.assert_nothing_changed()
 
     def test_it_refuses_a_date_before_the_last_change(self):
         self.change()
-        with self.assertRaisesMessage(BookingError, "dernier changement"):
+        with self.assertRaisesMessage(Refusal, "dernier changement"):
             self.change(category=category("beneficiaires"), effective_on=D(2023, 1, 1))
         self.assertEqual(CategoryChange.objects.filter(member=self.member).count(), 2)
 
     def test_the_history_cannot_be_edited_or_deleted(self):
         line = CategoryChange.objects.get(member=self.member)
-        with self.assertRaises(ValidationError):
+        with self.assertRaises(Refusal):
             line.save()
-        with self.assertRaises(ValidationError):
+        with self.assertRaises(Refusal):
             CategoryChange.objects.all().delete()
 
     def test_the_projections_stay_a_few_grouped_queries(self):

@@ -9,7 +9,8 @@ from django.db import DatabaseError, IntegrityError, connection, connections, tr
 from django.test import TransactionTestCase
 
 from placette.contacts.services import contact_merge
-from placette.membership.models import LedgerImmutableError, Member, Movement, Sequence
+from placette.lib.refusals import Refusal
+from placette.membership.models import Member, Movement, Sequence
 from placette.membership.services import shares_subscribe
 from placette.membership.tests.helpers import category, make_statutes
 from placette.test import BaseTestCase, make_contact
@@ -28,13 +29,13 @@ class AppendOnlyTests(BaseTestCase):
     def test_django_refuses_to_save_again_or_delete_a_booked_movement(self):
         movement = Movement.objects.get(pk=self.movement.pk)
         movement.shares = 300
-        with self.assertRaisesMessage(LedgerImmutableError, "en ajout seul"):
+        with self.assertRaisesMessage(Refusal, "en ajout seul"):
             movement.save()
-        with self.assertRaises(LedgerImmutableError):
+        with self.assertRaises(Refusal):
             movement.delete()
-        with self.assertRaises(LedgerImmutableError):
+        with self.assertRaises(Refusal):
             Movement.objects.filter(pk=movement.pk).update(shares=300)
-        with self.assertRaises(LedgerImmutableError):
+        with self.assertRaises(Refusal):
             Movement.objects.all().delete()
 
     def test_the_database_refuses_an_update_of_a_booked_movement(self):

@@ -6,9 +6,9 @@ import tempfile
 from decimal import Decimal
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
+from placette.lib.refusals import Refusal
 from placette.lib.testing import pdf_text
 from placette.membership import fec, instruments
 from placette.membership.models import Instrument, RegisterSnapshot
@@ -98,7 +98,7 @@ class RegisterOutputTests(BaseTestCase):
         shares_subscribe(actor=None, contact=self.bob, shares=5, on=D(2024, 12, 1))
         snapshot.refresh_from_db()
         self.assertEqual(snapshot.shares, 20)
-        with self.assertRaisesMessage(ValidationError, "déjà arrêté"):
+        with self.assertRaisesMessage(Refusal, "déjà arrêté"):
             register_snapshot_create(actor=None, on=D(2024, 12, 31))
         self.assertEqual(RegisterSnapshot.objects.count(), 1)
 

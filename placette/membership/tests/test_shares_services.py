@@ -3,10 +3,9 @@
 import datetime as dt
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
-
 from placette.contacts.models import TimelineEntry
 from placette.lib.models import AuditEntry
+from placette.lib.refusals import Refusal
 from placette.membership import projections
 from placette.membership.models import Member, Movement
 from placette.membership.services import (
@@ -54,22 +53,22 @@ class SubscriptionTests(BaseTestCase):
 
     def test_it_refuses_zero_or_negative_shares_and_books_nothing(self):
         for shares in (0, -3):
-            with self.assertRaisesMessage(ValidationError, "au moins 1"):
+            with self.assertRaisesMessage(Refusal, "au moins 1"):
                 self.subscribe(self.alice, shares)
         self.assertFalse(Movement.objects.exists())
         self.assertFalse(Member.objects.exists())
 
     def test_it_refuses_less_than_a_quarter_paid_at_subscription(self):
-        with self.assertRaisesMessage(ValidationError, "Il faut libérer au moins 250,00"):
+        with self.assertRaisesMessage(Refusal, "Il faut libérer au moins 250,00"):
             self.subscribe(self.alice, 10, paid=Decimal(100))
         self.assertFalse(Movement.objects.exists())
 
     def test_it_refuses_a_holding_below_the_minimum_of_the_category(self):
-        with self.assertRaisesMessage(ValidationError, "au moins 5 part(s)"):
+        with self.assertRaisesMessage(Refusal, "au moins 5 part(s)"):
             self.subscribe(self.alice, 2, category=category("partenaires"))
 
     def test_a_new_holder_needs_a_category(self):
-        with self.assertRaisesMessage(ValidationError, "précisez sa catégorie"):
+        with self.assertRaisesMessage(Refusal, "précisez sa catégorie"):
             shares_subscribe(actor=None, contact=self.alice, shares=1)
 
     def test_a_second_submission_with_the_same_key_books_nothing_more(self):
@@ -84,7 +83,7 @@ class SubscriptionTests(BaseTestCase):
         shares_pay(actor=self.staff, contact=self.alice, amount=Decimal(600), on=D(2024, 6, 1))
         holding = projections.holding_of(self.alice)
         self.assertEqual((holding.capital, holding.paid), (Decimal(800), Decimal(800)))
-        with self.assertRaisesMessage(ValidationError, "dépasse le capital restant"):
+        with self.assertRaisesMessage(Refusal, "dépasse le capital restant"):
             shares_pay(actor=self.staff, contact=self.alice, amount=Decimal(1), on=D(2024, 7, 1))
 
     def test_with_membership_at_full_payment_admission_waits_for_the_last_payment(self):
@@ -133,7 +132,7 @@ class TransferAndRefundTests(BaseTestCase):
 
     def test_it_refuses_a_transfer_to_an_unknown_person(self):
         for receiver in (None, 999_999):
-            with self.assertRaisesMessage(ValidationError, "Bénéficiaire inconnu"):
+            with self.assertRaisesMessage(Refusal, "Bénéficiaire inconnu"):
                 shares_transfer(actor=None, giver=self.alice, receiver=receiver, shares=1)
         self.assertEqual(Movement.objects.count(), 2)
 
@@ -145,13 +144,13 @@ class TransferAndRefundTests(BaseTestCase):
         self.assertTrue(member.is_active_on(D(2024, 1, 31)))
 
     def test_it_refuses_a_refund_larger_than_the_holding(self):
-        with self.assertRaisesMessage(ValidationError, "dépasse la détention"):
+        with self.assertRaisesMessage(Refusal, "dépasse la détention"):
             refund_request(actor=None, contact=self.alice, shares=11, on=D(2025, 1, 1))
         self.assertEqual(Movement.objects.count(), 2)
 
     def test_it_refuses_a_refund_below_the_capital_floor(self):
         make_statutes(effective_from=D(2020, 1, 1), floor_amount=Decimal(3500))
-        with self.assertRaisesMessage(ValidationError, "sous le plancher statutaire"):
+        with self.assertRaisesMessage(Refusal, "sous le plancher statutaire"):
             refund_request(actor=None, contact=self.alice, shares=6, on=D(2025, 1, 1))
         refund_request(actor=None, contact=self.alice, shares=5, on=D(2025, 1, 1))
 
@@ -163,7 +162,7 @@ class TransferAndRefundTests(BaseTestCase):
         self.assertEqual((decision.shares, decision.amount), (-10, Decimal("1000.00")))
         self.assertEqual(projections.holding_of(self.alice).shares, 0)
         self.assertEqual(Member.objects.get(contact=self.alice).left_on, D(2025, 4, 1))
-        with self.assertRaisesMessage(ValidationError, "après sa clôture"):
+        with self.assertRaisesMessage(Refusal, "après sa clôture"):
             refund_pay(actor=None, decision=decision, on=D(2025, 6, 1), ago_on=D(2025, 5, 1))
         payment = refund_pay(actor=None, decision=decision, on=D(2026, 7, 1), ago_on=D(2026, 6, 20))
         self.assertEqual(payment.amount, Decimal("1000.00"))
@@ -183,13 +182,13 @@ class TransferAndRefundTests(BaseTestCase):
         self.assertEqual(len(reversals), 2)
         self.assertEqual(projections.holding_of(self.alice).shares, 10)
         self.assertEqual(projections.holding_of(self.bruno).shares, 30)
-        with self.assertRaisesMessage(ValidationError, "déjà annulé"):
+        with self.assertRaisesMessage(Refusal, "déjà annulé"):
             movement_cancel(actor=None, movement=out, reason="encore")
 
     def test_it_refuses_a_partial_refund_that_leaves_less_than_the_category_minimum(self):
         partenaires = category("partenaires")
         carla = self.carla
         shares_subscribe(actor=None, contact=carla, shares=6, category=partenaires)
-        with self.assertRaisesMessage(ValidationError, "moins que le minimum de la catégorie"):
+        with self.assertRaisesMessage(Refusal, "moins que le minimum de la catégorie"):
             refund_request(actor=None, contact=carla, shares=3)
         refund_request(actor=None, contact=carla, shares=6)

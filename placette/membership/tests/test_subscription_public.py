@@ -259,3 +259,45 @@ class PublicSubscriptionTests(BaseTestCase):
         self.assertFalse(document_send(document_id=document.pk))
         self.assertEqual(len(mail.outbox), 1)
         self.assertTrue(re.search(req.reference, mail.outbox[0].subject))
+
+
+class RefusalFieldTests(BaseTestCase):
+    """A refusal of the service lands next to the field it names, never by matching words."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        make_statutes()
+        payment_settings()
+
+    def test_an_invalid_iban_is_an_error_of_the_iban_field(self):
+        _, response = bulletin(
+            self.client,
+            payment_method="sepa",
+            iban="FR76 3000 6000 0112 3456 7890 180",
+            account_holder="Léa Martin",
+        )
+        form = response.context["form"]
+        self.assertIn("L’IBAN saisi n’est pas valide", " ".join(form.errors["iban"]))
+        self.assertEqual(form.non_field_errors(), [])
+
+    def test_an_invalid_bic_is_an_error_of_the_bic_field(self):
+        _, response = bulletin(
+            self.client,
+            payment_method="sepa",
+            iban=VALID_IBAN,
+            bic="XX",
+            account_holder="Léa Martin",
+        )
+        self.assertIn(
+            "Le BIC saisi n’est pas valide", " ".join(response.context["form"].errors["bic"])
+        )
+
+    def test_a_category_minimum_is_an_error_of_the_shares_field(self):
+        from placette.membership.models import Category
+
+        partners = Category.objects.get(code="partenaires")
+        _, response = bulletin(self.client, category=partners.pk, shares="2")
+        self.assertIn(
+            "demande au moins 5 part(s)", " ".join(response.context["form"].errors["shares"])
+        )

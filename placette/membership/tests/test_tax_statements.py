@@ -8,11 +8,12 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from placette.lib.refusals import Refusal
 from placette.lib.testing import pdf_text
 from placette.membership.models import TaxYear
 from placette.membership.models_requests import DocumentKind, SubscriptionDocument
 from placette.membership.subscriptions import request_payment_record, subscription_request_approve
-from placette.membership.tax import TaxStatementError, tax_statements_generate
+from placette.membership.tax import tax_statements_generate
 from placette.membership.tests.helpers import make_statutes
 from placette.membership.tests.test_subscription_public import payment_settings
 from placette.membership.tests.test_subscription_queue import new_request
@@ -84,7 +85,7 @@ class TaxStatementTests(BaseTestCase):
         self.assertEqual(tax_statements_generate(actor=None, year=self.year).documents, [])
 
     def test_a_year_without_settings_is_refused_with_a_clear_message(self):
-        with self.assertRaisesMessage(TaxStatementError, "paramètres IR-PME de 2001"):
+        with self.assertRaisesMessage(Refusal, "paramètres IR-PME de 2001"):
             tax_statements_generate(actor=None, year=2001)
         with self.assertRaisesMessage(CommandError, "paramètres IR-PME de 2001"):
             call_command("tax_statements", "--year", "2001")

@@ -7,9 +7,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from placette.lib.refusals import Refusal
 from placette.places.figures import headline_figures
 from placette.places.models import RentLine, RentPayment, RentReminder
-from placette.places.services import PlacesError, payment_record, rent_reminder_send
+from placette.places.services import payment_record, rent_reminder_send
 from placette.places.tests.helpers import make_activity, make_lease, make_place, make_tenant
 from placette.test import BaseTestCase
 
@@ -52,7 +53,7 @@ class ArrearsTests(BaseTestCase):
         )
         self.assertContains(response, "dépasse le reste dû")
         self.assertFalse(RentPayment.objects.exists())
-        with self.assertRaises(PlacesError):
+        with self.assertRaises(Refusal):
             payment_record(
                 actor=None,
                 line=line,
@@ -87,12 +88,12 @@ class ArrearsTests(BaseTestCase):
     def test_a_paid_line_or_a_tenant_without_email_gets_no_reminder(self):
         lease = _lease(email="")
         line = lease.schedule.order_by("due_on").first()
-        with self.assertRaisesMessage(PlacesError, "n’a pas d’adresse e-mail"):
+        with self.assertRaisesMessage(Refusal, "n’a pas d’adresse e-mail"):
             rent_reminder_send(actor=None, line=line)
         payment_record(
             actor=None, line=line, amount=line.amount, paid_on=line.due_on, method="transfer"
         )
-        with self.assertRaisesMessage(PlacesError, "réglée"):
+        with self.assertRaisesMessage(Refusal, "réglée"):
             rent_reminder_send(actor=None, line=line)
         self.assertEqual(len(mail.outbox), 0)
         self.assertFalse(RentReminder.objects.exists())

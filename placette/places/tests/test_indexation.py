@@ -3,7 +3,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from placette.places.indexation import IndexationError, rent_revise
+from placette.lib.refusals import Refusal
+from placette.places.indexation import rent_revise
 
 
 def test_the_revised_rent_matches_the_hand_computed_example():
@@ -39,7 +40,7 @@ def test_it_refuses_floats_and_non_positive_indexes():
     ]:
         try:
             rent_revise(*args)
-        except IndexationError:
+        except Refusal:
             continue
         raise AssertionError(f"accepted {args}")
 

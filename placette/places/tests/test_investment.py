@@ -4,6 +4,7 @@ from decimal import Decimal
 from django.urls import reverse
 
 from placette.lib.models import AuditEntry
+from placette.lib.refusals import Refusal
 from placette.places import services
 from placette.places.models import (
     CriteriaVersion,
@@ -12,7 +13,6 @@ from placette.places.models import (
     InvestmentDecision,
     ProjectScoring,
 )
-from placette.places.services import PlacesError
 from placette.places.tests.helpers import make_place
 from placette.places.timeline import place_timeline
 from placette.test import BaseTestCase
@@ -119,7 +119,7 @@ class CriteriaVersionTests(BaseTestCase):
         self.assertEqual((criterion.label, criterion.weight), ("Besoin du territoire", 3))
         self.assertEqual(version.criteria.count(), 2)
         # Publishing twice is refused too.
-        with self.assertRaisesMessage(PlacesError, "est publiée"):
+        with self.assertRaisesMessage(Refusal, "est publiée"):
             services.criteria_version_publish(actor=None, version=version)
 
     def test_bad_criteria_are_refused_with_a_clear_message_and_nothing_is_saved(self):
@@ -145,9 +145,9 @@ class CriteriaVersionTests(BaseTestCase):
     def test_there_is_one_draft_at_a_time_and_an_empty_grid_is_not_published(self):
         draft = services.criteria_version_create(actor=None)
         self.assertEqual(draft.number, 1)
-        with self.assertRaisesMessage(PlacesError, "déjà en préparation"):
+        with self.assertRaisesMessage(Refusal, "déjà en préparation"):
             services.criteria_version_create(actor=None)
-        with self.assertRaisesMessage(PlacesError, "sans critère"):
+        with self.assertRaisesMessage(Refusal, "sans critère"):
             services.criteria_version_publish(actor=None, version=draft)
         self.assertEqual(CriteriaVersion.objects.count(), 1)
         self.assertIsNone(CriteriaVersion.objects.in_force())
@@ -218,7 +218,7 @@ class ScoringAndDecisionTests(BaseTestCase):
         self.assertContains(response, "Une note va de 0 à 5.", status_code=400)
         response = self.client.post(url, self._scores(-1, 2))
         self.assertContains(response, "Une note va de 0 à 5.", status_code=400)
-        with self.assertRaisesMessage(PlacesError, "doit aller de 0 à 5"):
+        with self.assertRaisesMessage(Refusal, "doit aller de 0 à 5"):
             services.project_score_record(
                 actor=None, place=self.place, scores={self.criteria[0].pk: 7}
             )

@@ -3,8 +3,9 @@ from decimal import Decimal
 
 from django.urls import reverse
 
+from placette.lib.refusals import Refusal
 from placette.places.models import Activity, IndexValue, Lease, RentLine, RentRevision
-from placette.places.services import PlacesError, lease_revise
+from placette.places.services import lease_revise
 from placette.places.tests.helpers import (
     make_activity,
     make_index,
@@ -90,7 +91,7 @@ class ActivityAndLeaseTests(BaseTestCase):
         )
         self.assertFalse(Lease.objects.exists())
         self.assertFalse(RentLine.objects.exists())
-        with self.assertRaisesMessage(PlacesError, "rien n’a été enregistré"):
+        with self.assertRaisesMessage(Refusal, "rien n’a été enregistré"):
             make_lease(activity, starts_on=dt.date(2024, 1, 1), ends_on=dt.date(2024, 1, 1))
         self.assertFalse(Lease.objects.exists())
 
@@ -110,7 +111,7 @@ class ActivityAndLeaseTests(BaseTestCase):
         self.assertContains(response, "« Emplois (ETP) » ne peut pas être négatif.")
         self.assertFalse(Activity.objects.exists())
         activity = make_activity(place)
-        with self.assertRaisesMessage(PlacesError, "Le loyer ne peut pas être négatif"):
+        with self.assertRaisesMessage(Refusal, "Le loyer ne peut pas être négatif"):
             make_lease(activity, initial_rent=Decimal("-10"))
         self.assertFalse(Lease.objects.exists())
 
@@ -181,7 +182,7 @@ class RevisionTests(BaseTestCase):
         self.assertEqual(
             (revision.effective_on, revision.new_rent), (dt.date(2024, 5, 1), Decimal("1028.50"))
         )
-        with self.assertRaisesMessage(PlacesError, "déjà révisé"):
+        with self.assertRaisesMessage(Refusal, "déjà révisé"):
             lease_revise(actor=None, lease=lease, effective_on=dt.date(2024, 5, 1))
 
 

@@ -4,8 +4,9 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from placette.lib.refusals import Refusal
 from placette.places.models import FinancingLine, Operation
-from placette.places.services import PlacesError, financing_line_add, operation_update
+from placette.places.services import financing_line_add, operation_update
 from placette.places.tests.helpers import make_operation, make_place
 from placette.test import BaseTestCase
 
@@ -50,7 +51,7 @@ class OperationTests(BaseTestCase):
         self.assertEqual(
             (operation.price, operation.built_area), (Decimal("120000"), Decimal("250"))
         )
-        with self.assertRaisesMessage(PlacesError, "La surface bâtie ne peut pas être négatif"):
+        with self.assertRaisesMessage(Refusal, "La surface bâtie ne peut pas être négatif"):
             operation_update(actor=None, operation=operation, data={"built_area": Decimal("-1")})
         with transaction.atomic(), self.assertRaises(IntegrityError):
             Operation.objects.filter(pk=operation.pk).update(renovated_area=Decimal("-1"))
@@ -116,7 +117,7 @@ class FinancingTests(BaseTestCase):
         )
         self.assertContains(response, "Le montant d’une source de financement doit être positif.")
         self.assertFalse(FinancingLine.objects.exists())
-        with self.assertRaises(PlacesError):
+        with self.assertRaises(Refusal):
             financing_line_add(
                 actor=None,
                 operation=place.operation,

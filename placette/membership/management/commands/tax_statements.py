@@ -3,9 +3,9 @@
 Idempotent: run it again and only the statements whose facts changed are rewritten (and sent
 again with --send)."""
 
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from placette.lib.refusals import Refusal
 from placette.membership.tax import tax_statements_generate
 
 
@@ -19,7 +19,7 @@ class Command(BaseCommand):
     def handle(self, *args, year: int, send: bool, **options):
         try:
             result = tax_statements_generate(actor=None, year=year, send=send)
-        except ValidationError as exc:
+        except Refusal as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         self.stdout.write(
             f"{year} : {result.created} état(s) créé(s), {result.updated} mis à jour, "

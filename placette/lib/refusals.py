@@ -1,0 +1,45 @@
+"""« The rule refuses this »: the one exception every service raises when a rule says no.
+
+Pure Python (no Django import) so that the pure arithmetic modules (membership/ledger.py,
+governance/tally.py, places/indexation.py) raise it too. Views turn it into a form error or a
+message with :func:`placette.lib.views.refusal_show`; nothing was changed when it is raised.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+__all__ = ["Refusal"]
+
+
+class Refusal(Exception):
+    """A change refused by a rule. ``messages`` are French sentences meant for the user (one
+    per broken rule); ``field`` names the form field they concern, when there is one (the view
+    puts the error next to it); ``code`` is a stable identifier for tests and the API."""
+
+    def __init__(
+        self,
+        message: str | Iterable[str],
+        *,
+        field: str | None = None,
+        code: str | None = None,
+    ) -> None:
+        if isinstance(message, str) or not isinstance(message, Iterable):
+            # a lazy translation is not a str but must stay one sentence
+            self.messages: list[str] = [str(message)]
+        else:
+            self.messages = [str(m) for m in message]
+        self.field = field
+        self.code = code
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        """Every sentence, in one line."""
+        return " ".join(self.messages)
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __repr__(self) -> str:
+        return f"Refusal({self.messages!r}, field={self.field!r}, code={self.code!r})"
