@@ -27,7 +27,7 @@ def _bound_form() -> _Form:
 def _request():
     request = RequestFactory().post("/")
     request.session = SessionStore()
-    request._messages = FallbackStorage(request)
+    request._messages = FallbackStorage(request)  # type: ignore[attr-defined]
     return request
 
 
