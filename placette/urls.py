@@ -20,6 +20,7 @@ urlpatterns = [
     # Public pages of the membership area (the online subscription form lives at /souscrire/).
     path("", include("placette.membership.public_urls")),
     path("gestion/gouvernance/", include("placette.governance.urls")),
+    path("espace/conseil/", include("placette.portal.board_urls")),
     path("espace/", include("placette.portal.urls")),
     path("espace/societariat/", include("placette.membership.portal_urls")),
     path("espace/gouvernance/", include("placette.governance.portal_urls")),
