@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 
-from django.db.models import Count, Sum
+from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 
 from placette.lib.dashboard import Figure
+from placette.lib.sums import decimal_sum
 from placette.membership import ledger, projections
 from placette.membership.models import Member, Movement, Statutes
 
@@ -51,7 +52,7 @@ def capital_by_month() -> list[tuple[dt.date, float, float]]:
     rows = (
         Movement.objects.annotate(m=TruncMonth("date"))
         .values_list("m")
-        .annotate(capital=Sum("capital"), paid=Sum("paid"))
+        .annotate(capital=decimal_sum("capital"), paid=decimal_sum("paid"))
         .order_by("m")
     )
     series = []

@@ -9,12 +9,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 
 from placette.contacts.models import Contact, TimelineKind
 from placette.contacts.services import timeline_append
 from placette.lib.audit import audit_log
 from placette.lib.pdf import pdf_render
+from placette.lib.sums import decimal_sum
 from placette.membership.models import Instrument, InstrumentHolding, Statutes
 
 CENT = Decimal("0.01")
@@ -34,7 +35,7 @@ def interest_for_year(
 def instruments_with_totals():
     return Instrument.objects.annotate(
         holders=Count("holdings", filter=Q(holdings__repaid_on__isnull=True)),
-        outstanding=Sum("holdings__amount", filter=Q(holdings__repaid_on__isnull=True)),
+        outstanding=decimal_sum("holdings__amount", filter=Q(holdings__repaid_on__isnull=True)),
     )
 
 

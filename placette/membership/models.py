@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from placette.contacts.models import Contact
 from placette.lib.refusals import Refusal
+from placette.lib.sums import decimal_exact
 
 ZERO = Decimal("0.00")
 
@@ -687,9 +688,10 @@ class HolderBalance(models.Model):
         )
         cls.objects.filter(holder_id=movement.holder_id).update(
             shares=models.F("shares") + movement.shares,
-            capital=models.F("capital") + movement.capital,
-            called=models.F("called") + movement.called,
-            paid=models.F("paid") + movement.paid,
+            # Rounded by the database: on SQLite a running float sum drifts off the cent.
+            capital=decimal_exact(models.F("capital") + Value(movement.capital)),
+            called=decimal_exact(models.F("called") + Value(movement.called)),
+            paid=decimal_exact(models.F("paid") + Value(movement.paid)),
             last_date=Greatest(Coalesce("last_date", Value(movement.date)), Value(movement.date)),
         )
 

@@ -13,10 +13,11 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.utils import timezone
 
 from placette.contacts.models import Contact
+from placette.lib.sums import decimal_sum
 
 __all__ = [
     "BankStatement",
@@ -192,7 +193,7 @@ class SubscriptionRequest(models.Model):
         return self.status in OPEN_STATUSES
 
     def received(self) -> Decimal:
-        return self.payments.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+        return self.payments.aggregate(total=decimal_sum("amount"))["total"]
 
 
 class PaymentSource(models.TextChoices):

@@ -27,6 +27,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from placette.contacts.models import Contact
+from placette.lib.sums import decimal_sum
 from placette.membership import ledger
 from placette.membership.models import (
     ZERO,
@@ -41,9 +42,9 @@ from placette.membership.models import (
 
 _SUMS = {
     "shares": Coalesce(Sum("shares"), 0),
-    "capital": Coalesce(Sum("capital"), ZERO),
-    "called": Coalesce(Sum("called"), ZERO),
-    "paid": Coalesce(Sum("paid"), ZERO),
+    "capital": decimal_sum("capital"),
+    "called": decimal_sum("called"),
+    "paid": decimal_sum("paid"),
 }
 
 
@@ -113,9 +114,9 @@ def capital_on(on: dt.date | None = None) -> ledger.Capital:
     if balances_current(on):
         row = HolderBalance.objects.aggregate(
             n=Coalesce(Sum("shares"), 0),
-            c=Coalesce(Sum("capital"), ZERO),
-            k=Coalesce(Sum("called"), ZERO),
-            p=Coalesce(Sum("paid"), ZERO),
+            c=decimal_sum("capital"),
+            k=decimal_sum("called"),
+            p=decimal_sum("paid"),
             holders=Count("pk", filter=Q(shares__gt=0)),
         )
         return ledger.Capital(row["n"], row["c"], row["k"], row["p"], row["holders"])
@@ -138,7 +139,7 @@ def capital_on(on: dt.date | None = None) -> ledger.Capital:
 
 def highest_capital(on: dt.date | None = None) -> Decimal:
     """The highest subscribed capital reached up to `on` (end of day), for the capital floor."""
-    daily = _dated(on).values_list("date").annotate(change=Sum("capital")).order_by("date")
+    daily = _dated(on).values_list("date").annotate(change=decimal_sum("capital")).order_by("date")
     return ledger.highest_capital(daily)
 
 
@@ -324,7 +325,7 @@ def authorities_capital(on: dt.date | None = None) -> Decimal:
         row = HolderBalance.objects.filter(
             Q(holder__org_kind__in=LOCAL_AUTHORITY_KINDS)
             | Q(holder__member__category__is_local_authorities=True)
-        ).aggregate(total=Coalesce(Sum("capital"), ZERO))
+        ).aggregate(total=decimal_sum("capital"))
         return row["total"]
     row = (
         _dated(on)
@@ -332,6 +333,6 @@ def authorities_capital(on: dt.date | None = None) -> Decimal:
             Q(holder__org_kind__in=LOCAL_AUTHORITY_KINDS)
             | Q(holder__member__category__is_local_authorities=True)
         )
-        .aggregate(total=Coalesce(Sum("capital"), ZERO))
+        .aggregate(total=decimal_sum("capital"))
     )
     return row["total"]

@@ -4,7 +4,7 @@ bank statement), approval and refusal one by one or in batch, settings, IR-PME s
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Count, Sum
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -13,6 +13,7 @@ from placette.lib.paging import paginate, querystring_without_page
 from placette.lib.pdf import pdf_response
 from placette.lib.permissions import staff_required
 from placette.lib.refusals import Refusal
+from placette.lib.sums import decimal_sum
 from placette.lib.views import refusal_show
 from placette.membership import tax
 from placette.membership.forms_public import (
@@ -51,7 +52,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
     form = RequestFilterForm(request.GET or None)
     queryset = form.filter(
         SubscriptionRequest.objects.select_related("contact", "category").annotate(
-            received_total=Sum("payments__amount")
+            received_total=decimal_sum("payments__amount")
         )
     ).order_by("-created_at", "-id")
     counts = dict(

@@ -5,9 +5,10 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
+from placette.lib.sums import decimal_sum
 from placette.places.models import (
     ZERO,
     Activity,
@@ -70,38 +71,27 @@ class HeadlineFigures:
         return rows
 
 
-def _q(value) -> Decimal:
-    """Two decimals whatever the database returned (SQLite sums lose the scale)."""
-    return Decimal(value or 0).quantize(Decimal("0.01"))
-
-
 def headline_figures(at: dt.date) -> HeadlineFigures:
     acquired = Operation.objects.filter(acquired_on__lte=at)
     ops = acquired.aggregate(
         operations=Count("id"),
         departments=Count("place__department_code", distinct=True),
         held=Count("id", filter=Q(sold_on__isnull=True) | Q(sold_on__gt=at)),
-        area_bought=Coalesce(Sum("built_area"), Value(ZERO), output_field=MONEY),
-        area_renovated=Coalesce(
-            Sum("renovated_area", filter=Q(works_ended_on__lte=at)), Value(ZERO), output_field=MONEY
-        ),
-        price=Coalesce(Sum("price"), Value(ZERO), output_field=MONEY),
-        fees=Coalesce(Sum("notary_fees"), Value(ZERO), output_field=MONEY),
-        works=Coalesce(
-            Sum(Coalesce("works_cost", "works_budget"), filter=Q(works_ended_on__lte=at)),
-            Value(ZERO),
-            output_field=MONEY,
-        ),
+        area_bought=decimal_sum("built_area"),
+        area_renovated=decimal_sum("renovated_area", filter=Q(works_ended_on__lte=at)),
+        price=decimal_sum("price"),
+        fees=decimal_sum("notary_fees"),
+        works=decimal_sum(Coalesce("works_cost", "works_budget"), filter=Q(works_ended_on__lte=at)),
     )
     sources = dict(
         FinancingLine.objects.filter(secured_on__lte=at)
         .values("source")
-        .annotate(total=Sum("amount"))
+        .annotate(total=decimal_sum("amount"))
         .values_list("source", "total")
     )
-    by_source = [(label, _q(sources.get(value, ZERO))) for value, label in FinancingSource.choices]
+    by_source = [(label, sources.get(value, ZERO)) for value, label in FinancingSource.choices]
     open_activities = Activity.objects.open_on(at).aggregate(
-        count=Count("id"), jobs=Coalesce(Sum("jobs_fte"), Value(ZERO), output_field=MONEY)
+        count=Count("id"), jobs=decimal_sum("jobs_fte")
     )
     rent_at = Subquery(
         RentRevision.objects.filter(lease=OuterRef("pk"), effective_on__lte=at)
@@ -112,27 +102,27 @@ def headline_figures(at: dt.date) -> HeadlineFigures:
     roll = (
         Lease.objects.in_force_on(at)
         .annotate(rent_at=Coalesce(rent_at, "initial_rent", output_field=MONEY))
-        .aggregate(total=Coalesce(Sum("rent_at"), Value(ZERO), output_field=MONEY))
+        .aggregate(total=decimal_sum("rent_at"))
     )
     # Only the payments dated on or before `at` count (see RentLineQuerySet.unpaid_on).
     arrears = RentLine.objects.unpaid_on(at).aggregate(
         lines=Count("id"),
-        total=Coalesce(Sum("balance_at"), Value(ZERO), output_field=MONEY),
+        total=decimal_sum("balance_at"),
     )
     return HeadlineFigures(
         at=at,
         operations=ops["operations"],
         departments=ops["departments"],
         places_held=ops["held"],
-        area_bought=_q(ops["area_bought"]),
-        area_renovated=_q(ops["area_renovated"]),
-        invested=_q(ops["price"] + ops["fees"] + ops["works"]),
+        area_bought=ops["area_bought"],
+        area_renovated=ops["area_renovated"],
+        invested=ops["price"] + ops["fees"] + ops["works"],
         by_source=by_source,
         financed=sum((amount for _, amount in by_source), ZERO),
-        jobs_fte=_q(open_activities["jobs"]),
+        jobs_fte=open_activities["jobs"],
         activities_open=open_activities["count"],
-        rent_roll=_q(roll["total"]) * 12,
-        arrears=_q(arrears["total"]),
+        rent_roll=roll["total"] * 12,
+        arrears=arrears["total"],
         arrears_lines=arrears["lines"],
         goal=PlacesSettings.get().network_goal,
     )

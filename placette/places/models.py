@@ -5,12 +5,13 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
 from placette.contacts import communes
+from placette.lib.sums import MoneyOutput, decimal_exact, decimal_sum
 
 ZERO = Decimal("0")
 
@@ -530,10 +531,9 @@ class RentLineQuerySet(models.QuerySet["RentLine"]):
             RentPayment.objects.filter(line=OuterRef("pk"), paid_on__lte=day)
             .order_by()
             .values("line")
-            .annotate(total=Sum("amount"))
+            .annotate(total=decimal_sum("amount"))
             .values("total")
         )
-        money_field = models.DecimalField(max_digits=14, decimal_places=2)
         # Payments are positive and a line is never over-paid, so a line is unpaid at `day` iff
         # it is unpaid today or one of its payments is dated after `day`. The union lets the
         # first part walk the partial index of unpaid lines (an OR would scan every line).
@@ -544,8 +544,9 @@ class RentLineQuerySet(models.QuerySet["RentLine"]):
             .union(RentPayment.objects.filter(paid_on__gt=day).order_by().values("line_id"))
         )
         return self.filter(due_on__lte=day, pk__in=candidates).annotate(
-            paid_at=Coalesce(Subquery(paid, output_field=money_field), Value(ZERO)),
-            balance_at=ExpressionWrapper(F("amount") - F("paid_at"), output_field=money_field),
+            paid_at=Coalesce(Subquery(paid, output_field=MoneyOutput()), Value(ZERO)),
+            # Rounded by the database: exact on SQLite too, where decimals are floats.
+            balance_at=decimal_exact(F("amount") - F("paid_at")),
         )
 
 
@@ -580,7 +581,8 @@ class RentLine(models.Model):
                 violation_error_message="Les montants d’une échéance ne peuvent pas être négatifs.",
             ),
             models.CheckConstraint(
-                condition=Q(amount=F("rent") + F("charges")),
+                # Rounded: on SQLite `rent + charges` is a float sum, a few 1e-13 off the cent.
+                condition=Q(amount=decimal_exact(F("rent") + F("charges"))),
                 name="rent_line_amount_is_sum",
                 violation_error_message="Le montant dû est la somme du loyer et des charges.",
             ),
@@ -953,4 +955,4 @@ class InvestmentDecision(models.Model):
 
 
 def financing_total(operation: Operation) -> Decimal:
-    return operation.financing.aggregate(total=Sum("amount"))["total"] or ZERO
+    return operation.financing.aggregate(total=decimal_sum("amount"))["total"]

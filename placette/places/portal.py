@@ -1,9 +1,10 @@
 """The activity holder's space: their place, lease and rent schedule (cards in /espace/)."""
 
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
+from placette.lib.sums import decimal_sum
 from placette.places.models import Activity, RentLine
 
 
@@ -27,14 +28,14 @@ def sections(request: HttpRequest) -> list[dict]:
         due = (
             RentLine.objects.filter(lease__activity=activity)
             .unpaid_on(today)
-            .aggregate(balance=Sum("balance_at"))
+            .aggregate(balance=decimal_sum("balance_at"))
         )
         items.append(
             {
                 "activity": activity,
                 "leases": list(activity.leases.all()),
                 "lines": lines,
-                "balance": due["balance"] or 0,
+                "balance": due["balance"],
             }
         )
     if not items:

@@ -12,13 +12,14 @@ from typing import Any, cast
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
+from django.db.models import F, Value
 from django.utils import timezone
 
 from placette.contacts.models import Contact, TimelineKind
 from placette.contacts.services import timeline_append
 from placette.lib.audit import audit_log
 from placette.lib.refusals import Refusal
+from placette.lib.sums import decimal_exact, decimal_sum
 from placette.places import indexation
 from placette.places.models import (
     STATUS_ORDER,
@@ -285,7 +286,7 @@ class FinancingBalance:
 
 
 def financing_balance(*, operation: Operation) -> FinancingBalance:
-    financed = operation.financing.aggregate(total=Sum("amount"))["total"] or ZERO
+    financed = operation.financing.aggregate(total=decimal_sum("amount"))["total"]
     return FinancingBalance(cost=operation.total_cost, financed=financed)
 
 
@@ -687,7 +688,9 @@ def lease_revise(*, actor: Any, lease: Lease, effective_on: dt.date | None = Non
     lease.save(update_fields=["current_rent", "index_year"])
     # Lines already generated for later months, not yet paid, take the new rent (full months).
     lease.schedule.filter(due_on__gte=effective_on, paid_amount=0, period_start__day=1).update(
-        rent=result.revised_rent, amount=result.revised_rent + F("charges")
+        rent=result.revised_rent,
+        # Rounded by the database: on SQLite `x + charges` is a float sum a few 1e-13 off.
+        amount=decimal_exact(Value(result.revised_rent) + F("charges")),
     )
     timeline_append(
         contact=lease.activity.tenant,

@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Count, Prefetch, Sum
+from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,6 +15,7 @@ from placette.lib.models import AuditEntry
 from placette.lib.paging import paginate, querystring_without_page
 from placette.lib.permissions import staff_admin_required, staff_required
 from placette.lib.refusals import Refusal
+from placette.lib.sums import decimal_sum
 from placette.lib.views import refusal_show
 from placette.places import services
 from placette.places.figures import headline_figures
@@ -372,7 +373,7 @@ def lease_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     _with_reminder_counts(lines.object_list)
     totals = lease.schedule.filter(due_on__lte=timezone.localdate()).aggregate(
-        due=Sum("amount"), paid=Sum("paid_amount")
+        due=decimal_sum("amount"), paid=decimal_sum("paid_amount")
     )
     context = {
         "lease": lease,
@@ -460,13 +461,13 @@ def arrears_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     page = paginate(request, _arrears_queryset(day))
     _with_reminder_counts(page.object_list)
-    total = RentLine.objects.unpaid_on(day).aggregate(balance=Sum("balance_at"))
+    total = RentLine.objects.unpaid_on(day).aggregate(balance=decimal_sum("balance_at"))
     context = {
         "form": form,
         "page": page,
         "day": day,
         "today": today,
-        "total": total["balance"] or 0,
+        "total": total["balance"],
         "payment_form": PaymentForm(initial={"paid_on": today}),
         "query": querystring_without_page(request),
     }
