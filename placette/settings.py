@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "django_tasks_db",
+    "django_filters",
+    "django_tables2",
     "placette.lib",
     "placette.accounts",
     "placette.backoffice",

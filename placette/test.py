@@ -1,5 +1,7 @@
 """Shared test personas: every view test can prove who gets in and who is refused."""
 
+from collections.abc import Callable
+
 from django.test import TestCase
 from django.urls import reverse
 
@@ -69,3 +71,27 @@ class BaseTestCase(TestCase):
             self.login(persona)
             self.assertEqual(call(url, data or {}).status_code, 403, f"{url} {persona}")
         self.client.logout()
+
+    def assert_constant_queries(
+        self,
+        url: str,
+        add_rows: Callable[[int], object],
+        data: dict | None = None,
+        few: int = 5,
+        many: int = 60,
+    ) -> int:
+        """A list page costs the same number of queries with `few` rows and with `many`
+        (more than a page); `add_rows(n)` creates n more rows. Returns that number."""
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        add_rows(few)
+        self.client.get(url, data or {})  # warm up: pending messages, session, caches
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(url, data or {})
+        self.assertEqual(response.status_code, 200, url)
+        add_rows(many - few)
+        with self.assertNumQueries(len(queries)):
+            response = self.client.get(url, data or {})
+        self.assertEqual(response.status_code, 200, url)
+        return len(queries)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("gestion/", include("placette.backoffice.urls")),
     path("gestion/comptes/", include("placette.accounts.urls")),
     path("gestion/travaux/", include("placette.lib.jobs_urls")),
+    path("gestion/listes/", include("placette.lib.listing_urls")),
     path("gestion/contacts/", include("placette.contacts.urls")),
     path("gestion/societariat/", include("placette.membership.urls")),
     path("gestion/lieux/", include("placette.places.urls")),

@@ -1,7 +1,7 @@
 from django import forms
 
 from placette.contacts import communes
-from placette.contacts.models import Contact, ContactKind, OrganisationKind, Tag, TimelineKind
+from placette.contacts.models import Contact, ContactKind, OrganisationKind, TimelineKind
 from placette.contacts.widgets import ContactPicker
 from placette.lib.text import normalize_email
 
@@ -108,44 +108,6 @@ class ContactForm(forms.ModelForm):
 
     def tags(self) -> list[str]:
         return [t.strip() for t in self.cleaned_data.get("tag_names", "").split(",") if t.strip()]
-
-
-class ContactFilterForm(forms.Form):
-    q = forms.CharField(label="Rechercher", required=False)
-    kind = forms.ChoiceField(
-        label="Type", required=False, choices=[("", "Tous"), *ContactKind.choices]
-    )
-    org_kind = forms.ChoiceField(
-        label="Organisation",
-        required=False,
-        choices=[("", "Toutes"), *OrganisationKind.choices],
-    )
-    department = forms.ChoiceField(label="Département", required=False)
-    tag = forms.ModelChoiceField(
-        label="Étiquette", required=False, queryset=Tag.objects.all(), empty_label="Toutes"
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["department"].choices = [("", "Tous")] + [
-            (code, f"{code} — {name}") for code, name in communes.departments().items()
-        ]
-
-    def filter(self, queryset):
-        if not self.is_valid():
-            return queryset
-        data = self.cleaned_data
-        if data["q"]:
-            queryset = queryset.search(data["q"])
-        if data["kind"]:
-            queryset = queryset.filter(kind=data["kind"])
-        if data["org_kind"]:
-            queryset = queryset.filter(org_kind=data["org_kind"])
-        if data["department"]:
-            queryset = queryset.filter(department_code=data["department"])
-        if data["tag"]:
-            queryset = queryset.filter(tags=data["tag"])
-        return queryset
 
 
 class NoteForm(forms.Form):

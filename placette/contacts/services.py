@@ -70,6 +70,25 @@ def _set_tags(contact: Contact, tag_names: Iterable[str]) -> None:
 
 
 @transaction.atomic
+def contacts_tag(*, actor: Any, contacts: models.QuerySet[Contact], tag_name: str) -> int:
+    """Add one tag to every contact of a selection (a bulk action of the contacts list).
+
+    Contacts that already carry the tag are left as they are; returns how many received it.
+    One audit entry for the whole batch, naming the contacts."""
+    name = tag_name.strip()
+    if not name:
+        raise ValueError("tag_name is empty")
+    tag, _created = Tag.objects.get_or_create(name=name)
+    ids = sorted(contacts.exclude(tags=tag).values_list("pk", flat=True))
+    through = Contact.tags.through
+    through.objects.bulk_create(
+        [through(contact_id=pk, tag_id=tag.pk) for pk in ids], batch_size=2000
+    )
+    audit_log(actor=actor, action="contacts.tag.added", obj=tag, count=len(ids), contacts=ids)
+    return len(ids)
+
+
+@transaction.atomic
 def contact_create(
     *, actor: Any, data: dict[str, Any], tags: Iterable[str] = (), source: str = "saisie"
 ) -> Contact:

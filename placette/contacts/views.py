@@ -3,21 +3,20 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from placette.contacts import communes
 from placette.contacts.forms import (
     AffiliationForm,
-    ContactFilterForm,
     ContactForm,
     ImportForm,
     NoteForm,
 )
 from placette.contacts.importing import contacts_import
-from placette.contacts.models import Affiliation, Contact, ContactKind, OrganisationKind, Tag
+from placette.contacts.lists import CONTACTS
+from placette.contacts.models import Affiliation, Contact
 from placette.contacts.services import (
     affiliation_add,
     contact_create,
@@ -26,95 +25,23 @@ from placette.contacts.services import (
     contact_update,
     duplicates_find,
 )
-from placette.lib.exports import csv_response, xlsx_response
 from placette.lib.models import AuditEntry
-from placette.lib.paging import paginate, querystring_without_page
+from placette.lib.paging import paginate
 from placette.lib.permissions import staff_required
 from placette.lib.refusals import Refusal
 from placette.lib.views import refusal_show
-
-EXPORT_HEADER = [
-    "n°",
-    "type",
-    "nom",
-    "prénom",
-    "organisation",
-    "type d’organisation",
-    "e-mail",
-    "téléphone",
-    "adresse",
-    "code postal",
-    "commune",
-    "code INSEE",
-    "département",
-    "étiquettes",
-]
-
-
-def _filtered(request: HttpRequest) -> tuple[ContactFilterForm, object]:
-    form = ContactFilterForm(request.GET or None)
-    return form, form.filter(Contact.objects.all())
 
 
 @staff_required
 @require_GET
 def contact_list(request: HttpRequest) -> HttpResponse:
-    form, queryset = _filtered(request)
-    page = paginate(
-        request, queryset.prefetch_related(Prefetch("tags", queryset=Tag.objects.all()))
-    )
-    context = {"form": form, "page": page, "query": querystring_without_page(request)}
-    if request.htmx and request.htmx.target == "contact-results":
-        return render(request, "contacts/contact_list.html#results", context)
-    return render(request, "contacts/contact_list.html", context)
+    return CONTACTS.render(request, "contacts/contact_list.html")
 
 
 @staff_required
 @require_GET
 def contact_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    _, queryset = _filtered(request)
-    # Two queries whatever the size: the tags of the selection, then its rows, streamed.
-    tags: dict[int, list[str]] = {}
-    links = Contact.tags.through.objects.filter(contact__in=queryset.values("pk"))
-    for contact_id, name in links.values_list("contact_id", "tag__name").order_by("tag__name"):
-        tags.setdefault(contact_id, []).append(name)
-    kinds = dict(ContactKind.choices)
-    org_kinds = dict(OrganisationKind.choices)
-    fields = [
-        "pk",
-        "kind",
-        "last_name",
-        "organisation_name",
-        "first_name",
-        "org_kind",
-        "email",
-        "phone",
-        "address_line1",
-        "postcode",
-        "commune_name",
-        "commune_code",
-        "department_code",
-    ]
-    rows = (
-        [
-            pk,
-            kinds.get(kind, kind),
-            last or org,
-            first,
-            org,
-            org_kinds.get(org_kind, ""),
-            *rest,
-            ", ".join(tags.get(pk, [])),
-        ]
-        for pk, kind, last, org, first, org_kind, *rest in queryset.values_list(*fields).iterator(
-            chunk_size=5000
-        )
-    )
-    if fmt == "xlsx":
-        return xlsx_response("contacts", EXPORT_HEADER, rows)
-    if fmt == "csv":
-        return csv_response("contacts", EXPORT_HEADER, rows)
-    raise Http404("Format inconnu")
+    return CONTACTS.export(request, fmt)
 
 
 @staff_required

@@ -232,3 +232,54 @@ class Document(models.Model):
     def read(self) -> bytes:
         with self.file.open("rb") as handle:
             return handle.read()
+
+
+class SavedViewQuerySet(models.QuerySet["SavedView"]):
+    def visible_to(self, user: Any, list_key: str) -> "SavedViewQuerySet":
+        """The user's own views of a list, then those the team shares, by name."""
+        return self.filter(
+            models.Q(owner=user) | models.Q(shared=True), list_key=list_key
+        ).order_by("name", "id")
+
+
+class SavedView(models.Model):
+    """A named set of filters, sort and columns of one staff list, private or shared."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("propriétaire"),
+        on_delete=models.CASCADE,
+        related_name="saved_views",
+    )
+    list_key = models.CharField(_("liste"), max_length=50)
+    name = models.CharField(_("nom"), max_length=80)
+    # Filters and sort as a query string (no page, no columns): replayed as is.
+    query = models.TextField(_("filtres et tri"), blank=True)
+    columns = models.JSONField(_("colonnes"), default=list, blank=True)
+    shared = models.BooleanField(_("partagée avec l’équipe"), default=False)
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+
+    objects = SavedViewQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("vue enregistrée")
+        verbose_name_plural = _("vues enregistrées")
+        ordering = ["list_key", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "list_key", "name"], name="saved_view_unique_name_per_owner"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def querystring(self) -> str:
+        """Filters, sort and columns of the view, ready to follow the list's URL."""
+        from django.http import QueryDict
+
+        params = QueryDict(self.query, mutable=True)
+        params.setlist("cols", self.columns)
+        params["view"] = str(self.pk)
+        return params.urlencode()
