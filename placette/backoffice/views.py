@@ -5,7 +5,7 @@ from django.views.decorators.http import require_POST
 
 from placette.accounts.models import ApiToken
 from placette.accounts.services import api_token_create, api_token_revoke
-from placette.lib.dashboard import dashboard_figures
+from placette.lib.dashboard import dashboard_figures, dashboard_todos
 from placette.lib.models import AuditEntry
 from placette.lib.paging import paginate
 from placette.lib.permissions import staff_admin_required, staff_required
@@ -21,7 +21,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "backoffice/dashboard.html", {"figures": dashboard_figures()})
+    context = {"todos": dashboard_todos(), "figures": dashboard_figures()}
+    return render(request, "backoffice/dashboard.html", context)
 
 
 @staff_admin_required

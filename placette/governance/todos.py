@@ -1,0 +1,101 @@
+"""What governance has to do, for the staff dashboard (placette.lib.dashboard): convocation
+letters printed but not posted, and general assemblies whose convocation deadline is near or
+passed. A constant number of queries (three at most) whatever the number of meetings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from placette.governance.models import Channel, Convocation, Meeting, MeetingKind, MeetingStatus
+from placette.governance.services import notice_days
+from placette.lib.dashboard import Todo, Urgency
+
+AREA = "Gouvernance"
+# An AG appears this many days before its convocation deadline.
+NEAR_DAYS = 21
+
+
+def _deadline(starts_at: dt.datetime, call: int, days: dict[int, int]) -> dt.date:
+    """Last day to convene (or to post the letters): the statutory delay before the meeting."""
+    return timezone.localdate(starts_at) - dt.timedelta(days=days[call])
+
+
+def todos() -> list[Todo]:
+    today = timezone.localdate()
+    delay = cache(lambda call: notice_days(call, today))
+    letters = list(
+        Convocation.objects.filter(
+            channel=Channel.LETTER, sent_at__isnull=True, meeting__status=MeetingStatus.CONVENED
+        )
+        .values("meeting_id", "meeting__title", "meeting__starts_at", "meeting__call")
+        .annotate(n=Count("id"))
+        .order_by("meeting__starts_at")
+    )
+    drafts = list(
+        Meeting.objects.filter(
+            status=MeetingStatus.DRAFT,
+            starts_at__gte=timezone.now(),
+            starts_at__lte=timezone.now() + dt.timedelta(days=NEAR_DAYS + 60),
+        )
+        .exclude(kind=MeetingKind.BOARD)
+        .order_by("starts_at")
+        .values("pk", "title", "starts_at", "call", "roll_frozen_at")
+    )
+    days = {call: delay(call) for call in {r["meeting__call"] for r in letters}}
+    days |= {call: delay(call) for call in {m["call"] for m in drafts}}
+
+    late_letters = any(
+        _deadline(r["meeting__starts_at"], r["meeting__call"], days) < today for r in letters
+    )
+    letter_links = [
+        (
+            ngettext("%(title)s : %(n)d courrier", "%(title)s : %(n)d courriers", r["n"])
+            % {"title": r["meeting__title"], "n": r["n"]},
+            reverse("governance:convocation", args=[r["meeting_id"]]),
+        )
+        for r in letters
+    ]
+
+    near = []
+    for meeting in drafts:
+        deadline = _deadline(meeting["starts_at"], meeting["call"], days)
+        if (deadline - today).days <= NEAR_DAYS:
+            step = "governance:convocation" if meeting["roll_frozen_at"] else "governance:roll"
+            near.append((meeting, deadline, reverse(step, args=[meeting["pk"]])))
+    passed = [deadline for _m, deadline, _u in near if deadline < today]
+    return [
+        Todo(
+            _("courriers de convocation à poster"),
+            sum(r["n"] for r in letters),
+            letter_links[0][1] if letter_links else "",
+            Urgency.LATE if late_letters else Urgency.SOON,
+            AREA,
+            _("imprimez-les, postez-les, puis indiquez-le sur la page de convocation"),
+            letter_links,
+        ),
+        Todo(
+            _("assemblées générales à convoquer"),
+            len(near),
+            near[0][2] if near else "",
+            Urgency.LATE if passed else Urgency.SOON,
+            AREA,
+            _("le délai statutaire de convocation est dépassé pour l’une d’elles")
+            if passed
+            else _("le délai statutaire de convocation approche"),
+            [
+                (
+                    _("%(title)s : au plus tard le %(day)s")
+                    % {"title": m["title"], "day": f"{deadline:%d/%m/%Y}"},
+                    url,
+                )
+                for m, deadline, url in near
+            ],
+        ),
+    ]
