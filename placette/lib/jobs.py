@@ -23,13 +23,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from placette.lib.documents import document_delete, document_store
 from placette.lib.models import Job, JobStatus
 from placette.lib.pdf import PdfProgress
 from placette.lib.refusals import Refusal
@@ -149,17 +149,20 @@ def _finish(
     }
     if status == JobStatus.DONE:
         fields["done"] = Coalesce(F("total"), F("done"))
-    stored = ""
+    document = None
     if outcome is not None and outcome.filename:
-        storage = job.result.storage
-        stored = storage.save(
-            job.result.field.generate_filename(job, outcome.filename),
-            ContentFile(outcome.content),
+        document = document_store(
+            content=outcome.content,
+            name=outcome.filename,
+            content_type=outcome.content_type,
+            actor=job.started_by,
+            scope="lib.job",
+            scope_id=job.pk,
         )
-        fields.update(result=stored, result_name=outcome.filename, result_type=outcome.content_type)
+        fields["result"] = document
     mine = Job.objects.filter(pk=job.pk, attempts=job.attempts, status=JobStatus.RUNNING)
-    if not mine.update(**fields) and stored:
-        job.result.storage.delete(stored)  # an abandoned run answering late: keep nothing
+    if not mine.update(**fields) and document is not None:
+        document_delete(document)  # an abandoned run answering late: keep nothing
 
 
 def job_progress(job: Job, *, done: int, total: int | None = None, message: str | None) -> None:
@@ -245,12 +248,17 @@ def jobs_recover(*, now: Any = None) -> int:
 def jobs_purge(*, now: Any = None) -> int:
     """Delete the result files of jobs finished more than `JOB_RESULT_DAYS` ago (they hold
     personal data and can be produced again)."""
+    # (files are deleted after commit: run outside a transaction, or they go with it)
     now = now or timezone.now()
     limit = now - dt.timedelta(days=settings.JOB_RESULT_DAYS)
     count = 0
-    for job in Job.objects.filter(finished_at__lt=limit).exclude(result=""):
-        job.result.delete(save=False)
+    for job in Job.objects.filter(finished_at__lt=limit, result__isnull=False).select_related(
+        "result"
+    ):
+        document = job.result
+        assert document is not None
         gone = _("Fichier supprimé (trop ancien).")
-        Job.objects.filter(pk=job.pk).update(result="", message=gone)
+        Job.objects.filter(pk=job.pk).update(result=None, message=gone)
+        document_delete(document)
         count += 1
     return count

@@ -1,5 +1,4 @@
 import datetime as dt
-import secrets
 from typing import Any
 
 from django.conf import settings
@@ -68,7 +67,8 @@ def private_storage() -> Storage:
 
 
 def job_result_path(job: "Job", filename: str) -> str:
-    return f"jobs/{timezone.localdate():%Y/%m}/{job.pk}-{secrets.token_hex(8)}/{filename}"
+    """Referenced by migration 0003 only (results are Documents since 0005)."""
+    return f"jobs/{job.pk}/{filename}"
 
 
 class Job(models.Model):
@@ -95,11 +95,15 @@ class Job(models.Model):
     func_path = models.CharField(_("fonction"), max_length=200)
     kwargs = models.JSONField(_("paramètres"), default=dict, blank=True, encoder=DjangoJSONEncoder)
     return_url = models.CharField(_("page de retour"), max_length=300, blank=True)
-    result = models.FileField(
-        _("fichier produit"), upload_to=job_result_path, storage=private_storage, blank=True
+    # The file it produced, kept as a stored document (placette.lib.documents).
+    result = models.ForeignKey(
+        "lib.Document",
+        verbose_name=_("fichier produit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    result_name = models.CharField(_("nom du fichier"), max_length=200, blank=True)
-    result_type = models.CharField(_("type du fichier"), max_length=100, blank=True)
     error = models.TextField(_("erreur technique"), blank=True)
     attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
     created_at = models.DateTimeField(_("demandé le"), auto_now_add=True, db_index=True)

@@ -7,18 +7,19 @@ from typing import cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from placette.lib.documents import document_response
 from placette.lib.jobs import job_retry
 from placette.lib.models import Job, JobStatus
 from placette.lib.permissions import staff_required
 
 
 def _job_for(request: HttpRequest, pk: int) -> Job:
-    job = get_object_or_404(Job.objects.select_related("started_by"), pk=pk)
+    job = get_object_or_404(Job.objects.select_related("started_by", "result"), pk=pk)
     if not job.visible_to(request.user):
         raise PermissionDenied(_("Ce travail a été demandé par une autre personne."))
     return job
@@ -38,19 +39,9 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def job_download(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job_for(request, pk)
-    if job.status != JobStatus.DONE or not job.result:
+    if job.status != JobStatus.DONE or job.result is None:
         raise Http404(_("Ce travail n’a pas (ou plus) de fichier à télécharger."))
-    try:
-        handle = job.result.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404(_("Le fichier de ce travail a été supprimé.")) from exc
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=job.result_name,
-        content_type=job.result_type or "application/octet-stream",
-    )
-    return cast(HttpResponse, response)  # a streamed response; the guards' type is narrower
+    return cast(HttpResponse, document_response(job.result, as_attachment=True))
 
 
 @staff_required

@@ -122,7 +122,7 @@ class ViewTests(BaseTestCase):
         self.assertRedirects(response, reverse("jobs:detail", args=[job.pk]))
         self.assertEqual(job.status, "done")
         download = self.client.get(reverse("jobs:download", args=[job.pk]))
-        job.result.delete(save=False)
+        job.result.file.delete(save=False)
         return b"".join(download.streaming_content)
 
     def test_the_letters_and_the_attendance_sheet_are_produced_in_the_background(self):

@@ -12,7 +12,7 @@ from django.utils.safestring import mark_safe
 from placette.accounts.models import Role, User
 from placette.lib import jobs
 from placette.lib.jobs import JobResult, job_run, job_start, jobs_purge, jobs_recover
-from placette.lib.models import Job, JobStatus
+from placette.lib.models import Document, Job, JobStatus
 from placette.lib.pdf import pdf_render
 from placette.lib.testing import pdf_text
 from placette.test import BaseTestCase
@@ -51,8 +51,8 @@ class JobTestCase(BaseTestCase):
         calls.clear()
 
     def tearDown(self):
-        for job in Job.objects.exclude(result=""):
-            job.result.delete(save=False)
+        for document in Document.objects.all():
+            document.file.delete(save=False)
 
     def start(self, func: str = "counting_job", run: bool = True, **kwargs) -> Job:
         with self.captureOnCommitCallbacks(execute=run):
@@ -95,10 +95,10 @@ class JobLifecycleTests(JobTestCase):
         self.assertEqual(job.started_by, self.staff)
         self.assertLessEqual(job.created_at, job.started_at)
         self.assertLessEqual(job.started_at, job.finished_at)
-        self.assertEqual(job.result_name, "bilan.txt")
-        with job.result.open("rb") as handle:
-            self.assertEqual(handle.read(), b"contenu")
-        self.assertFalse(Path(job.result.path).is_relative_to(settings.MEDIA_ROOT))
+        self.assertEqual((job.result.name, job.result.size), ("bilan.txt", 7))
+        self.assertEqual(job.result.uploaded_by, self.staff)
+        self.assertEqual(job.result.read(), b"contenu")
+        self.assertFalse(Path(job.result.file.path).is_relative_to(settings.MEDIA_ROOT))
 
     def test_a_job_runs_once_even_when_it_is_enqueued_twice(self):
         job = self.start(steps=1)
@@ -109,7 +109,8 @@ class JobLifecycleTests(JobTestCase):
         job = self.start("refused_job")
         self.assertEqual(job.status, JobStatus.FAILED)
         self.assertEqual(job.message, "Les paramètres de l’année ne sont pas renseignés.")
-        self.assertFalse(job.result)
+        self.assertIsNone(job.result)
+        self.assertFalse(Document.objects.exists())
 
     def test_an_unexpected_error_fails_with_a_plain_message_and_keeps_the_traceback_for_admins(
         self,
@@ -133,8 +134,7 @@ class JobLifecycleTests(JobTestCase):
         self.assertEqual(job.status, JobStatus.DONE)
         self.assertGreaterEqual(job.total, 3)
         self.assertEqual(job.done, job.total)
-        with job.result.open("rb") as handle:
-            self.assertIn("Page 3 /", pdf_text(handle.read()))
+        self.assertIn("Page 3 /", pdf_text(job.result.read()))
 
 
 class StuckJobTests(JobTestCase):
@@ -167,17 +167,17 @@ class StuckJobTests(JobTestCase):
         with self.captureOnCommitCallbacks(execute=True):
             jobs_recover()
         first = Job.objects.get(pk=job.pk)
-        before = first.result.name
+        before = first.result_id
         # the first run (attempt 1) wakes up and answers
         job.attempts = 1
-        jobs._finish(
-            job, status=JobStatus.DONE, outcome=JobResult(filename="tard.txt", content=b"x")
-        )
+        with self.captureOnCommitCallbacks(execute=True):
+            jobs._finish(
+                job, status=JobStatus.DONE, outcome=JobResult(filename="tard.txt", content=b"x")
+            )
         job.progress(1, 1, "Fini en retard")
         after = Job.objects.get(pk=job.pk)
-        self.assertEqual((after.result.name, after.attempts, after.message), (before, 2, "Prêt."))
-        _, files = after.result.storage.listdir(after.result.name.rsplit("/", 2)[0])
-        self.assertFalse(any("tard" in name for name in files))
+        self.assertEqual((after.result_id, after.attempts, after.message), (before, 2, "Prêt."))
+        self.assertEqual(list(Document.objects.values_list("name", flat=True)), ["bilan.txt"])
 
     def test_a_job_interrupted_three_times_is_marked_failed(self):
         job = self.abandon(self.start(run=False, steps=1))
@@ -198,12 +198,14 @@ class StuckJobTests(JobTestCase):
 
     def test_result_files_older_than_the_retention_are_deleted(self):
         job = self.start(steps=1)
-        storage, name = job.result.storage, job.result.name
+        storage, name = job.result.file.storage, job.result.file.name
         self.assertEqual(jobs_purge(), 0)
         Job.objects.filter(pk=job.pk).update(finished_at=timezone.now() - dt.timedelta(days=31))
-        self.assertEqual(jobs_purge(), 1)
+        with self.captureOnCommitCallbacks(execute=True):
+            self.assertEqual(jobs_purge(), 1)
         self.assertFalse(storage.exists(name))
-        self.assertFalse(Job.objects.get(pk=job.pk).result)
+        self.assertIsNone(Job.objects.get(pk=job.pk).result)
+        self.assertFalse(Document.objects.exists())
 
 
 class JobPageTests(JobTestCase):
@@ -243,7 +245,7 @@ class JobPageTests(JobTestCase):
         self.assertNotContains(fragment, "<html")
         self.assertNotContains(fragment, "hx-trigger")
         self.assertContains(fragment, reverse("jobs:download", args=[job.pk]))
-        self.assertContains(fragment, "Télécharger bilan.txt")
+        self.assertContains(fragment, "Télécharger bilan.txt (7")
         download = self.client.get(reverse("jobs:download", args=[job.pk]))
         self.assertEqual(b"".join(download.streaming_content), b"contenu")
         self.assertIn('attachment; filename="bilan.txt"', download["Content-Disposition"])

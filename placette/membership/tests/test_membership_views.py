@@ -245,7 +245,7 @@ class MembershipViewTests(BaseTestCase):
         self.assertIn("arrêté au 31/12/2024", text)
         self.assertIn("Paraphe", text)
         self.assertIn("Alice MARTIN", text)
-        job.result.delete(save=False)
+        job.result.file.delete(save=False)
 
     def test_an_import_with_one_bad_row_imports_nothing_and_reports_the_row(self):
         bob = make_contact(first_name="Bob", last_name="Roux", email="bob@ex.fr")
