@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('lib', '0004_document'),
+        ('lib', '0005_savedview'),
     ]
 
     operations = [
