@@ -109,3 +109,54 @@ class ApiTokenPageTests(BaseTestCase):
         url = reverse("backoffice:api_token_revoke", args=[token.pk])
         self.assertEqual(self.client.post(url).status_code, 404)
         self.assert_staff_only(url, method="post")
+
+
+class HostileApiInputTests(BaseTestCase):
+    """Issue 9 minors: each of these answered 500 before."""
+
+    def setUp(self):
+        _, raw = api_token_create(actor=self.staff, user=self.staff, name="site web")
+        self.auth = {"Authorization": f"Bearer {raw}"}
+        self.contact = make_contact(first_name="Ana", last_name="Null", phone="0475")
+
+    def patch(self, payload):
+        return self.client.patch(
+            f"/api/contacts/{self.contact.pk}",
+            payload,
+            content_type="application/json",
+            headers=self.auth,
+        )
+
+    def test_a_patch_with_a_null_field_empties_it(self):
+        response = self.patch({"phone": None})
+        self.assertEqual(response.status_code, 200, response.content)
+        self.contact.refresh_from_db()
+        self.assertEqual(self.contact.phone, "")
+
+    def test_a_patch_that_nulls_the_name_of_a_person_is_refused(self):
+        response = self.patch({"last_name": None})
+        self.assertEqual(response.status_code, 422)
+        self.assertIn("Le nom est obligatoire", response.json()["detail"])
+        self.contact.refresh_from_db()
+        self.assertEqual(self.contact.last_name, "Null")
+
+    def test_a_value_longer_than_its_column_is_a_422_naming_the_field(self):
+        response = self.patch({"last_name": "x" * 10_000})
+        self.assertEqual(response.status_code, 422)
+        self.assertIn("last_name", response.content.decode())
+
+    def test_a_page_number_too_large_is_a_422(self):
+        response = self.client.get("/api/contacts?page=" + "9" * 30, headers=self.auth)
+        self.assertEqual(response.status_code, 422)
+
+    def test_an_id_too_large_is_a_422(self):
+        response = self.client.get("/api/contacts/" + "9" * 30, headers=self.auth)
+        self.assertEqual(response.status_code, 422)
+
+    def test_every_error_status_is_in_the_openapi_schema(self):
+        paths = self.client.get("/api/openapi.json").json()["paths"]
+        for operation in (
+            paths["/api/contacts/{contact_id}"]["patch"],
+            paths["/api/contacts"]["post"],
+        ):
+            self.assertTrue({"400", "401", "404", "409", "422"} <= set(operation["responses"]))
