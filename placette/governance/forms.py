@@ -12,6 +12,7 @@ from placette.governance.models import (
     MeetingKind,
     ResolutionKind,
 )
+from placette.lib.documents import DocumentFileField
 
 DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 D = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -76,7 +77,7 @@ class ResolutionForm(forms.Form):
 
 class DocumentForm(forms.Form):
     title = forms.CharField(label="Titre", max_length=200)
-    file = forms.FileField(label="Fichier")
+    file = DocumentFileField(label="Fichier")
 
 
 class VoteForm(forms.Form):

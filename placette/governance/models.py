@@ -258,13 +258,19 @@ class Resolution(models.Model):
 
 
 def _document_path(instance: MeetingDocument, filename: str) -> str:
+    # Only referenced by migration 0001: files now live in placette.lib.documents.
     return f"governance/{instance.meeting_id}/{filename}"
 
 
 class MeetingDocument(models.Model):
+    """A document attached to a meeting; its file is a `lib.Document` of scope
+    "governance.meeting" (readable by the voters on the roll once the meeting is convened)."""
+
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="documents")
     title = models.CharField("titre", max_length=200)
-    file = models.FileField("fichier", upload_to=_document_path)
+    document = models.OneToOneField(
+        "lib.Document", verbose_name="fichier", on_delete=models.PROTECT, related_name="+"
+    )
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

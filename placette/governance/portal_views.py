@@ -97,7 +97,8 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
         if not answered and entry.attendance and timezone.now() >= meeting.starts_at
         else None,
         "answered": answered,
-        "documents": meeting.documents.all(),
+        # Published once the meeting is convened (the same rule as the download guard).
+        "documents": meeting.documents.select_related("document") if meeting.convened_at else [],
     }
     return render(request, "governance/portal_meeting.html", context)
 

@@ -64,6 +64,7 @@ from placette.governance.models import (
     HandCount,
     Mandate,
     Meeting,
+    MeetingDocument,
     MeetingKind,
     MeetingStatus,
     Proxy,
@@ -72,6 +73,7 @@ from placette.governance.models import (
     RollEntry,
 )
 from placette.lib.audit import audit_log
+from placette.lib.documents import document_store
 from placette.lib.refusals import Refusal
 from placette.lib.text import normalize
 
@@ -418,6 +420,27 @@ def resolution_add(
     )
     audit_log(actor=actor, action="governance.resolution.added", obj=resolution)
     return resolution
+
+
+@transaction.atomic
+def meeting_document_add(*, actor: Any, meeting: Meeting, title: str, file: Any) -> MeetingDocument:
+    """Attach a document to a meeting (checked by type and size, see placette.lib.documents).
+    The voters on the roll read it from their space once the meeting is convened."""
+    from placette.governance.documents import MEETING_SCOPE
+
+    stored = document_store(
+        content=file, name=file.name, scope=MEETING_SCOPE, scope_id=meeting.pk, actor=actor
+    )
+    document = MeetingDocument.objects.create(meeting=meeting, title=title, document=stored)
+    audit_log(
+        actor=actor,
+        action="governance.document.added",
+        obj=meeting,
+        title=title,
+        document=stored.pk,
+        sha256=stored.sha256,
+    )
+    return document
 
 
 # --------------------------------------------------------------------------------------------

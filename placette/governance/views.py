@@ -48,7 +48,6 @@ from placette.governance.models import (
     EvaluationAnswer,
     Mandate,
     Meeting,
-    MeetingDocument,
     Proxy,
     Resolution,
     RollEntry,
@@ -132,7 +131,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "meeting": meeting,
         "agenda": meeting.agenda.all(),
         "resolutions": meeting.resolutions.all(),
-        "documents": meeting.documents.all(),
+        "documents": meeting.documents.select_related("document"),
         "voters": meeting.roll.count(),
         "quorum": services.quorum_status(meeting) if meeting.roll_frozen_at else None,
         "agenda_form": AgendaItemForm(prefix="agenda"),
@@ -185,18 +184,14 @@ def document_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=pk)
     form = DocumentForm(request.POST, request.FILES, prefix="doc")
     if form.is_valid():
-        MeetingDocument.objects.create(meeting=meeting, **form.cleaned_data)
-        from placette.lib.audit import audit_log
-
-        audit_log(
-            actor=request.user,
-            action="governance.document.added",
-            obj=meeting,
-            title=form.cleaned_data["title"],
-        )
+        services.meeting_document_add(actor=request.user, meeting=meeting, **form.cleaned_data)
         messages.success(request, "Document joint.")
     else:
-        messages.error(request, "Indiquez un titre et choisissez un fichier.")
+        messages.error(
+            request,
+            " ".join(e for errors in form.errors.values() for e in errors)
+            or "Indiquez un titre et choisissez un fichier.",
+        )
     return redirect(meeting)
 
 

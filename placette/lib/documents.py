@@ -20,6 +20,7 @@ carry `X-Content-Type-Options: nosniff`.
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import os
 import unicodedata
@@ -334,3 +335,56 @@ def document_response(document: Document, *, as_attachment: bool | None = None) 
         # Even if a browser ignored the disposition, the file could run nothing.
         response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+# --------------------------------------------------------------------------------------------
+# Data migrations: files stored before this module move onto it
+# --------------------------------------------------------------------------------------------
+
+
+def document_adopt(
+    document_model: Any,
+    *,
+    path: str,
+    name: str = "",
+    owner_id: int | None = None,
+    scope: str = "",
+    scope_id: int | None = None,
+    uploaded_by_id: int | None = None,
+    uploaded_at: Any = None,
+) -> Any:
+    """For data migrations (`document_model` is the historical `lib.Document`): copy the file at
+    `path` in the default storage (MEDIA_ROOT, the old place) into the private storage and
+    return its new row. The type is sniffed from the bytes (a file that is no accepted kind —
+    an HTML or SVG attached before the checks — becomes `application/octet-stream`, always an
+    attachment). The old file is deleted only once the migration commits, so a failed
+    migration loses nothing. A row whose file is already missing keeps its metadata (size 0)."""
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    name = _display_name(name or path)
+    row = document_model(
+        name=name,
+        content_type="application/octet-stream",
+        size=0,
+        sha256="",
+        owner_id=owner_id,
+        scope=scope,
+        scope_id=scope_id,
+        uploaded_by_id=uploaded_by_id,
+        uploaded_at=uploaded_at or timezone.now(),
+    )
+    if not path or not default_storage.exists(path):
+        logger.warning("Document %s: file %s is missing, only its record is kept", name, path)
+        row.file.name = path
+        row.save()
+        return row
+    with default_storage.open(path, "rb") as handle:
+        content = handle.read()
+    row.content_type = sniff(io.BytesIO(content), name) or "application/octet-stream"
+    row.size = len(content)
+    row.sha256 = hashlib.sha256(content).hexdigest()
+    row.file.save(get_valid_filename(name) or "document", ContentFile(content), save=False)
+    row.save()
+    transaction.on_commit(lambda: default_storage.delete(path))
+    return row

@@ -9,3 +9,13 @@ def pdf_text(content: bytes) -> str:
     """The text of a real PDF, to assert on what a person would read in it."""
     assert content.startswith(b"%PDF-"), "ce n’est pas un PDF"
     return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(content)).pages)
+
+
+# Sample files for upload tests: the first bytes of each kind, and two that carry a script.
+PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 32
+HTML = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"
+SVG = (
+    b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+)

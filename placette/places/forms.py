@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from placette.contacts import communes
 from placette.contacts.models import Contact, ContactKind, OrganisationKind
+from placette.lib.documents import DocumentFileField
 from placette.places.models import (
     Activity,
     CriteriaVersion,
@@ -398,7 +399,7 @@ class EventForm(forms.Form):
 class DocumentForm(forms.Form):
     kind = forms.ChoiceField(label="Type", choices=DocumentKind.choices)
     title = forms.CharField(label="Titre", max_length=200)
-    file = forms.FileField(label="Fichier")
+    file = DocumentFileField(label="Fichier")
 
 
 class PlaceFilterForm(forms.Form):

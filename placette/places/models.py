@@ -690,10 +690,15 @@ class DocumentKind(models.TextChoices):
 
 
 class PlaceDocument(models.Model):
+    """A photo or document of a place; its file is a `lib.Document` of scope "places.place"
+    (readable by the holder of an activity open in the place)."""
+
     place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField("type", max_length=20, choices=DocumentKind.choices)
     title = models.CharField("titre", max_length=200)
-    file = models.FileField("fichier", upload_to="lieux/%Y/")
+    document = models.OneToOneField(
+        "lib.Document", verbose_name="fichier", on_delete=models.PROTECT, related_name="+"
+    )
     uploaded_at = models.DateTimeField("déposé le", auto_now_add=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -708,13 +713,7 @@ class PlaceDocument(models.Model):
 
     @property
     def is_image(self) -> bool:
-        return (self.file.name or "").lower().rsplit(".", 1)[-1] in {
-            "jpg",
-            "jpeg",
-            "png",
-            "webp",
-            "gif",
-        }
+        return self.document.is_image
 
 
 class PlaceEvent(models.Model):

@@ -30,8 +30,16 @@ def sections(request: HttpRequest) -> list[dict]:
             .unpaid_on(today)
             .aggregate(balance=decimal_sum("balance_at"))
         )
+        is_open = activity.opened_on <= today and (
+            activity.closed_on is None or activity.closed_on > today
+        )
         items.append(
             {
+                # The place's photos and documents, for the holder of an activity open today
+                # (the rule of placette.places.documents).
+                "documents": list(activity.place.documents.select_related("document"))
+                if is_open
+                else [],
                 "activity": activity,
                 "leases": list(activity.leases.all()),
                 "lines": lines,

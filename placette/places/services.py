@@ -18,6 +18,7 @@ from django.utils import timezone
 from placette.contacts.models import Contact, TimelineKind
 from placette.contacts.services import timeline_append
 from placette.lib.audit import audit_log
+from placette.lib.documents import document_store
 from placette.lib.refusals import Refusal
 from placette.lib.sums import decimal_exact, decimal_sum
 from placette.places import indexation
@@ -214,10 +215,24 @@ def place_event_add(
 def place_document_add(
     *, actor: Any, place: Place, kind: str, title: str, file: Any
 ) -> PlaceDocument:
-    document = PlaceDocument.objects.create(
-        place=place, kind=kind, title=title, file=file, actor=_user(actor)
+    """A photo or document of the place, checked by type and size (placette.lib.documents)."""
+    from placette.places.documents import PLACE_SCOPE
+
+    stored = document_store(
+        content=file, name=file.name, scope=PLACE_SCOPE, scope_id=place.pk, actor=actor
     )
-    audit_log(actor=actor, action="places.document.added", obj=place, title=title, kind=kind)
+    document = PlaceDocument.objects.create(
+        place=place, kind=kind, title=title, document=stored, actor=_user(actor)
+    )
+    audit_log(
+        actor=actor,
+        action="places.document.added",
+        obj=place,
+        title=title,
+        kind=kind,
+        document=stored.pk,
+        sha256=stored.sha256,
+    )
     return document
 
 

@@ -95,13 +95,13 @@ def place_timeline(place: Place) -> list[Moment]:
         )
     for event in place.events.all():
         moments.append(Moment(event.happened_on, "Événement", event.title, event.body))
-    for document in place.documents.all():
+    for document in place.documents.select_related("document"):
         moments.append(
             Moment(
                 document.uploaded_at.date(),
                 "Document",
                 f"{document.get_kind_display()} : {document.title}",
-                link=document.file.url,
+                link=document.document.get_absolute_url(),
             )
         )
     return sorted(moments, key=lambda m: m.on, reverse=True)

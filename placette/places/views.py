@@ -175,7 +175,7 @@ def place_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "status_changes": place.status_changes.select_related("actor").order_by(
             "-decided_on", "-id"
         ),
-        "documents": place.documents.all(),
+        "documents": place.documents.select_related("document"),
         "scorings": place.scorings.select_related("version").prefetch_related(
             Prefetch("scores", queryset=CriterionScore.objects.select_related("criterion"))
         ),

@@ -18,16 +18,10 @@ from placette.lib.documents import (
     upload_check,
 )
 from placette.lib.models import Document
+from placette.lib.testing import HTML, JPEG, PDF, PNG, SVG
 from placette.test import BaseTestCase
 
-PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 32
 WEBP = b"RIFF\x24\x00\x00\x00WEBPVP8 " + b"\x00" * 32
-HTML = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"
-SVG = (
-    b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
-)
 CSV = "nom;montant\nÉlise;12,50\n".encode()
 
 

@@ -232,5 +232,6 @@ class PlaceFormTests(BaseTestCase):
         )
         document = place.documents.get()
         self.assertTrue(document.is_image)
-        self.assertContains(self.client.get(place.get_absolute_url()), document.file.url)
-        document.file.delete()
+        self.assertContains(
+            self.client.get(place.get_absolute_url()), document.document.get_absolute_url()
+        )
