@@ -42,3 +42,17 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     (usually a form left open too long, or cookies refused)."""
     template = loader.get_template("403_csrf.html")
     return HttpResponseForbidden(template.render({"reason": reason}, request))
+
+
+def next_url(request: HttpRequest, default: str) -> str:
+    """Where a form sends back to: its `next` field when it is a page of this site, else
+    `default` (a URL name or path). An address on another site is never followed (open
+    redirect)."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    wanted = request.POST.get("next") or request.GET.get("next") or ""
+    if wanted and url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return wanted
+    return default

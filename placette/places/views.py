@@ -16,7 +16,7 @@ from placette.lib.paging import paginate, querystring_without_page
 from placette.lib.permissions import staff_admin_required, staff_required
 from placette.lib.refusals import Refusal
 from placette.lib.sums import decimal_sum
-from placette.lib.views import refusal_show
+from placette.lib.views import next_url, refusal_show
 from placette.places import services
 from placette.places.figures import headline_figures
 from placette.places.forms import (
@@ -428,7 +428,7 @@ def payment_create(request: HttpRequest, pk: int) -> HttpResponse:
             refusal_show(request, exc)
     else:
         messages.error(request, f"Paiement non enregistré : {_errors(form)}")
-    return redirect(request.POST.get("next") or line.lease.get_absolute_url())
+    return redirect(next_url(request, line.lease.get_absolute_url()))
 
 
 # Arrears -------------------------------------------------------------------------------------
@@ -489,7 +489,7 @@ def reminder_send(request: HttpRequest, pk: int) -> HttpResponse:
             messages.info(
                 request, f"Déjà relancé aujourd’hui ({reminder.email}) : aucun nouvel e-mail."
             )
-    return redirect(request.POST.get("next") or "places:arrears")
+    return redirect(next_url(request, "places:arrears"))
 
 
 # Index values --------------------------------------------------------------------------------

@@ -200,3 +200,22 @@ class ArrearsTests(BaseTestCase):
         self.assertEqual((payment.paid_on, payment.method), (received, "cheque"))
         response = self.client.get(line.lease.get_absolute_url())
         self.assertContains(response, f"le {received:%d/%m/%Y} (chèque)")
+
+
+class OpenRedirectTests(BaseTestCase):
+    def test_a_next_address_on_another_site_is_not_followed_after_a_payment_or_a_reminder(self):
+        line = _lease().schedule.order_by("due_on").first()
+        self.login(self.staff)
+        for url in (
+            reverse("places:payment", args=[line.pk]),
+            reverse("places:reminder", args=[line.pk]),
+        ):
+            for evil in ("https://evil.example/", "//evil.example/x", "javascript:alert(1)"):
+                response = self.client.post(url, {"next": evil})
+                self.assertEqual(response.status_code, 302)
+                self.assertNotIn("evil", response["Location"])
+                self.assertFalse(response["Location"].startswith("javascript"))
+        response = self.client.post(
+            reverse("places:reminder", args=[line.pk]), {"next": "/gestion/lieux/impayes/?page=2"}
+        )
+        self.assertEqual(response["Location"], "/gestion/lieux/impayes/?page=2")
