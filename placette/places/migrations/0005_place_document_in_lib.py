@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("places", "0004_criteria_scoring_cleanup"),
+        ("places", "0005_exact_rent_line_sum"),
         ("lib", "0004_document"),
     ]
 
