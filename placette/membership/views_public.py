@@ -8,9 +8,11 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from placette.lib.pdf import pdf_response
+from placette.lib.ratelimit import client_ip, rate_consume
 from placette.lib.refusals import Refusal
 from placette.lib.views import refusal_show
 from placette.membership.forms_public import SubscriptionForm
@@ -27,6 +29,23 @@ from placette.membership.subscriptions import (
     public_categories,
     subscription_request_create,
 )
+
+# Anti-abuse: one e-mail address sends at most 3 bulletins a day, one client 10 an hour.
+EMAIL_LIMIT = (3, 24 * 3600)
+CLIENT_LIMIT = (10, 3600)
+
+
+def _within_limits(request: HttpRequest, email: str) -> bool:
+    by_email = rate_consume(
+        scope="subscribe-email",
+        key=email.strip().lower(),
+        limit=EMAIL_LIMIT[0],
+        period=EMAIL_LIMIT[1],
+    )
+    by_client = rate_consume(
+        scope="subscribe-ip", key=client_ip(request), limit=CLIENT_LIMIT[0], period=CLIENT_LIMIT[1]
+    )
+    return by_email and by_client
 
 
 def subscribe(request: HttpRequest) -> HttpResponse:
@@ -47,9 +66,17 @@ def subscribe(request: HttpRequest) -> HttpResponse:
         if done is not None:
             # The same form sent twice (double click, back button): same confirmation.
             return redirect("membership_public:confirmation", key=done.access_key)
+        if form.is_valid() and not _within_limits(request, form.cleaned_data["email"]):
+            form.add_error(
+                None,
+                _(
+                    "Trop de bulletins envoyés en peu de temps depuis cette adresse. "
+                    "Réessayez plus tard ou écrivez-nous."
+                ),
+            )
         if form.is_valid():
             try:
-                created, _ = subscription_request_create(
+                created, _created = subscription_request_create(
                     actor=request.user,
                     form_token=form.cleaned_data["form_token"],
                     shares=form.cleaned_data["shares"],

@@ -134,6 +134,19 @@ class PublicSubscriptionTests(BaseTestCase):
             Contact.objects.filter(email_normalized="lea.martin@exemple.fr").count(), 1
         )
 
+    def test_one_address_sending_bulletins_again_and_again_is_stopped_after_three(self):
+        for n in range(5):
+            _, response = bulletin(self.client, shares=str(n + 1))
+        self.assertEqual(SubscriptionRequest.objects.count(), 3)
+        self.assertContains(response, "Trop de bulletins envoyés en peu de temps", status_code=400)
+        self.assertEqual(len(mail.outbox), 3)
+
+    def test_one_client_sending_bulletins_for_many_addresses_is_stopped_after_ten(self):
+        for n in range(12):
+            _, response = bulletin(self.client, email=f"robot{n}@exemple.fr")
+        self.assertEqual(SubscriptionRequest.objects.count(), 10)
+        self.assertContains(response, "Trop de bulletins envoyés en peu de temps", status_code=400)
+
     def test_a_second_submission_of_the_same_form_creates_nothing_and_shows_the_same_page(self):
         data, first = bulletin(self.client)
         second = self.client.post(reverse("membership_public:subscribe"), data)
