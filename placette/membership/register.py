@@ -3,7 +3,6 @@ at any date: chronological rows, per-holder pages, CSV/XLSX/PDF files, frozen sn
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from collections.abc import Iterator
@@ -12,9 +11,9 @@ from typing import Any, cast
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Max, Min, QuerySet
-from openpyxl import Workbook
 
 from placette.contacts.models import Contact
+from placette.lib import exports
 from placette.lib.jobs import JobResult, pdf_progress
 from placette.lib.models import Job
 from placette.lib.pdf import PdfProgress, pdf_render
@@ -162,36 +161,12 @@ def rows(on: dt.date) -> Iterator[list[Any]]:
         ]
 
 
-def csv_chunks(on: dt.date, batch: int = 2000) -> Iterator[str]:
-    """The register as `;`-separated CSV with a BOM, in chunks of `batch` rows (a streamed
-    response of one chunk per row costs more than the query)."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    out.write("\ufeff")
-    writer.writerow(HEADER)
-    for i, values in enumerate(rows(on), start=1):
-        writer.writerow(["" if v is None else v for v in values])
-        if i % batch == 0:
-            yield out.getvalue()
-            out.seek(0)
-            out.truncate()
-    yield out.getvalue()
-
-
 def write_csv(on: dt.date, out: io.TextIOBase) -> None:
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(HEADER)
-    for values in rows(on):
-        writer.writerow(["" if v is None else v for v in values])
+    exports.csv_write(out, HEADER, rows(on))
 
 
 def write_xlsx(on: dt.date, out: Any) -> None:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(f"Registre {on:%d-%m-%Y}")
-    sheet.append(HEADER)
-    for values in rows(on):
-        sheet.append(values)
-    workbook.save(out)
+    exports.xlsx_write(out, f"Registre {on:%d-%m-%Y}", HEADER, rows(on))
 
 
 def holder_pages(on: dt.date, contacts: list[Contact] | None = None) -> list[dict]:

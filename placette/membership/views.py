@@ -11,7 +11,6 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseNotAllowed,
-    StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from placette.contacts.models import Contact
 from placette.lib.confirm import Confirmation, confirm
-from placette.lib.exports import xlsx_response
+from placette.lib.exports import csv_response, xlsx_response
 from placette.lib.jobs import job_start
 from placette.lib.paging import paginate, querystring_without_page
 from placette.lib.pdf import pdf_response
@@ -100,11 +99,7 @@ def register_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
     if fmt == "csv":
-        response = StreamingHttpResponse(
-            register.csv_chunks(on), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        return response
+        return csv_response(name, register.HEADER, register.rows(on))
     if fmt == "xlsx":
         return xlsx_response(name, register.HEADER, register.rows(on))
     raise Http404("Format inconnu")

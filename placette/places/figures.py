@@ -8,9 +8,9 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
+from placette.lib.money import ZERO
 from placette.lib.sums import decimal_sum
 from placette.places.models import (
-    ZERO,
     Activity,
     FinancingLine,
     FinancingSource,

@@ -103,7 +103,7 @@ class FigureTests(BaseTestCase):
             reverse("places:figures_export", args=["csv"]), {"date": "2023-06-01"}
         )
         text = b"".join(response.streaming_content).decode("utf-8-sig")
-        self.assertIn("Surface achetée (m²);350.50", text)
+        self.assertIn("Surface achetée (m²);350,50", text)  # decimal comma
 
     def test_the_staff_dashboard_gets_the_places_figures(self):
         from placette.places.dashboard import figures
