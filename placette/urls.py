@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from placette.api.urls import api
 from placette.backoffice import views as backoffice_views
+from placette.lib.health import health
 
 admin.site.site_header = "Placette — administration technique"
 # The admin signs in through the site's own sign-in (lock-out, TOTP), never its own form.
@@ -11,6 +12,7 @@ admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-a
 
 urlpatterns = [
     path("", backoffice_views.home, name="home"),
+    path("sante/", health, name="health"),
     path("gestion/", include("placette.backoffice.urls")),
     path("gestion/comptes/", include("placette.accounts.urls")),
     path("gestion/travaux/", include("placette.lib.jobs_urls")),
