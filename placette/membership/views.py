@@ -22,7 +22,7 @@ from placette.contacts.models import Contact
 from placette.lib.confirm import Confirmation, confirm
 from placette.lib.exports import csv_response, xlsx_response
 from placette.lib.jobs import job_start
-from placette.lib.paging import paginate, querystring_without_page
+from placette.lib.paging import querystring_without_page
 from placette.lib.pdf import pdf_response
 from placette.lib.permissions import staff_admin_required, staff_required
 from placette.lib.refusals import Refusal
@@ -38,6 +38,7 @@ from placette.membership import (
     services,
 )
 from placette.membership.importing import register_import
+from placette.membership.lists import MEMBERS, date_of
 from placette.membership.models import (
     Category,
     College,
@@ -138,20 +139,7 @@ def _register_pdf_start(request: HttpRequest, on: dt.date) -> HttpResponse:
 @staff_required
 @require_GET
 def member_list(request: HttpRequest) -> HttpResponse:
-    date_form = forms.DateForm(request.GET or None)
-    on = date_form.on()
-    queryset = projections.members_on(on).order_by("number", "id")
-    if request.GET.get("category"):
-        queryset = queryset.filter(category__code=request.GET["category"])
-    page = paginate(request, queryset)
-    context = {
-        "page": page,
-        "on": on,
-        "date_form": date_form,
-        "categories": Category.objects.all(),
-        "query": querystring_without_page(request),
-    }
-    return render(request, "membership/member_list.html", context)
+    return MEMBERS.render(request, "membership/member_list.html", {"on": date_of(request.GET)})
 
 
 @staff_required

@@ -9,21 +9,19 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from placette.lib.paging import paginate, querystring_without_page
 from placette.lib.pdf import pdf_response
 from placette.lib.permissions import staff_required
 from placette.lib.refusals import Refusal
-from placette.lib.sums import decimal_sum
 from placette.lib.views import refusal_show
 from placette.membership import tax
 from placette.membership.forms_public import (
     BankStatementForm,
     PaymentRecordForm,
     RefuseForm,
-    RequestFilterForm,
     SettingsForm,
     TaxBatchForm,
 )
+from placette.membership.lists import REQUESTS, requests_decide_and_say
 from placette.membership.models_requests import (
     BankStatement,
     DocumentKind,
@@ -39,7 +37,6 @@ from placette.membership.subscriptions import (
     bank_statement_preview,
     bank_statement_upload,
     request_payment_record,
-    requests_decide,
     subscription_request_approve,
     subscription_request_refuse,
     subscription_settings_update,
@@ -49,28 +46,19 @@ from placette.membership.subscriptions import (
 @staff_required
 @require_GET
 def request_list(request: HttpRequest) -> HttpResponse:
-    form = RequestFilterForm(request.GET or None)
-    queryset = form.filter(
-        SubscriptionRequest.objects.select_related("contact", "category").annotate(
-            received_total=decimal_sum("payments__amount")
-        )
-    ).order_by("-created_at", "-id")
     counts = dict(
         SubscriptionRequest.objects.values_list("status").annotate(n=Count("id")).order_by()
     )
     context = {
-        "form": form,
-        "page": paginate(request, queryset),
-        "query": querystring_without_page(request),
-        "counts": [(value, label, counts.get(value, 0)) for value, label in RequestStatus.choices],
-        "refuse_form": RefuseForm(),
+        "counts": [(value, label, counts.get(value, 0)) for value, label in RequestStatus.choices]
     }
-    return render(request, "membership/requests/request_list.html", context)
+    return REQUESTS.render(request, "membership/requests/request_list.html", context)
 
 
 @staff_required
 @require_POST
 def request_batch(request: HttpRequest) -> HttpResponse:
+    """The former batch form's address: the list's bulk actions do the same (lists.py)."""
     ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit()]
     chosen = list(SubscriptionRequest.objects.filter(pk__in=ids).order_by("created_at", "id"))
     action = request.POST.get("action")
@@ -84,14 +72,7 @@ def request_batch(request: HttpRequest) -> HttpResponse:
     if action == "refuse" and not reason.strip():
         messages.error(request, "Indiquez le motif du refus : il est envoyé au souscripteur.")
         return redirect("membership_public:request_list")
-    done, errors = requests_decide(
-        actor=request.user, requests=chosen, approve=action == "approve", reason=reason
-    )
-    verb = "approuvée(s)" if action == "approve" else "refusée(s)"
-    if done:
-        messages.success(request, f"{len(done)} demande(s) {verb}.")
-    for message in errors:
-        messages.error(request, message)
+    requests_decide_and_say(request, chosen, approve=action == "approve", reason=reason)
     return redirect("membership_public:request_list")
 
 
