@@ -1,10 +1,11 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from placette.accounts.models import ApiToken
 from placette.accounts.services import api_token_create, api_token_revoke
+from placette.lib import search as global_search
 from placette.lib.dashboard import dashboard_figures, dashboard_todos
 from placette.lib.models import AuditEntry
 from placette.lib.paging import paginate
@@ -23,6 +24,27 @@ def home(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     context = {"todos": dashboard_todos(), "figures": dashboard_figures()}
     return render(request, "backoffice/dashboard.html", context)
+
+
+@staff_required
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    context = {
+        "q": query,
+        "groups": global_search.search_all(query, global_search.RESULTS),
+        "too_short": 0 < len(query) < global_search.MIN_LENGTH,
+    }
+    return render(request, "backoffice/search.html", context)
+
+
+@staff_required
+@require_GET
+def search_suggestions(request: HttpRequest) -> HttpResponse:
+    """The top bar's suggestions (htmx): a few hits per kind, and a link to every result."""
+    query = request.GET.get("q", "").strip()
+    groups = global_search.search_all(query, global_search.SUGGESTIONS)
+    return render(request, "backoffice/_search_suggestions.html", {"q": query, "groups": groups})
 
 
 @staff_admin_required

@@ -27,6 +27,7 @@ from placette.contacts.services import (
 )
 from placette.lib.models import AuditEntry
 from placette.lib.paging import paginate
+from placette.lib.panels import contact_panels
 from placette.lib.permissions import staff_required
 from placette.lib.refusals import Refusal
 from placette.lib.views import refusal_show
@@ -61,6 +62,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "affiliations": Affiliation.objects.filter(person=contact).select_related("organisation"),
         "people": Affiliation.objects.filter(organisation=contact).select_related("person"),
         "audit": AuditEntry.objects.for_object(contact).select_related("actor")[:20],
+        "panels": contact_panels(contact),
     }
     return render(request, "contacts/contact_detail.html", context)
 

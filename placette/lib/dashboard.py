@@ -8,15 +8,12 @@ return its items unconditionally and keep a constant number of queries.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import IntEnum
-from importlib import import_module
-from importlib.util import find_spec
-from types import ModuleType
 
-from django.apps import apps
 from django.utils.translation import gettext_lazy as _
+
+from placette.lib.areas import area_modules
 
 
 @dataclass(frozen=True)
@@ -66,23 +63,12 @@ class Todo:
     links: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _area_modules(name: str) -> Iterator[ModuleType]:
-    configs = sorted(
-        (c for c in apps.get_app_configs() if getattr(c, "nav_label", None)),
-        key=lambda c: getattr(c, "nav_order", 0),
-    )
-    for config in configs:
-        # find_spec, not catching ModuleNotFoundError: a broken import inside the module must fail.
-        if find_spec(f"{config.name}.{name}") is not None:
-            yield import_module(f"{config.name}.{name}")
-
-
 def dashboard_figures() -> list[Figure]:
-    return [figure for module in _area_modules("dashboard") for figure in module.figures()]
+    return [figure for module in area_modules("dashboard") for figure in module.figures()]
 
 
 def dashboard_todos() -> list[Todo]:
     """The to-dos of every area that has something to do, most urgent first (areas in
     navigation order within one urgency)."""
-    todos = [todo for module in _area_modules("todos") for todo in module.todos() if todo.count]
+    todos = [todo for module in area_modules("todos") for todo in module.todos() if todo.count]
     return sorted(todos, key=lambda todo: todo.urgency)
