@@ -6,7 +6,14 @@ from django.test import TestCase
 from django.urls import reverse
 
 from placette.accounts.models import Role, User
-from placette.contacts.models import Contact, ContactKind
+from placette.contacts.models import (
+    ConsentPurpose,
+    ConsentRecord,
+    ConsentSource,
+    Contact,
+    ContactKind,
+)
+from placette.contacts.services import consent_purpose, consent_set
 
 
 def make_contact(**fields) -> Contact:
@@ -15,6 +22,21 @@ def make_contact(**fields) -> Contact:
     contact.refresh_derived(organisation_names=[])
     contact.save()
     return contact
+
+
+def give_consent(
+    contact: Contact,
+    purpose: str = ConsentPurpose.AG_CONVOCATION,
+    given: bool = True,
+    **kwargs,
+) -> ConsentRecord:
+    """Record a consent (or, `given=False`, a withdrawal) with the purpose's own words, as the
+    team would from a signed paper; keyword arguments go to `consent_set`."""
+    found = consent_purpose(purpose)
+    kwargs.setdefault("source", ConsentSource.STAFF)
+    kwargs.setdefault("text", found.text_for(given))
+    kwargs.setdefault("version", found.version)
+    return consent_set(contact=contact, purpose=found, given=given, **kwargs)
 
 
 class BaseTestCase(TestCase):

@@ -25,6 +25,7 @@ urlpatterns = [
     path("gestion/gouvernance/", include("placette.governance.urls")),
     path("espace/conseil/", include("placette.portal.board_urls")),
     path("espace/", include("placette.portal.urls")),
+    path("espace/consentements/", include("placette.contacts.portal_urls")),
     path("espace/societariat/", include("placette.membership.portal_urls")),
     path("espace/gouvernance/", include("placette.governance.portal_urls")),
     path("comptes/", include("placette.accounts.signin_urls")),

@@ -1,7 +1,17 @@
+import datetime as dt
+
 from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from placette.contacts import communes
-from placette.contacts.models import Contact, ContactKind, OrganisationKind, TimelineKind
+from placette.contacts.models import (
+    ConsentPurpose,
+    Contact,
+    ContactKind,
+    OrganisationKind,
+    TimelineKind,
+)
 from placette.contacts.widgets import ContactPicker
 from placette.lib.text import normalize_email
 
@@ -139,3 +149,78 @@ class ImportForm(forms.Form):
         label="Encodage",
         choices=[("utf-8", "UTF-8 (recommandé)"), ("cp1252", "Windows-1252 (ancien Excel)")],
     )
+
+
+class ConsentStaffForm(forms.Form):
+    """A consent or a withdrawal received in writing (paper form, letter, signed email)."""
+
+    purpose = forms.ModelChoiceField(
+        label=gettext_lazy("Finalité"), queryset=ConsentPurpose.objects.none(), empty_label=None
+    )
+    given = forms.TypedChoiceField(
+        label=gettext_lazy("Acte"),
+        choices=[("1", gettext_lazy("accord donné")), ("0", gettext_lazy("retrait de l’accord"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+        initial="1",
+    )
+    on = forms.DateField(
+        label=gettext_lazy("Date de l’écrit"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=gettext_lazy("La date portée sur le document signé (aujourd’hui par défaut)."),
+    )
+    text = forms.CharField(
+        label=gettext_lazy("Texte signé"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy(
+            "Recopiez les mots acceptés. Laissé vide : le texte en vigueur de la finalité "
+            "(accord ou retrait) et sa version."
+        ),
+    )
+    version = forms.CharField(
+        label=gettext_lazy("Version du formulaire papier"), required=False, max_length=30
+    )
+    detail = forms.CharField(
+        label=gettext_lazy("Précision"),
+        required=False,
+        max_length=200,
+        help_text=gettext_lazy(
+            "Par exemple : « bulletin papier reçu le 3 mars, classé au dossier »."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["purpose"].queryset = ConsentPurpose.objects.filter(active=True).order_by(
+            "position", "id"
+        )
+        self.fields["on"].initial = timezone.localdate()
+
+    def clean_on(self) -> dt.date:
+        on = self.cleaned_data["on"]
+        if on > timezone.localdate():
+            raise forms.ValidationError(gettext("La date ne peut pas être dans le futur."))
+        return on
+
+    def act(self) -> dict:
+        """The keyword arguments of `consent_set` this form stands for (the text and version
+        in force for the purpose when none was typed)."""
+        data = self.cleaned_data
+        purpose, given = data["purpose"], data["given"]
+        typed = data["text"].strip()
+        on = data["on"]
+        # Dated on the day written on the paper (its start: the hour is not on it), now today.
+        at = (
+            timezone.now()
+            if on == timezone.localdate()
+            else timezone.make_aware(dt.datetime.combine(on, dt.time.min))
+        )
+        return {
+            "purpose": purpose,
+            "given": given,
+            "text": typed or purpose.text_for(given),
+            "version": data["version"].strip() or ("" if typed else purpose.version),
+            "at": at,
+            "source_detail": data["detail"].strip(),
+        }

@@ -1,7 +1,13 @@
+from __future__ import annotations
+
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from placette.contacts import communes
 from placette.lib.text import normalize, normalize_email
@@ -46,14 +52,14 @@ class Tag(models.Model):
 
 
 class ContactQuerySet(models.QuerySet["Contact"]):
-    def search(self, text: str) -> "ContactQuerySet":
+    def search(self, text: str) -> ContactQuerySet:
         """Every word must appear in the name, email, commune or organisations of the contact."""
         queryset = self
         for word in normalize(text).split():
             queryset = queryset.filter(search_text__contains=word)
         return queryset
 
-    def local_authorities(self) -> "ContactQuerySet":
+    def local_authorities(self) -> ContactQuerySet:
         return self.filter(org_kind__in=LOCAL_AUTHORITY_KINDS)
 
 
@@ -198,6 +204,7 @@ class TimelineKind(models.TextChoices):
     SUBSCRIPTION = "subscription", "Souscription"
     VOTE = "vote", "Vote"
     EVENT = "event", "Événement"
+    CONSENT = "consent", _("Consentement")
     OTHER = "other", "Autre"
 
 
@@ -223,3 +230,144 @@ class TimelineEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y} {self.title}"
+
+
+# --------------------------------------------------------------------------------------------
+# Consent ledger: who agreed to what, when, through which words (GDPR art. 7(1))
+# --------------------------------------------------------------------------------------------
+
+
+class ConsentPurpose(models.Model):
+    """One thing a contact may agree to (electronic AG convocation, a newsletter…): data, not
+    code. Its texts are what forms show; each record keeps the exact words it was given with,
+    so changing a text (with a new `version`) never rewrites an earlier proof."""
+
+    AG_CONVOCATION = "ag-convocation-email"
+    """Code of the purpose read when convening a general assembly (R225-63)."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    label = models.CharField(_("finalité"), max_length=120)
+    description = models.TextField(_("ce que couvre l’accord"), blank=True)
+    consent_text = models.TextField(_("texte de l’accord"))
+    withdrawal_text = models.TextField(_("texte du retrait"))
+    version = models.CharField(_("version des textes"), max_length=30)
+    needs_email = models.BooleanField(
+        _("demande une adresse e-mail"),
+        default=True,
+        help_text=_("L’accord ne peut être donné que par un contact qui a une adresse e-mail."),
+    )
+    member_can_change = models.BooleanField(_("modifiable dans l’espace personnel"), default=True)
+    active = models.BooleanField(_("proposée"), default=True)
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        verbose_name = _("finalité de consentement")
+        verbose_name_plural = _("finalités de consentement")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return str(self.label)
+
+    def text_for(self, given: bool) -> str:
+        """The words shown to give (`given`) or withdraw the consent."""
+        return self.consent_text if given else self.withdrawal_text
+
+
+class ConsentSource(models.TextChoices):
+    WEB_FORM = "web_form", _("formulaire en ligne")
+    PORTAL = "portal", _("espace personnel")
+    STAFF = "staff", _("saisie par l’équipe (accord écrit reçu)")
+    IMPORT = "import", _("import")
+    UNSUBSCRIBE = "unsubscribe", _("désinscription en un clic")
+    OTHER = "other", _("autre (voir la précision)")
+
+
+CONSENT_IMMUTABLE_MESSAGE = _(
+    "Le registre des consentements est en ajout seul : un accord ou un retrait enregistré ne "
+    "se modifie pas et ne se supprime pas (enregistrez un nouvel accord ou un retrait)."
+)
+
+
+class ConsentLedgerError(Exception):
+    """An attempt to edit or delete a consent record."""
+
+
+class ConsentRecordQuerySet(models.QuerySet["ConsentRecord"]):
+    def update(self, **kwargs):
+        # Only a contact merge may move records onto the surviving record of the same person.
+        if set(kwargs) - {"contact", "contact_id"}:
+            raise ConsentLedgerError(str(CONSENT_IMMUTABLE_MESSAGE))
+        return super().update(**kwargs)
+
+    def delete(self):
+        raise ConsentLedgerError(str(CONSENT_IMMUTABLE_MESSAGE))
+
+    def at_or_before(self, moment: dt.datetime) -> ConsentRecordQuerySet:
+        return self.filter(at__lte=moment)
+
+
+class ConsentRecord(models.Model):
+    """One act of consent or withdrawal (append-only): enough to prove it (GDPR art. 7(1)) —
+    when, through which channel, which words and form version, from which address and browser
+    for a web form, and who typed it in for a paper one."""
+
+    contact = models.ForeignKey(
+        Contact, on_delete=models.PROTECT, related_name="consents", verbose_name=_("contact")
+    )
+    purpose = models.ForeignKey(
+        ConsentPurpose,
+        on_delete=models.PROTECT,
+        related_name="records",
+        verbose_name=_("finalité"),
+    )
+    given = models.BooleanField(_("accord donné"))
+    at = models.DateTimeField(_("date de l’accord ou du retrait"), default=timezone.now)
+    source = models.CharField(_("origine"), max_length=20, choices=ConsentSource.choices)
+    source_detail = models.CharField(_("précision sur l’origine"), max_length=200, blank=True)
+    version = models.CharField(_("version du formulaire"), max_length=30, blank=True)
+    text = models.TextField(_("texte présenté"))
+    email = models.EmailField(_("adresse e-mail concernée"), blank=True)
+    ip = models.GenericIPAddressField(_("adresse IP"), null=True, blank=True)
+    user_agent = models.CharField(_("navigateur"), max_length=400, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("saisi par"),
+    )
+    recorded_at = models.DateTimeField(_("enregistré le"), default=timezone.now)
+
+    objects = ConsentRecordQuerySet.as_manager()
+
+    # Not stored: True on the record `consent_set` has just written, False on the one in force
+    # it returned unchanged.
+    is_new = False
+
+    class Meta:
+        verbose_name = _("consentement")
+        verbose_name_plural = _("registre des consentements")
+        ordering = ["-at", "-id"]
+        indexes = [
+            # consent_of (one contact), consent_givers (one purpose) and the "newer record"
+            # probe all read this index.
+            models.Index(fields=["purpose", "contact", "at"], name="consent_purpose_contact_at"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(at__lte=models.F("recorded_at")), name="consent_not_after_recording"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        state = _("accord") if self.given else _("retrait")
+        return f"{self.contact_id} · {self.purpose_id} · {state} ({self.at:%d/%m/%Y})"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise ConsentLedgerError(str(CONSENT_IMMUTABLE_MESSAGE))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ConsentLedgerError(str(CONSENT_IMMUTABLE_MESSAGE))

@@ -1,16 +1,27 @@
-"""Contacts: creation, update, notes, the shared timeline, duplicate detection and merging."""
+"""Contacts: creation, update, notes, the shared timeline, duplicate detection and merging,
+and the consent ledger (who agreed to what, when, through which words)."""
 
+from __future__ import annotations
+
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_ipv46_address
 from django.db import DatabaseError, models, transaction
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from placette.contacts.models import (
     Affiliation,
+    ConsentPurpose,
+    ConsentRecord,
+    ConsentSource,
     Contact,
     ContactKind,
     Tag,
@@ -293,3 +304,264 @@ def contact_merge(*, actor: Any, keep: Contact, absorb: Contact) -> Contact:
         moved=moved,
     )
     return keep
+
+
+# --------------------------------------------------------------------------------------------
+# Consent ledger
+# --------------------------------------------------------------------------------------------
+
+
+PurposeRef = ConsentPurpose | str
+
+
+def consent_purposes(*, active_only: bool = True) -> list[ConsentPurpose]:
+    """The purposes a contact may agree to, in display order (data: seeded by contacts'
+    migration 0002, edited in the admin)."""
+    purposes = ConsentPurpose.objects.all()
+    if active_only:
+        purposes = purposes.filter(active=True)
+    return list(purposes.order_by("position", "id"))
+
+
+def consent_purpose(purpose: PurposeRef) -> ConsentPurpose:
+    """A purpose from itself or its code."""
+    if isinstance(purpose, ConsentPurpose):
+        return purpose
+    found = ConsentPurpose.objects.filter(code=purpose).first()
+    if found is None:
+        message = _("Finalité de consentement inconnue : « %(code)s ».")
+        raise Refusal(message % {"code": purpose}, field="purpose", code="consent_purpose")
+    return found
+
+
+def consent_purpose_offered(code: str) -> ConsentPurpose | None:
+    """The active purpose of that code, or None when it is not (or no longer) offered: forms
+    then leave its box out."""
+    return ConsentPurpose.objects.filter(code=code, active=True).first()
+
+
+def _purpose_filter(purpose: PurposeRef) -> Q:
+    if isinstance(purpose, ConsentPurpose):
+        return Q(purpose=purpose)
+    return Q(purpose__code=purpose)
+
+
+def _until(on: dt.date | dt.datetime | None) -> Q:
+    """Records in force at `on`: up to that moment, or up to the end of that day for a date."""
+    if on is None:
+        return Q()
+    if isinstance(on, dt.datetime):
+        return Q(at__lte=on)
+    next_day = dt.datetime.combine(on + dt.timedelta(days=1), dt.time.min)
+    return Q(at__lt=timezone.make_aware(next_day))
+
+
+def consent_record_of(
+    contact: Contact | int, purpose: PurposeRef, on: dt.date | dt.datetime | None = None
+) -> ConsentRecord | None:
+    """The record in force for `contact` and `purpose` at `on` (the latest at or before it;
+    now when `on` is None), or None when nothing was ever recorded."""
+    contact_id = contact if isinstance(contact, int) else contact.pk
+    return (
+        ConsentRecord.objects.filter(_purpose_filter(purpose), _until(on), contact_id=contact_id)
+        .order_by("-at", "-id")
+        .first()
+    )
+
+
+def consent_of(
+    contact: Contact | int, purpose: PurposeRef, on: dt.date | dt.datetime | None = None
+) -> bool:
+    """Whether `contact` had agreed to `purpose` at `on` (a date: at the end of that day; a
+    datetime: at that moment; None: now). No record means no consent."""
+    record = consent_record_of(contact, purpose, on)
+    return bool(record and record.given)
+
+
+def consent_givers(
+    purpose: PurposeRef, on: dt.date | dt.datetime | None = None
+) -> QuerySet[Contact]:
+    """Contacts whose record in force for `purpose` at `on` is a consent (one query, reading
+    the records of that purpose only — not one probe per contact)."""
+    until = _until(on)
+    newer = ConsentRecord.objects.filter(
+        until,
+        contact_id=OuterRef("contact_id"),
+        purpose_id=OuterRef("purpose_id"),
+    ).filter(Q(at__gt=OuterRef("at")) | Q(at=OuterRef("at"), id__gt=OuterRef("id")))
+    in_force = (
+        ConsentRecord.objects.filter(_purpose_filter(purpose), until, given=True)
+        .filter(~Exists(newer))
+        .values("contact_id")
+    )
+    return Contact.objects.filter(pk__in=in_force)
+
+
+@dataclass(frozen=True)
+class ConsentState:
+    """A contact's standing on one purpose: the record in force, if any."""
+
+    purpose: ConsentPurpose
+    record: ConsentRecord | None
+
+    @property
+    def given(self) -> bool:
+        return bool(self.record and self.record.given)
+
+    @property
+    def next_text(self) -> str:
+        """The words a change would be made with: the withdrawal when given, else the consent."""
+        return self.purpose.text_for(not self.given)
+
+
+def consent_state(
+    contact: Contact, purpose: PurposeRef, on: dt.date | dt.datetime | None = None
+) -> ConsentState:
+    """`contact`'s standing on one purpose at `on`."""
+    purpose = consent_purpose(purpose)
+    return ConsentState(purpose=purpose, record=consent_record_of(contact, purpose, on))
+
+
+def consent_states(contact: Contact, on: dt.date | dt.datetime | None = None) -> list[ConsentState]:
+    """One state per active purpose (and per inactive one the contact has records for), in
+    display order; two queries whatever the number of purposes."""
+    latest: dict[int, ConsentRecord] = {}
+    for record in (
+        ConsentRecord.objects.filter(_until(on), contact=contact)
+        .select_related("recorded_by")
+        .order_by("at", "id")
+    ):
+        latest[record.purpose_id] = record
+    purposes = ConsentPurpose.objects.filter(Q(active=True) | Q(pk__in=list(latest)))
+    return [
+        ConsentState(purpose=p, record=latest.get(p.pk))
+        for p in purposes.order_by("position", "id")
+    ]
+
+
+def consent_history(contact: Contact, purpose: PurposeRef | None = None) -> QuerySet[ConsentRecord]:
+    """Every record of `contact` (of one purpose if given), newest first: the proof."""
+    records = ConsentRecord.objects.filter(contact=contact)
+    if purpose is not None:
+        records = records.filter(_purpose_filter(purpose))
+    return records.select_related("purpose", "recorded_by").order_by("-at", "-id")
+
+
+def _clean_ip(ip: str | None) -> str | None:
+    if not ip:
+        return None
+    try:
+        validate_ipv46_address(ip)
+    except ValidationError:
+        return None
+    return ip
+
+
+@transaction.atomic
+def consent_set(
+    *,
+    contact: Contact,
+    purpose: PurposeRef,
+    given: bool,
+    source: str,
+    text: str,
+    version: str,
+    ip: str | None = None,
+    user_agent: str | None = None,
+    actor: Any = None,
+    at: dt.datetime | None = None,
+    email: str | None = None,
+    source_detail: str = "",
+) -> ConsentRecord:
+    """Record that `contact` gave (`given`) or withdrew their consent to `purpose`.
+
+    Proof of consent (GDPR art. 7(1); for the AG convocation, Code de commerce R225-63): the
+    record keeps when (`at`, by default now, never in the future), the channel (`source`, a
+    `ConsentSource`, with an optional `source_detail` such as a request reference), the exact
+    words shown (`text`, required) and the form's `version`, the IP address and browser for a
+    web form, the address concerned (`email`, by default the contact's) and who typed it in.
+    A purpose that `needs_email` refuses a consent from a contact without an address.
+
+    Append-only: a withdrawal is a new record. The same state again, with the same words and
+    version, records nothing (and writes no audit or timeline line); otherwise one record, one
+    audit entry (``contacts.consent.given`` / ``contacts.consent.withdrawn``) and one timeline
+    line. Returns the record in force.
+    """
+    purpose = consent_purpose(purpose)
+    if source not in ConsentSource.values:
+        message = _("Origine du consentement inconnue : « %(source)s ».")
+        raise Refusal(message % {"source": source}, field="source", code="consent_source")
+    text = (text or "").strip()
+    if not text:
+        raise Refusal(
+            _("Le texte présenté est nécessaire : c’est la preuve de ce qui a été accepté."),
+            field="text",
+            code="consent_text",
+        )
+    now = timezone.now()
+    at = at or now
+    if at > now:
+        raise Refusal(
+            _("Un accord ou un retrait ne peut pas être daté dans le futur."),
+            field="at",
+            code="consent_future",
+        )
+    # One act at a time per contact, so "same state again" is decided on the latest record.
+    Contact.objects.select_for_update().filter(pk=contact.pk).first()
+    address = (email if email is not None else contact.email).strip()
+    if given and purpose.needs_email and not address:
+        raise Refusal(
+            _("Une adresse e-mail est nécessaire pour donner l’accord « %(purpose)s ».")
+            % {"purpose": purpose.label},
+            field="email",
+            code="consent_email",
+        )
+    latest = consent_record_of(contact, purpose, at)
+    if (
+        latest is not None
+        and latest.given == bool(given)
+        and latest.text == text
+        and latest.version == version
+    ):
+        return latest
+    record = ConsentRecord.objects.create(
+        contact=contact,
+        purpose=purpose,
+        given=bool(given),
+        at=at,
+        source=source,
+        source_detail=source_detail[:200],
+        version=version[:30],
+        text=text,
+        email=address,
+        ip=_clean_ip(ip),
+        user_agent=(user_agent or "")[:400],
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        recorded_at=now,
+    )
+    record.is_new = True
+    audit_log(
+        actor=actor,
+        action="contacts.consent.given" if given else "contacts.consent.withdrawn",
+        obj=contact,
+        purpose=purpose.code,
+        source=source,
+        version=version,
+        record=record.pk,
+    )
+    body = str(ConsentSource(source).label)
+    if source_detail:
+        body += f" ({source_detail})"
+    if version:
+        body += " · " + _("version %(version)s") % {"version": version}
+    timeline_append(
+        contact=contact,
+        kind=TimelineKind.CONSENT,
+        title=(_("Accord donné : %(purpose)s") if given else _("Accord retiré : %(purpose)s"))
+        % {"purpose": purpose.label},
+        body=body,
+        actor=actor,
+        link=reverse("contacts:consents", args=[contact.pk]),
+        at=at,
+    )
+    return record

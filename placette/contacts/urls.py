@@ -14,5 +14,7 @@ urlpatterns = [
     path("<int:pk>/", views.contact_detail, name="detail"),
     path("<int:pk>/modifier/", views.contact_edit, name="edit"),
     path("<int:pk>/rattacher/", views.affiliation_create, name="affiliate"),
+    path("<int:pk>/consentements/", views.contact_consents, name="consents"),
+    path("<int:pk>/consentements.csv", views.contact_consents_export, name="consents_export"),
     path("fusion/<int:keep>/<int:absorb>/", views.contact_merge_view, name="merge"),
 ]

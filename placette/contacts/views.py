@@ -5,26 +5,33 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from placette.contacts import communes
 from placette.contacts.forms import (
     AffiliationForm,
+    ConsentStaffForm,
     ContactForm,
     ImportForm,
     NoteForm,
 )
 from placette.contacts.importing import contacts_import
 from placette.contacts.lists import CONTACTS
-from placette.contacts.models import Affiliation, Contact
+from placette.contacts.models import Affiliation, ConsentSource, Contact
 from placette.contacts.services import (
     affiliation_add,
+    consent_history,
+    consent_set,
+    consent_states,
     contact_create,
     contact_merge,
     contact_note_add,
     contact_update,
     duplicates_find,
 )
+from placette.lib.exports import csv_response
 from placette.lib.models import AuditEntry
 from placette.lib.paging import paginate
 from placette.lib.panels import contact_panels
@@ -63,8 +70,91 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "people": Affiliation.objects.filter(organisation=contact).select_related("person"),
         "audit": AuditEntry.objects.for_object(contact).select_related("actor")[:20],
         "panels": contact_panels(contact),
+        "consent_states": consent_states(contact),
     }
     return render(request, "contacts/contact_detail.html", context)
+
+
+@staff_required
+def contact_consents(request: HttpRequest, pk: int) -> HttpResponse:
+    """A contact's consents: the state per purpose, the whole history with its proof, and the
+    form the team uses to record a consent or a withdrawal received in writing."""
+    contact = get_object_or_404(Contact, pk=pk)
+    form = ConsentStaffForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        act = form.act()
+        try:
+            record = consent_set(
+                contact=contact, source=ConsentSource.STAFF, actor=request.user, **act
+            )
+        except Refusal as exc:
+            refusal_show(request, exc, form)
+        else:
+            label = act["purpose"].label
+            if not record.is_new:
+                messages.info(request, _("Rien à enregistrer : c’est déjà l’état en vigueur."))
+            elif record.given:
+                messages.success(request, _("Accord enregistré : %(p)s.") % {"p": label})
+            else:
+                messages.success(request, _("Retrait enregistré : %(p)s.") % {"p": label})
+            return redirect("contacts:consents", pk=contact.pk)
+    context = {
+        "contact": contact,
+        "states": consent_states(contact),
+        "history": paginate(request, consent_history(contact), per_page=50),
+        "form": form,
+    }
+    return render(
+        request,
+        "contacts/contact_consents.html",
+        context,
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+CONSENT_EXPORT_HEADER = [
+    "date",
+    "finalité",
+    "acte",
+    "origine",
+    "précision",
+    "version",
+    "texte présenté",
+    "adresse e-mail",
+    "adresse IP",
+    "navigateur",
+    "saisi par",
+    "enregistré le",
+]
+
+
+def _local(moment) -> str:
+    return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M:%S")
+
+
+@staff_required
+@require_GET
+def contact_consents_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The proof of a contact's consents (GDPR art. 7(1)): every record, as a spreadsheet."""
+    contact = get_object_or_404(Contact, pk=pk)
+    rows = (
+        [
+            _local(r.at),
+            r.purpose.label,
+            _("accord") if r.given else _("retrait"),
+            r.get_source_display(),
+            r.source_detail,
+            r.version,
+            r.text,
+            r.email,
+            r.ip or "",
+            r.user_agent,
+            str(r.recorded_by or ""),
+            _local(r.recorded_at),
+        ]
+        for r in consent_history(contact).iterator(chunk_size=1000)
+    )
+    return csv_response(f"consentements-{contact.pk}", CONSENT_EXPORT_HEADER, rows)
 
 
 @staff_required

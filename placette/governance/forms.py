@@ -117,17 +117,6 @@ class ProxyForm(forms.Form):
         self.fields["holder"].required = False
 
 
-class ConsentForm(forms.Form):
-    electronic = forms.BooleanField(
-        label="J’accepte d’être convoqué·e aux assemblées générales par e-mail",
-        required=False,
-        help_text=(
-            "Décochez pour revenir au courrier postal, à tout moment. Chaque choix est conservé "
-            "(date, origine, texte accepté) comme preuve de votre accord."
-        ),
-    )
-
-
 class EvaluationForm(forms.ModelForm):
     class Meta:
         model = EvaluationAnswer

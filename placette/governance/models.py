@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -321,65 +320,6 @@ class RollEntry(models.Model):
 # --------------------------------------------------------------------------------------------
 # Convocation
 # --------------------------------------------------------------------------------------------
-
-
-CONSENT_TEXT = (
-    "J’accepte d’être convoqué·e aux assemblées générales par e-mail, à l’adresse enregistrée "
-    "dans mon dossier ; je peux revenir au courrier postal à tout moment."
-)
-WITHDRAWAL_TEXT = "Je souhaite être convoqué·e aux assemblées générales par courrier postal."
-
-
-class ConvocationConsent(models.Model):
-    """The member's current choice of convocation channel: prior written consent to be convened
-    by email (R225-63), revocable. One row per contact (read when convening); every change is
-    also kept in `ConvocationConsentChange` (the evidence)."""
-
-    contact = models.OneToOneField(
-        Contact, on_delete=models.CASCADE, related_name="convocation_consent"
-    )
-    electronic = models.BooleanField("convocation par e-mail", default=False)
-    changed_at = models.DateTimeField("modifié le", default=timezone.now)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    source = models.CharField("origine", max_length=100, blank=True)
-
-    class Meta:
-        verbose_name = "consentement à la convocation électronique"
-
-    def __str__(self) -> str:
-        return f"{self.contact} : {'e-mail' if self.electronic else 'courrier'}"
-
-
-class ConvocationConsentChange(models.Model):
-    """Append-only history of consents and withdrawals: who, when, from where, which words."""
-
-    contact = models.ForeignKey(
-        Contact, on_delete=models.CASCADE, related_name="convocation_consent_changes"
-    )
-    electronic = models.BooleanField("convocation par e-mail")
-    at = models.DateTimeField("le", default=timezone.now)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="saisi par",
-    )
-    source = models.CharField("origine", max_length=100, blank=True)
-    email = models.EmailField("adresse e-mail", blank=True)
-    text = models.TextField("texte accepté", blank=True)
-
-    class Meta:
-        verbose_name = "historique du consentement à la convocation électronique"
-        ordering = ["contact", "-at", "-id"]
-        indexes = [models.Index(fields=["contact", "-at"], name="consent_change_contact")]
-
-    def __str__(self) -> str:
-        channel = "e-mail" if self.electronic else "courrier"
-        return f"{self.contact} : {channel} ({self.at:%d/%m/%Y})"
 
 
 class Channel(models.TextChoices):

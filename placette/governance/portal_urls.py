@@ -5,7 +5,6 @@ from placette.governance import portal_views as views
 app_name = "governance_portal"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("consentement/", views.consent, name="consent"),
     path("reunions/<int:pk>/", views.meeting, name="meeting"),
     path("reunions/<int:pk>/voter/", views.vote, name="vote"),
     path("reunions/<int:pk>/pouvoir/", views.proxy, name="proxy"),

@@ -1,6 +1,6 @@
-"""Members' pages of governance (/espace/gouvernance/): vote online, give a proxy, choose the
-convocation channel, answer the questionnaire. A member sees only meetings they are on the
-roll of."""
+"""Members' pages of governance (/espace/gouvernance/): vote online, give a proxy, see the
+convocation channel (changed through the consent ledger's page), answer the questionnaire.
+A member sees only meetings they are on the roll of."""
 
 from __future__ import annotations
 
@@ -11,10 +11,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from placette.contacts.models import ConsentPurpose, Contact
+from placette.contacts.services import ConsentState, consent_purpose_offered, consent_state
 from placette.governance import services
-from placette.governance.forms import ConsentForm, EvaluationForm, ProxyForm, VoteForm
+from placette.governance.forms import EvaluationForm, ProxyForm, VoteForm
 from placette.governance.models import (
-    ConvocationConsent,
     EvaluationAnswer,
     Meeting,
     Proxy,
@@ -32,6 +33,12 @@ def _entry(request: HttpRequest, meeting: Meeting) -> RollEntry:
     return entry
 
 
+def _convocation_state(contact: Contact) -> ConsentState | None:
+    """The member's electronic-convocation consent, None when the purpose is not offered."""
+    purpose = consent_purpose_offered(ConsentPurpose.AG_CONVOCATION)
+    return consent_state(contact, purpose) if purpose is not None else None
+
+
 @signed_in_required
 def home(request: HttpRequest) -> HttpResponse:
     contact = contact_of_user(request)
@@ -40,37 +47,12 @@ def home(request: HttpRequest) -> HttpResponse:
         .select_related("meeting")
         .order_by("-meeting__starts_at")[:20]
     )
-    consent = ConvocationConsent.objects.filter(contact=contact).first()
-    form = ConsentForm(initial={"electronic": bool(consent and consent.electronic)})
+    convocation = _convocation_state(contact)
     return render(
         request,
         "governance/portal_home.html",
-        {
-            "entries": entries,
-            "consent": consent,
-            "contact": contact,
-            "form": form,
-            "now": timezone.now(),
-        },
+        {"entries": entries, "convocation": convocation, "contact": contact, "now": timezone.now()},
     )
-
-
-@signed_in_required
-@require_POST
-def consent(request: HttpRequest) -> HttpResponse:
-    form = ConsentForm(request.POST)
-    if form.is_valid():
-        try:
-            services.consent_set(
-                actor=request.user,
-                contact=contact_of_user(request),
-                electronic=form.cleaned_data["electronic"],
-                source="espace sociétaire",
-            )
-            messages.success(request, "Votre choix de convocation est enregistré.")
-        except Refusal as exc:
-            refusal_show(request, exc)
-    return redirect("governance_portal:home")
 
 
 @signed_in_required

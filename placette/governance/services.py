@@ -40,12 +40,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from placette.contacts.models import Contact, TimelineKind
-from placette.contacts.services import timeline_append
+from placette.contacts.models import ConsentPurpose, Contact, TimelineKind
+from placette.contacts.services import consent_givers, timeline_append
 from placette.governance import tally
 from placette.governance.models import (
-    CONSENT_TEXT,
-    WITHDRAWAL_TEXT,
     Action,
     ActionStatus,
     AgendaItem,
@@ -57,8 +55,6 @@ from placette.governance.models import (
     Channel,
     Choice,
     Convocation,
-    ConvocationConsent,
-    ConvocationConsentChange,
     Decision,
     EvaluationAnswer,
     HandCount,
@@ -579,70 +575,6 @@ def _on_roll(meeting: Meeting, contact: Contact | int | None) -> RollEntry:
 # --------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def consent_set(
-    *,
-    actor: Any,
-    contact: Contact,
-    electronic: bool,
-    source: str = "",
-    text: str = "",
-    email: str = "",
-    at: dt.datetime | None = None,
-) -> ConvocationConsent:
-    """Record the prior written consent to electronic convocation, or its withdrawal (R225-63).
-
-    The single source of truth for the convocation channel (the subscription journey calls it
-    too). Idempotent: the same choice again changes nothing and adds no history. A change
-    updates the current row and appends a `ConvocationConsentChange` (who, when, source, the
-    words accepted — `text`, by default `CONSENT_TEXT` / `WITHDRAWAL_TEXT` — and the address).
-    """
-    address = email or contact.email
-    if electronic and not address:
-        raise Refusal("Une adresse e-mail est nécessaire pour être convoqué·e par e-mail.")
-    at = at or timezone.now()
-    by = actor if getattr(actor, "is_authenticated", False) else None
-    consent = ConvocationConsent.objects.select_for_update().filter(contact=contact).first()
-    if consent is not None and consent.electronic == bool(electronic):
-        return consent
-    if consent is None:
-        consent = ConvocationConsent(contact=contact)
-    consent.electronic = bool(electronic)
-    consent.changed_at = at
-    consent.changed_by = by
-    consent.source = source[:100]
-    consent.save()
-    ConvocationConsentChange.objects.create(
-        contact=contact,
-        electronic=bool(electronic),
-        at=at,
-        changed_by=by,
-        source=source[:100],
-        email=address if electronic else "",
-        text=text or (CONSENT_TEXT if electronic else WITHDRAWAL_TEXT),
-    )
-    audit_log(
-        actor=actor,
-        action="governance.consent.changed",
-        obj=contact,
-        electronic=bool(electronic),
-        source=source,
-    )
-    timeline_append(
-        contact=contact,
-        kind=TimelineKind.NOTE,
-        title=(
-            "Accepte d’être convoqué·e aux assemblées par e-mail"
-            if electronic
-            else "Sera convoqué·e aux assemblées par courrier"
-        ),
-        actor=actor,
-        area=AREA,
-        at=at,
-    )
-    return consent
-
-
 def _postal_address(contact: Contact) -> str:
     lines = [contact.display_name, contact.address_line1, contact.address_line2]
     lines.append(f"{contact.postcode} {contact.commune_name}".strip())
@@ -687,10 +619,11 @@ def meeting_convene(
             f"réunion ({'première' if meeting.call == 1 else 'seconde'} convocation), soit au "
             f"plus tard le {latest:%d/%m/%Y} ; il ne reste que {max(days, 0)} jours."
         )
+    # Prior written consent (R225-63) as recorded in the consent ledger at this moment.
     consenting = set(
-        ConvocationConsent.objects.filter(
-            electronic=True, contact__roll_entries__meeting=meeting
-        ).values_list("contact_id", flat=True)
+        consent_givers(ConsentPurpose.AG_CONVOCATION, on=now)
+        .filter(roll_entries__meeting=meeting)
+        .values_list("pk", flat=True)
     )
     rows = []
     for entry in meeting.roll.select_related("contact").order_by("id").iterator(chunk_size=5000):

@@ -39,7 +39,6 @@ urlpatterns = [
     path("instances/<int:pk>/modifier/", views.body_edit, name="body_edit"),
     path("mandats/<int:pk>/modifier/", views.mandate_edit, name="mandate_edit"),
     path("mandats/<int:pk>/terminer/", views.mandate_end, name="mandate_end"),
-    path("consentements/<int:contact_pk>/", views.consent_edit, name="consent"),
     path("evaluation/", views.evaluation, name="evaluation"),
     path("evaluation/export/<str:fmt>/", views.evaluation_export, name="evaluation_export"),
 ]

@@ -16,14 +16,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from placette.contacts.models import Contact
 from placette.governance import pdfs, services
 from placette.governance.forms import (
     ActionForm,
     ActionStatusForm,
     AgendaItemForm,
     BodyForm,
-    ConsentForm,
     DecisionFilterForm,
     DecisionForm,
     DocumentForm,
@@ -42,8 +40,6 @@ from placette.governance.models import (
     Channel,
     Choice,
     Convocation,
-    ConvocationConsent,
-    ConvocationConsentChange,
     Decision,
     EvaluationAnswer,
     Mandate,
@@ -789,47 +785,6 @@ def mandate_end(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "governance/mandate_form.html",
         {"form": form, "mandate": mandate, "title": "Terminer le mandat"},
-    )
-
-
-# -- consent (staff side) ------------------------------------------------------------------------
-
-
-@staff_required
-def consent_edit(request: HttpRequest, contact_pk: int) -> HttpResponse:
-    contact = get_object_or_404(Contact, pk=contact_pk)
-    consent = ConvocationConsent.objects.filter(contact=contact).first()
-    form = ConsentForm(
-        request.POST or None, initial={"electronic": bool(consent and consent.electronic)}
-    )
-    # the team records a consent received in writing: the wording speaks of the member
-    form.fields[
-        "electronic"
-    ].label = "L’associé·e accepte par écrit d’être convoqué·e aux assemblées générales par e-mail"
-    form.fields[
-        "electronic"
-    ].help_text = (
-        "Décochez pour revenir au courrier postal. Chaque choix est conservé dans l’historique."
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.consent_set(
-                actor=request.user,
-                contact=contact,
-                electronic=form.cleaned_data["electronic"],
-                source="saisie par l’équipe",
-            )
-            messages.success(request, "Mode de convocation enregistré.")
-            return redirect("governance:consent", contact_pk=contact.pk)
-        except Refusal as exc:
-            refusal_show(request, exc, form)
-    history = ConvocationConsentChange.objects.filter(contact=contact).select_related("changed_by")[
-        :50
-    ]
-    return render(
-        request,
-        "governance/consent.html",
-        {"contact": contact, "consent": consent, "form": form, "history": history},
     )
 
 

@@ -10,8 +10,10 @@ from django import forms
 from django.utils import timezone
 
 from placette.contacts import communes
+from placette.contacts.models import ConsentPurpose
+from placette.contacts.services import consent_purpose_offered
 from placette.membership.models_requests import PaymentMethod, RequestStatus
-from placette.membership.subscriptions import CONSENTS, CONVOCATION_TEXT
+from placette.membership.subscriptions import CONSENTS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -68,7 +70,16 @@ class _PaymentFields(forms.Form):
             "required": "Vous devez accepter le traitement de vos données pour souscrire."
         },
     )
-    e_convocation = forms.BooleanField(label=CONVOCATION_TEXT, required=False)
+    # Worded by the consent purpose (data): the words recorded as proof are the words shown.
+    e_convocation = forms.BooleanField(required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        purpose = consent_purpose_offered(ConsentPurpose.AG_CONVOCATION)
+        if purpose is None:
+            del self.fields["e_convocation"]
+        else:
+            self.fields["e_convocation"].label = purpose.consent_text
 
     def clean_shares(self) -> int:
         shares = self.cleaned_data["shares"]

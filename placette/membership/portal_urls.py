@@ -8,5 +8,4 @@ urlpatterns = [
     path("documents/<int:pk>/", views.document, name="document"),
     path("souscrire/", views.subscribe_more, name="subscribe_more"),
     path("remboursement/", views.refund, name="refund"),
-    path("convocation/", views.convocation, name="convocation"),
 ]

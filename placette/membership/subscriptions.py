@@ -27,13 +27,26 @@ from typing import Any, cast
 
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from placette.accounts.models import Role, User
-from placette.contacts.models import Contact, ContactKind, TimelineKind
-from placette.contacts.services import affiliation_add, contact_create, contact_update
+from placette.contacts.models import (
+    ConsentPurpose,
+    ConsentSource,
+    Contact,
+    ContactKind,
+    TimelineKind,
+)
+from placette.contacts.services import (
+    affiliation_add,
+    consent_purpose,
+    consent_record_of,
+    consent_set,
+    contact_create,
+    contact_update,
+)
 from placette.contacts.services import timeline_append as _timeline_append
 from placette.lib.audit import audit_log
 from placette.lib.pdf import pdf_render
@@ -62,14 +75,10 @@ from placette.membership.services import (
 __all__ = [
     "CONSENTS",
     "CONSENT_VERSION",
-    "CONVOCATION_TEXT",
     "bank_statement_confirm",
     "bank_statement_preview",
     "bank_statement_upload",
-    "contacts_with_electronic_convocation",
-    "convocation_consent_record",
     "document_send",
-    "electronic_convocation_consented",
     "form_token_new",
     "iban_mask",
     "public_categories",
@@ -93,10 +102,6 @@ CONSENTS = {
         "et la tenue du registre des associés, selon sa politique de protection des données."
     ),
 }
-CONVOCATION_TEXT = (
-    "J’accepte d’être convoqué(e) aux assemblées générales par voie électronique, à l’adresse "
-    "e-mail indiquée (je peux revenir au courrier postal à tout moment)."
-)
 
 
 # --------------------------------------------------------------------------------------------
@@ -225,75 +230,6 @@ def _organisation_match_or_create(*, actor: Any, data: dict[str, Any]) -> Contac
     )
 
 
-@transaction.atomic
-def convocation_consent_record(
-    *,
-    actor: Any,
-    contact: Contact,
-    electronic: bool,
-    source: str,
-    request: SubscriptionRequest | None = None,
-    email: str = "",
-) -> Any:
-    """Record a member's choice of electronic convocation (or the return to post), R225-63.
-
-    The single source of truth is governance's `ConvocationConsent` (with its history of
-    changes, the evidence): this calls `governance.services.consent_set` and adds the
-    membership trace (audit, timeline) when the choice changes."""
-    from placette.governance.services import consent_set  # governance imports membership
-
-    before = electronic_convocation_consented(contact)
-    consent = consent_set(
-        actor=actor,
-        contact=contact,
-        electronic=electronic,
-        source=source + (f" {request.reference}" if request is not None else ""),
-        text=CONVOCATION_TEXT if electronic else "",
-        email=email or contact.email,
-    )
-    if before != bool(electronic):
-        audit_log(
-            actor=actor,
-            action="membership.convocation_consent.recorded",
-            obj=contact,
-            electronic=electronic,
-            source=source,
-        )
-        _timeline_append(
-            contact=contact,
-            kind=TimelineKind.OTHER,
-            title=(
-                "Accepte la convocation électronique aux assemblées"
-                if electronic
-                else "Demande la convocation par courrier aux assemblées"
-            ),
-            actor=actor,
-            area="membership",
-        )
-    return consent
-
-
-def contacts_with_electronic_convocation(on: dt.datetime | None = None) -> QuerySet[Contact]:
-    """Contacts convened by email (governance's consent; at `on`, from its history)."""
-    from placette.governance.models import ConvocationConsentChange
-
-    if on is None:
-        return Contact.objects.filter(convocation_consent__electronic=True)
-    latest = (
-        ConvocationConsentChange.objects.filter(contact_id=OuterRef("pk"), at__lte=on)
-        .order_by("-at", "-id")
-        .values("electronic")[:1]
-    )
-    return Contact.objects.annotate(e_convocation=Subquery(latest)).filter(e_convocation=True)
-
-
-def electronic_convocation_consented(contact: Contact | int) -> bool:
-    from placette.governance.models import ConvocationConsent
-
-    contact_id = contact if isinstance(contact, int) else contact.pk
-    return ConvocationConsent.objects.filter(contact_id=contact_id, electronic=True).exists()
-
-
 # --------------------------------------------------------------------------------------------
 # Creating a request
 # --------------------------------------------------------------------------------------------
@@ -343,6 +279,8 @@ def subscription_request_create(
     tax_resident_fr: bool = False,
     consents_given: Iterable[str] = (),
     e_convocation: bool = False,
+    ip: str | None = None,
+    user_agent: str = "",
 ) -> tuple[SubscriptionRequest, bool]:
     """Record a bulletin de souscription; returns (request, created).
 
@@ -352,7 +290,9 @@ def subscription_request_create(
     risk, data policy) are required; shares ≥ 1 and within the category bounds of the statutes
     in force (`CategoryRule`); a valid IBAN for a SEPA debit. The same `form_token` twice
     returns the first request and creates nothing. The bulletin PDF is stored and emailed by a
-    background task.
+    background task. `e_convocation` (the box worded by the consent purpose
+    ``ag-convocation-email``) is recorded in the consent ledger of contacts, with the browser's
+    `ip` and `user_agent` as proof.
     """
     if not form_token_valid(form_token):
         raise Refusal("Ce formulaire a expiré : rechargez la page et recommencez.")
@@ -429,14 +369,20 @@ def subscription_request_create(
     except IntegrityError:
         return SubscriptionRequest.objects.get(form_token=form_token), False
     if e_convocation:
-        email = (representative or contact).email if not contact.email else contact.email
-        convocation_consent_record(
-            actor=actor,
+        purpose = consent_purpose(ConsentPurpose.AG_CONVOCATION)
+        consent_set(
             contact=contact,
-            electronic=True,
-            source="bulletin de souscription",
-            request=request,
-            email=email,
+            purpose=purpose,
+            given=True,
+            source=ConsentSource.WEB_FORM,
+            source_detail=f"bulletin de souscription {request.reference}",
+            text=purpose.consent_text,
+            version=purpose.version,
+            email=contact.email or (representative.email if representative else ""),
+            ip=ip,
+            user_agent=user_agent,
+            actor=actor,
+            at=now,
         )
     _timeline(
         request=request,
@@ -555,7 +501,11 @@ def _document_context(request: SubscriptionRequest) -> dict[str, Any]:
         "member": member,
         "min_paid": _min_paid(request, statutes),
         "consent_texts": CONSENTS,
-        "convocation_text": CONVOCATION_TEXT,
+        "convocation": consent_record_of(
+            request.contact, ConsentPurpose.AG_CONVOCATION, on=request.created_at
+        )
+        if request.e_convocation
+        else None,
         "payments": list(request.payments.all()),
         "holding": projections.holding_of(request.contact) if request.movement_id else None,
         "today": timezone.localdate(),

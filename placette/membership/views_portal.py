@@ -1,5 +1,6 @@
 """The member's own pages under /espace/societariat/: holdings and movements, documents,
-a further subscription, a refund request, the choice of convocation by email or by post."""
+a further subscription, a refund request; the choice of convocation by email or by post is
+shown here and changed through the consent ledger's page (/espace/consentements/)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
-from placette.contacts.models import Contact
+from placette.contacts.models import ConsentPurpose, Contact
+from placette.contacts.services import ConsentState, consent_purpose_offered, consent_state
+from placette.lib.client import client_ip, client_user_agent
 from placette.lib.pdf import pdf_response
 from placette.lib.permissions import contact_of_user, signed_in_required
 from placette.lib.refusals import Refusal
@@ -20,8 +23,6 @@ from placette.membership.models import Member, Movement
 from placette.membership.models_requests import SubscriptionDocument, SubscriptionRequest
 from placette.membership.services import refund_request
 from placette.membership.subscriptions import (
-    convocation_consent_record,
-    electronic_convocation_consented,
     form_token_new,
     subscription_request_create,
 )
@@ -30,6 +31,12 @@ from placette.membership.subscriptions import (
 def _member(contact: Contact) -> Member | None:
     member = Member.objects.filter(contact=contact).select_related("category").first()
     return member if member and member.is_active_on(timezone.localdate()) else None
+
+
+def _convocation_state(contact: Contact) -> ConsentState | None:
+    """The member's electronic-convocation consent, None when the purpose is not offered."""
+    purpose = consent_purpose_offered(ConsentPurpose.AG_CONVOCATION)
+    return consent_state(contact, purpose) if purpose is not None else None
 
 
 @signed_in_required
@@ -45,7 +52,7 @@ def home(request: HttpRequest) -> HttpResponse:
         .defer("content")
         .order_by("-created_at"),
         "requests": SubscriptionRequest.objects.filter(contact=contact).select_related("category"),
-        "e_convocation": electronic_convocation_consented(contact),
+        "convocation": _convocation_state(contact),
     }
     return render(request, "membership/portal/home.html", context)
 
@@ -88,6 +95,8 @@ def subscribe_more(request: HttpRequest) -> HttpResponse:
                     account_holder=form.cleaned_data.get("account_holder", ""),
                     consents_given=form.consents_given(),
                     e_convocation=form.cleaned_data.get("e_convocation", False),
+                    ip=client_ip(request),
+                    user_agent=client_user_agent(request),
                 )
             except Refusal as exc:
                 refusal_show(request, exc, form)
@@ -133,20 +142,3 @@ def refund(request: HttpRequest) -> HttpResponse:
         {"form": form, "holding": projections.holding_of(contact)},
         status=400 if request.method == "POST" else 200,
     )
-
-
-@signed_in_required
-@require_POST
-def convocation(request: HttpRequest) -> HttpResponse:
-    contact = contact_of_user(request)
-    electronic = request.POST.get("electronic") == "1"
-    convocation_consent_record(
-        actor=request.user, contact=contact, electronic=electronic, source="espace sociétaire"
-    )
-    messages.success(
-        request,
-        "Vous serez convoqué(e) aux assemblées par e-mail."
-        if electronic
-        else "Vous serez convoqué(e) aux assemblées par courrier postal.",
-    )
-    return redirect("membership_portal:home")

@@ -9,7 +9,7 @@ from placette.governance import services
 from placette.governance.models import Body, BodyKind, Convocation, Meeting, MeetingKind
 from placette.governance.tests.helpers import make_ag, make_member, make_statutes
 from placette.lib.refusals import Refusal
-from placette.test import BaseTestCase
+from placette.test import BaseTestCase, give_consent
 
 
 def board() -> Body:
@@ -99,7 +99,7 @@ class BoardConvocationTests(BaseTestCase):
         make_statutes()
         alice = make_member("Alice", "a")
         nomail = make_member("Noémie", "b", email="")
-        services.consent_set(actor=None, contact=alice, electronic=False)
+        give_consent(alice, given=False)
         for contact in (alice, nomail):
             services.mandate_add(
                 actor=None,

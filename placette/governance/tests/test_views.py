@@ -4,6 +4,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from placette.contacts.models import ConsentPurpose
+from placette.contacts.services import consent_purpose
 from placette.governance import services
 from placette.governance.models import Decision, Meeting
 from placette.governance.tests.helpers import ag_body, make_ag, make_member, make_statutes, start
@@ -71,7 +73,6 @@ class ViewTests(BaseTestCase):
             reverse("governance:decisions"),
             reverse("governance:bodies"),
             reverse("governance:body", args=[ag_body().pk]),
-            reverse("governance:consent", args=[self.alice.pk]),
             reverse("governance:evaluation"),
             reverse("governance:evaluation_export", args=["csv"]),
             reverse("governance:evaluation_export", args=["xlsx"]),
@@ -182,8 +183,16 @@ class ViewTests(BaseTestCase):
         )
         self.assertContains(response, "Votre vote est enregistré")
         self.assertEqual(resolution.ballots.get().choice, "no")
+        purpose = consent_purpose(ConsentPurpose.AG_CONVOCATION)
         response = self.client.post(
-            reverse("governance_portal:consent"), {"electronic": "on"}, follow=True
+            reverse("contacts_portal:consents"),
+            {
+                "purpose": purpose.code,
+                "given": "1",
+                "version": purpose.version,
+                "next": reverse("governance_portal:home"),
+            },
+            follow=True,
         )
         self.assertContains(response, "Vous êtes convoqué·e par e-mail")
 

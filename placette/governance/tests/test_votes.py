@@ -9,7 +9,6 @@ from placette.governance import services
 from placette.governance.models import (
     Ballot,
     Convocation,
-    ConvocationConsent,
     Decision,
     HandCount,
     Meeting,
@@ -19,7 +18,7 @@ from placette.governance.models import (
 from placette.governance.tests.helpers import make_ag, make_member, make_statutes, start
 from placette.lib.refusals import Refusal
 from placette.membership.models import CollegeWeight
-from placette.test import BaseTestCase, make_contact
+from placette.test import BaseTestCase, give_consent, make_contact
 
 
 class VotesTests(BaseTestCase):
@@ -67,8 +66,8 @@ class VotesTests(BaseTestCase):
 
     def test_it_convenes_by_email_with_consent_and_by_letter_otherwise_and_resumes(self):
         meeting = make_ag()
-        services.consent_set(actor=None, contact=self.alice, electronic=True)
-        services.consent_set(actor=None, contact=self.bruno, electronic=True)
+        give_consent(self.alice)
+        give_consent(self.bruno)
         with self.captureOnCommitCallbacks(execute=True):
             counts = services.meeting_convene(actor=self.staff, meeting=meeting)
         self.assertEqual(counts, {"email": 2, "letter": 6})
@@ -89,7 +88,7 @@ class VotesTests(BaseTestCase):
     def test_an_interrupted_sending_sends_only_to_those_not_yet_sent(self):
         meeting = make_ag()
         for c in (self.alice, self.bruno, self.carla):
-            services.consent_set(actor=None, contact=c, electronic=True)
+            give_consent(c)
         services.meeting_convene(actor=self.staff, meeting=meeting)  # on_commit not run: no mail
         self.assertEqual(services.convocations_send(meeting=meeting, limit=1), 1)
         self.assertEqual(services.convocations_send(meeting=meeting), 2)
@@ -109,7 +108,7 @@ class VotesTests(BaseTestCase):
     def test_reminders_go_only_to_those_who_neither_voted_nor_gave_a_proxy(self):
         meeting = make_ag()
         for c in (self.alice, self.bruno):
-            services.consent_set(actor=None, contact=c, electronic=True)
+            give_consent(c)
         with self.captureOnCommitCallbacks(execute=True):
             services.meeting_convene(actor=None, meeting=meeting)
         resolution = meeting.resolutions.get()
@@ -310,14 +309,6 @@ class VotesTests(BaseTestCase):
             "2 mains levées pour 1 votant",
         )
         self.assertEqual(HandCount.objects.count(), 0)
-
-    def test_consent_needs_an_email_address(self):
-        nomail = make_member("Nadia", "b", email="")
-        self.assert_refused(
-            lambda: services.consent_set(actor=None, contact=nomail, electronic=True),
-            "adresse e-mail",
-        )
-        self.assertFalse(ConvocationConsent.objects.filter(contact=nomail).exists())
 
 
 def _now():

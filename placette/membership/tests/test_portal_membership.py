@@ -4,10 +4,11 @@ from decimal import Decimal
 
 from django.urls import reverse
 
+from placette.contacts.models import ConsentPurpose
+from placette.contacts.services import consent_of, consent_purpose
 from placette.membership.models import Movement
 from placette.membership.models_requests import SubscriptionDocument, SubscriptionRequest
 from placette.membership.services import shares_subscribe
-from placette.membership.subscriptions import electronic_convocation_consented
 from placette.membership.tests.helpers import category, make_statutes
 from placette.membership.tests.test_subscription_public import payment_settings
 from placette.membership.tests.test_subscription_queue import new_request
@@ -87,7 +88,13 @@ class PortalTests(BaseTestCase):
 
     def test_a_member_switches_between_email_and_post_convocation(self):
         self.login(self.member)
-        self.client.post(reverse("membership_portal:convocation"), {"electronic": "1"})
-        self.assertTrue(electronic_convocation_consented(self.member.contact))
-        self.client.post(reverse("membership_portal:convocation"), {"electronic": "0"})
-        self.assertFalse(electronic_convocation_consented(self.member.contact))
+        home = reverse("membership_portal:home")
+        purpose = consent_purpose(ConsentPurpose.AG_CONVOCATION)
+        self.assertContains(self.client.get(home), "par courrier postal")
+        data = {"purpose": purpose.code, "version": purpose.version, "next": home}
+        response = self.client.post(reverse("contacts_portal:consents"), {**data, "given": "1"})
+        self.assertRedirects(response, home)
+        self.assertTrue(consent_of(self.member.contact, purpose))
+        self.assertContains(self.client.get(home), "Vous êtes convoqué(e) par e-mail.")
+        self.client.post(reverse("contacts_portal:consents"), {**data, "given": "0"})
+        self.assertFalse(consent_of(self.member.contact, purpose))

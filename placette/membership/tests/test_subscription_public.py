@@ -6,7 +6,16 @@ from decimal import Decimal
 from django.core import mail
 from django.urls import reverse
 
-from placette.contacts.models import Affiliation, Contact
+from placette.contacts.models import (
+    Affiliation,
+    ConsentPurpose,
+    ConsentRecord,
+    ConsentSource,
+    Contact,
+    TimelineEntry,
+)
+from placette.contacts.services import consent_givers, consent_of
+from placette.lib.models import AuditEntry
 from placette.lib.testing import pdf_text
 from placette.membership.models import Movement
 from placette.membership.models_requests import (
@@ -16,13 +25,8 @@ from placette.membership.models_requests import (
     SubscriptionRequest,
     SubscriptionSettings,
 )
-from placette.membership.subscriptions import (
-    contacts_with_electronic_convocation,
-    convocation_consent_record,
-    electronic_convocation_consented,
-)
 from placette.membership.tests.helpers import make_statutes
-from placette.test import BaseTestCase
+from placette.test import BaseTestCase, give_consent
 
 VALID_IBAN = "FR76 3000 6000 0112 3456 7890 189"
 
@@ -224,29 +228,46 @@ class PublicSubscriptionTests(BaseTestCase):
         )
         self.assertIn("gérante", pdf_text(mail.outbox[0].attachments[0][1]))
 
-    def test_the_electronic_convocation_consent_is_recorded_for_governance(self):
+    def test_the_electronic_convocation_consent_is_recorded_in_the_consent_ledger(self):
+        self.client.defaults["HTTP_USER_AGENT"] = "Navigateur de test/1.0"
         bulletin(self.client)
         req = SubscriptionRequest.objects.get()
         self.assertTrue(req.e_convocation)
-        # One source of truth: governance's consent and its history (the evidence).
-        from placette.governance.models import ConvocationConsent, ConvocationConsentChange
-
-        consent = ConvocationConsent.objects.get()
-        self.assertTrue(consent.electronic)
-        self.assertIn(req.reference, consent.source)
-        change = ConvocationConsentChange.objects.get()
-        self.assertIn("voie électronique", change.text)
-        self.assertEqual(change.email, req.contact.email)
-        self.assertTrue(electronic_convocation_consented(req.contact))
-        self.assertIn(req.contact, contacts_with_electronic_convocation())
-        convocation_consent_record(
-            actor=None, contact=req.contact, electronic=False, source="courrier reçu"
-        )
-        self.assertFalse(electronic_convocation_consented(req.contact))
-        self.assertNotIn(req.contact, contacts_with_electronic_convocation())
-        self.assertEqual(ConvocationConsentChange.objects.count(), 2)
+        record = ConsentRecord.objects.get()
+        self.assertEqual(record.purpose.code, ConsentPurpose.AG_CONVOCATION)
+        self.assertTrue(record.given)
+        self.assertEqual(record.source, ConsentSource.WEB_FORM)
+        self.assertIn(req.reference, record.source_detail)
+        # The words recorded are the words of the box on the form, with their version.
+        self.assertIn("voie électronique", record.text)
+        self.assertEqual(record.text, record.purpose.consent_text)
+        self.assertEqual(record.version, record.purpose.version)
+        self.assertEqual(record.email, req.contact.email)
+        self.assertEqual((record.ip, record.user_agent), ("127.0.0.1", "Navigateur de test/1.0"))
+        self.assertTrue(consent_of(req.contact, ConsentPurpose.AG_CONVOCATION))
+        self.assertIn(req.contact, consent_givers(ConsentPurpose.AG_CONVOCATION))
+        give_consent(req.contact, given=False, source_detail="courrier reçu")
+        self.assertFalse(consent_of(req.contact, ConsentPurpose.AG_CONVOCATION))
+        self.assertNotIn(req.contact, consent_givers(ConsentPurpose.AG_CONVOCATION))
         # At a past moment, the history answers.
-        self.assertIn(req.contact, contacts_with_electronic_convocation(change.at))
+        self.assertIn(req.contact, consent_givers(ConsentPurpose.AG_CONVOCATION, on=record.at))
+
+    def test_the_convocation_consent_of_a_bulletin_writes_one_audit_entry_and_one_timeline_line(
+        self,
+    ):
+        bulletin(self.client)
+        contact = SubscriptionRequest.objects.get().contact
+        self.assertEqual(
+            AuditEntry.objects.filter(action__startswith="contacts.consent").count(), 1
+        )
+        self.assertEqual(TimelineEntry.objects.filter(contact=contact, kind="consent").count(), 1)
+
+    def test_the_bulletin_prints_the_convocation_words_that_were_recorded(self):
+        bulletin(self.client)
+        record = ConsentRecord.objects.get()
+        # the PDF may break a line after a hyphen ("e- mail")
+        text = " ".join(pdf_text(mail.outbox[0].attachments[0][1]).split()).replace("- ", "-")
+        self.assertIn(f"{' '.join(record.text.split())} (version {record.version})", text)
 
     def test_without_statutes_the_form_says_it_is_closed(self):
         from placette.membership.models import Statutes
