@@ -14,6 +14,23 @@ import re
 from django.db import migrations
 
 PURPOSE = "ag-convocation-email"
+# Seeded by contacts 0002; recreated here (frozen copy) if it was removed before this ran.
+PURPOSE_DEFAULTS = {
+    "label": "Convocation électronique aux assemblées générales",
+    "description": (
+        "Accord écrit préalable pour recevoir par e-mail les convocations aux assemblées "
+        "générales et leurs documents (Code de commerce, art. R225-63). Sans cet accord, "
+        "la convocation part par courrier postal."
+    ),
+    "consent_text": (
+        "J’accepte d’être convoqué·e aux assemblées générales par voie électronique, à "
+        "l’adresse e-mail enregistrée dans mon dossier ; je peux revenir au courrier postal "
+        "à tout moment."
+    ),
+    "withdrawal_text": "Je souhaite être convoqué·e aux assemblées générales par courrier postal.",
+    "version": "2026-01",
+    "position": 10,
+}
 _VERSION = re.compile(r"\(texte ([^)]+)\)")
 NO_TEXT = "texte non conservé à l’époque"
 CURRENT_ONLY = "choix en vigueur repris à la migration"
@@ -93,7 +110,7 @@ def forward(apps, schema_editor):
     Change = apps.get_model("governance", "ConvocationConsentChange")
     Purpose = apps.get_model("contacts", "ConsentPurpose")
     Record = apps.get_model("contacts", "ConsentRecord")
-    purpose = Purpose.objects.get(code=PURPOSE)
+    purpose, _ = Purpose.objects.get_or_create(code=PURPOSE, defaults=PURPOSE_DEFAULTS)
     currents = Current.objects.values(
         "contact_id", "electronic", "changed_at", "changed_by_id", "source"
     )
