@@ -5,24 +5,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from placette.contacts.models import ConsentPurpose, ConsentSource
 from placette.contacts.services import consent_set, consent_states
-from placette.lib.client import client_ip, client_user_agent
+from placette.lib.client import client_ip_or_none, client_user_agent
 from placette.lib.permissions import contact_of_user, signed_in_required
 from placette.lib.refusals import Refusal
-from placette.lib.views import refusal_show
-
-
-def _back(request: HttpRequest) -> HttpResponse:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect("contacts_portal:consents")
+from placette.lib.views import next_url, refusal_show
 
 
 @signed_in_required
@@ -52,7 +43,7 @@ def consents(request: HttpRequest) -> HttpResponse:
                     source=ConsentSource.PORTAL,
                     text=purpose.text_for(given),
                     version=purpose.version,
-                    ip=client_ip(request),
+                    ip=client_ip_or_none(request),
                     user_agent=client_user_agent(request),
                     actor=request.user,
                 )
@@ -65,6 +56,6 @@ def consents(request: HttpRequest) -> HttpResponse:
                     else _("Votre retrait est enregistré : %(purpose)s.")
                 )
                 messages.success(request, message % {"purpose": purpose.label})
-        return _back(request)
+        return redirect(next_url(request, reverse("contacts_portal:consents")))
     states = [s for s in consent_states(contact) if s.purpose.member_can_change]
     return render(request, "contacts/portal/consents.html", {"contact": contact, "states": states})

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 
 from placette.contacts.models import ConsentPurpose, Contact
 from placette.contacts.services import ConsentState, consent_purpose_offered, consent_state
-from placette.lib.client import client_ip, client_user_agent
+from placette.lib.client import client_ip_or_none, client_user_agent
 from placette.lib.pdf import pdf_response
 from placette.lib.permissions import contact_of_user, signed_in_required
 from placette.lib.refusals import Refusal
@@ -95,7 +95,7 @@ def subscribe_more(request: HttpRequest) -> HttpResponse:
                     account_holder=form.cleaned_data.get("account_holder", ""),
                     consents_given=form.consents_given(),
                     e_convocation=form.cleaned_data.get("e_convocation", False),
-                    ip=client_ip(request),
+                    ip=client_ip_or_none(request),
                     user_agent=client_user_agent(request),
                 )
             except Refusal as exc:

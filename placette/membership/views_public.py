@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from placette.lib.client import client_ip, client_user_agent
+from placette.lib.client import client_ip_or_none, client_user_agent
 from placette.lib.pdf import pdf_response
 from placette.lib.ratelimit import client_ip, rate_consume
 from placette.lib.refusals import Refusal
@@ -92,7 +92,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
                     tax_resident_fr=form.cleaned_data.get("tax_resident_fr", False),
                     consents_given=form.consents_given(),
                     e_convocation=form.cleaned_data.get("e_convocation", False),
-                    ip=client_ip(request),
+                    ip=client_ip_or_none(request),
                     user_agent=client_user_agent(request),
                 )
             except Refusal as exc:

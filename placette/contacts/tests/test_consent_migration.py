@@ -1,4 +1,4 @@
-"""governance migration 0006 moves the old electronic-convocation consent (current choice and
+"""governance migration 0009 moves the old electronic-convocation consent (current choice and
 history) into the consent ledger: tested on rows built by hand, then on real tables."""
 
 import datetime as dt
@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.test import TransactionTestCase
 
-migration = import_module("placette.governance.migrations.0006_consent_to_contacts")
+migration = import_module("placette.governance.migrations.0009_consent_to_contacts")
 legacy_records = migration.legacy_records
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -111,11 +111,14 @@ def test_a_current_choice_the_history_explains_adds_nothing():
 
 
 class MigrationOnRealTablesTests(TransactionTestCase):
-    """Back to governance 0005 (old tables, no ledger rows), rows written there, then forward:
+    """Back to governance 0008 (old tables, no ledger rows), rows written there, then forward:
     the ledger answers what the old tables said; and back again, the old tables come back."""
 
-    before = [("governance", "0005_meeting_sas_quorum"), ("contacts", "0002_consent_ledger")]
-    after = [("governance", "0006_consent_to_contacts")]
+    before = [
+        ("governance", "0008_meeting_document_file_removed"),
+        ("contacts", "0002_consent_ledger"),
+    ]
+    after = [("governance", "0009_consent_to_contacts")]
 
     def tearDown(self):
         MigrationExecutor(connection).migrate(

@@ -159,7 +159,7 @@ def backward(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("contacts", "0002_consent_ledger"),
-        ("governance", "0005_meeting_sas_quorum"),
+        ("governance", "0008_meeting_document_file_removed"),
         # membership 0007 wrote its old consent rows into governance's tables: copy after it.
         ("membership", "0007_consent_in_governance"),
     ]
