@@ -30,6 +30,7 @@ __all__ = [
     "axis_number",
     "decimal_text",
     "euros",
+    "euros_exact",
     "exact_decimal",
     "fraction",
     "group_digits",
@@ -99,6 +100,12 @@ def euros(value: Exact, *, cents: bool = True) -> str:
     """« 12 345,50 € » (to the cent, half up); ``cents=False`` → « 12 346 € » (headline figures)."""
     amount = exact_decimal(value, label="Le montant")
     return f"{_fixed(amount, 2 if cents else 0)}{NBSP}€"
+
+
+def euros_exact(value: Exact, *, max_digits: int = 10) -> str:
+    """An amount before rounding, with the decimals it has (at most ``max_digits``): the exact
+    quotient of a rent indexation « 873,0717032345 € »."""
+    return f"{decimal_text(value, max_digits=max_digits)}{NBSP}€"
 
 
 def number(value: Exact, digits: int = 0) -> str:

@@ -4,8 +4,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from placette.lib.dashboard import Figure
+from placette.lib.money import euros, number, percent
 from placette.places.figures import headline_figures
-from placette.places.templatetags.places_tags import euros, number
 
 
 def figures() -> list[Figure]:
@@ -16,7 +16,7 @@ def figures() -> list[Figure]:
             "Lieux",
             f"{f.places_held} / {f.goal}",
             f"{f.operations} opérations dans {f.departments} départements "
-            f"({f.progress_percent} % de l’objectif)",
+            f"({percent(f.progress_percent)} de l’objectif)",
             url,
             "Lieux",
         ),

@@ -15,6 +15,7 @@ L. 112-2 of the Code monétaire et financier for the choice of index):
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
+from placette.lib.money import decimal_text, euros, euros_exact
 from placette.lib.refusals import Refusal
 
 CENT = Decimal("0.01")
@@ -31,8 +32,9 @@ class Revision:
     @property
     def explanation(self) -> str:
         return (
-            f"{_fr(self.current_rent)} € × {_fr(self.new_index)} ÷ {_fr(self.reference_index)} "
-            f"= {_fr(self.exact)} € arrondi au centime : {_fr(self.revised_rent)} €"
+            f"{euros(self.current_rent)} × {decimal_text(self.new_index)} ÷ "
+            f"{decimal_text(self.reference_index)} = {euros_exact(self.exact)} "
+            f"arrondi au centime : {euros(self.revised_rent)}"
         )
 
 
@@ -52,9 +54,3 @@ def rent_revise(current_rent: Decimal, reference_index: Decimal, new_index: Deci
         exact = current_rent * new_index / reference_index
         rounded = exact.quantize(CENT, rounding=ROUND_HALF_UP)
     return Revision(current_rent, reference_index, new_index, exact.normalize(), rounded)
-
-
-def _fr(value: Decimal) -> str:
-    """French decimal comma; the exact quotient is shown with at most 10 decimals."""
-    whole, _, frac = format(value, "f").partition(".")
-    return f"{whole},{frac[:10]}" if frac else whole

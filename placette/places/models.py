@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from placette.contacts import communes
+from placette.lib.money import euros
 from placette.lib.sums import MoneyOutput, decimal_exact, decimal_sum
 
 ZERO = Decimal("0")
@@ -279,7 +280,7 @@ class FinancingLine(models.Model):
         indexes = [models.Index(fields=["secured_on", "source"])]
 
     def __str__(self) -> str:
-        return f"{self.get_source_display()} : {self.amount} €"
+        return f"{self.get_source_display()} : {euros(self.amount)}"
 
 
 class ActivityKind(models.TextChoices):
@@ -519,7 +520,7 @@ class RentRevision(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Révision au {self.effective_on:%d/%m/%Y} : {self.new_rent} €"
+        return f"Révision au {self.effective_on:%d/%m/%Y} : {euros(self.new_rent)}"
 
 
 class RentLineQuerySet(models.QuerySet["RentLine"]):
@@ -602,7 +603,7 @@ class RentLine(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Échéance du {self.due_on:%d/%m/%Y} : {self.amount} €"
+        return f"Échéance du {self.due_on:%d/%m/%Y} : {euros(self.amount)}"
 
     @property
     def balance(self) -> Decimal:
@@ -651,7 +652,7 @@ class RentPayment(models.Model):
         indexes = [models.Index(fields=["paid_on"], name="rentpayment_paid_on_idx")]
 
     def __str__(self) -> str:
-        return f"{self.amount} € le {self.paid_on:%d/%m/%Y}"
+        return f"{euros(self.amount)} le {self.paid_on:%d/%m/%Y}"
 
 
 class RentReminder(models.Model):

@@ -19,6 +19,7 @@ from placette.contacts.models import Contact, TimelineKind
 from placette.contacts.services import timeline_append
 from placette.lib.audit import audit_log
 from placette.lib.documents import document_store
+from placette.lib.money import euros
 from placette.lib.refusals import Refusal
 from placette.lib.sums import decimal_exact, decimal_sum
 from placette.places import indexation
@@ -98,12 +99,6 @@ LEASE_FIELDS = [
     "index_quarter",
     "signed_on",
 ]
-
-
-def money_text(value: Decimal) -> str:
-    """« 12 345,50 € »: the one money format of the places area (pages, PDFs, messages)."""
-    text = f"{value:,.2f}".replace(",", "\u202f").replace(".", ",")
-    return f"{text} €"
 
 
 def _not_negative(data: dict[str, Any], labels: dict[str, str]) -> None:
@@ -291,12 +286,12 @@ class FinancingBalance:
             return "Le plan de financement équilibre le coût de l’opération."
         if self.gap > 0:
             return (
-                f"Plan de financement déséquilibré : il manque {money_text(self.gap)} pour couvrir "
-                f"le coût de l’opération ({money_text(self.cost)})."
+                f"Plan de financement déséquilibré : il manque {euros(self.gap)} pour couvrir "
+                f"le coût de l’opération ({euros(self.cost)})."
             )
         return (
-            f"Plan de financement déséquilibré : les sources dépassent de {money_text(-self.gap)} "
-            f"le coût de l’opération ({money_text(self.cost)})."
+            f"Plan de financement déséquilibré : les sources dépassent de {euros(-self.gap)} "
+            f"le coût de l’opération ({euros(self.cost)})."
         )
 
 
@@ -337,7 +332,7 @@ def financing_line_add(
         timeline_append(
             contact=line.funder,
             kind=TimelineKind.OTHER,
-            title=f"Financement de {operation.place} : {money_text(amount)}",
+            title=f"Financement de {operation.place} : {euros(amount)}",
             actor=actor,
             area="places",
             link=operation.place.get_absolute_url(),
@@ -450,7 +445,7 @@ def lease_create(
         kind=TimelineKind.EVENT,
         title=(
             f"{lease.get_kind_display()} pour {activity.place} du {starts:%d/%m/%Y} au "
-            f"{ends:%d/%m/%Y} : {money_text(lease.initial_rent)} HT par mois"
+            f"{ends:%d/%m/%Y} : {euros(lease.initial_rent)} HT par mois"
         ),
         actor=actor,
         area="places",
@@ -711,8 +706,8 @@ def lease_revise(*, actor: Any, lease: Lease, effective_on: dt.date | None = Non
         contact=lease.activity.tenant,
         kind=TimelineKind.OTHER,
         title=(
-            f"Loyer révisé au {effective_on:%d/%m/%Y} : {money_text(revision.previous_rent)} → "
-            f"{money_text(revision.new_rent)} HT par mois"
+            f"Loyer révisé au {effective_on:%d/%m/%Y} : {euros(revision.previous_rent)} → "
+            f"{euros(revision.new_rent)} HT par mois"
         ),
         body=result.explanation,
         actor=actor,
@@ -749,8 +744,8 @@ def payment_record(
     line = RentLine.objects.select_for_update().select_related("lease__activity").get(pk=line.pk)
     if amount > line.balance:
         raise Refusal(
-            f"Le paiement ({money_text(amount)}) dépasse le reste dû sur cette échéance "
-            f"({money_text(line.balance)}) : rien n’a été enregistré."
+            f"Le paiement ({euros(amount)}) dépasse le reste dû sur cette échéance "
+            f"({euros(line.balance)}) : rien n’a été enregistré."
         )
     payment = RentPayment.objects.create(
         line=line, amount=amount, paid_on=paid_on, method=method, actor=_user(actor)
@@ -814,8 +809,8 @@ def rent_reminder_send(
         message=(
             f"Bonjour,\n\nSauf erreur de notre part, l’échéance du {line.due_on:%d/%m/%Y} "
             f"(période du {line.period_start:%d/%m/%Y} au {line.period_end:%d/%m/%Y}) du bail "
-            f"de « {activity} » à {place.commune_name} reste impayée : {money_text(line.balance)} "
-            f"sur {money_text(line.amount)}.\n\nSi vous avez réglé entre-temps, "
+            f"de « {activity} » à {place.commune_name} reste impayée : {euros(line.balance)} "
+            f"sur {euros(line.amount)}.\n\nSi vous avez réglé entre-temps, "
             "ne tenez pas compte de ce message. Sinon, merci de procéder au paiement "
             "ou de nous contacter pour convenir d’un échéancier.\n\nL’équipe de la foncière"
         ),
@@ -825,7 +820,7 @@ def rent_reminder_send(
     timeline_append(
         contact=tenant,
         kind=TimelineKind.EMAIL,
-        title=f"Relance loyer impayé du {line.due_on:%d/%m/%Y} ({money_text(line.balance)})",
+        title=f"Relance loyer impayé du {line.due_on:%d/%m/%Y} ({euros(line.balance)})",
         actor=actor,
         area="places",
         link=line.lease.get_absolute_url(),

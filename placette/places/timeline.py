@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
+from placette.lib.money import decimal_text, euros
 from placette.places.models import Place, RentRevision
 
 
@@ -36,7 +37,8 @@ def place_timeline(place: Place) -> list[Moment]:
                     operation.acquired_on,
                     "Acquisition",
                     "Acquisition du lieu",
-                    f"Prix {operation.price} €, frais de notaire {operation.notary_fees} €",
+                    f"Prix {euros(operation.price)}, "
+                    f"frais de notaire {euros(operation.notary_fees)}",
                 )
             )
         if operation.works_started_on:
@@ -47,7 +49,7 @@ def place_timeline(place: Place) -> list[Moment]:
                     operation.works_ended_on,
                     "Travaux",
                     "Fin des travaux",
-                    f"{operation.renovated_area} m² rénovés",
+                    f"{decimal_text(operation.renovated_area)} m² rénovés",
                 )
             )
         if operation.sold_on:
@@ -70,7 +72,7 @@ def place_timeline(place: Place) -> list[Moment]:
             Moment(
                 revision.effective_on,
                 "Loyer",
-                f"Révision du loyer : {revision.previous_rent} € → {revision.new_rent} €",
+                f"Révision du loyer : {euros(revision.previous_rent)} → {euros(revision.new_rent)}",
                 revision.explanation,
                 reverse("places:lease", args=[revision.lease_id]),
             )

@@ -7,11 +7,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.views.decorators.http import require_GET, require_POST
 
 from placette.lib.exports import csv_response, xlsx_response
 from placette.lib.models import AuditEntry
+from placette.lib.money import number
 from placette.lib.paging import paginate, querystring_without_page
 from placette.lib.permissions import staff_admin_required, staff_required
 from placette.lib.refusals import Refusal
@@ -720,7 +720,7 @@ def project_score(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Projet noté : {number_format(scoring.total, 2)} / 5 (grille v{version.number}).",
+                f"Projet noté : {number(scoring.total, 2)} / 5 (grille v{version.number}).",
             )
             return redirect(place)
     return render(

@@ -35,6 +35,11 @@ def test_an_amount_is_rounded_half_up_to_the_cent_and_never_shows_minus_zero():
     assert money.euros(Decimal("-1234.5")) == f"-1{NNBSP}234,50{NBSP}€"
 
 
+def test_an_amount_before_rounding_keeps_its_decimals():
+    assert money.euros_exact(Decimal("873.07170323456789")) == f"873,0717032346{NBSP}€"
+    assert money.euros_exact(Decimal("1200.50")) == f"1{NNBSP}200,5{NBSP}€"
+
+
 def test_a_headline_amount_can_be_shown_without_cents():
     assert money.euros(Decimal("120000.50"), cents=False) == f"120{NNBSP}001{NBSP}€"
 

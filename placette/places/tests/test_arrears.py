@@ -74,7 +74,7 @@ class ArrearsTests(BaseTestCase):
         message = mail.outbox[0]
         self.assertEqual(message.to, ["cafe@fontaine.fr"])
         self.assertIn("impayée", message.subject)
-        self.assertIn("900,00 €", message.body)
+        self.assertIn("900,00\u00a0€", message.body)
         self.assertEqual(RentReminder.objects.filter(line=line).count(), 1)
         tenant = lease.activity.tenant
         self.assertEqual(tenant.timeline.filter(kind="email", area="places").count(), 1)

@@ -12,8 +12,8 @@ def test_the_revised_rent_matches_the_hand_computed_example():
     result = rent_revise(Decimal("850.00"), Decimal("132.63"), Decimal("136.23"))
     assert result.revised_rent == Decimal("873.07")
     assert str(result.exact).startswith("873.0717032345")
-    assert "850,00 € × 136,23 ÷ 132,63" in result.explanation
-    assert result.explanation.endswith("873,07 €")
+    assert "850,00\u00a0€ × 136,23 ÷ 132,63" in result.explanation
+    assert result.explanation.endswith("873,07\u00a0€")
 
 
 def test_it_rounds_only_at_the_end_not_the_ratio():

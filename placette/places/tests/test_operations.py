@@ -80,8 +80,8 @@ class FinancingTests(BaseTestCase):
         self.assertEqual(FinancingLine.objects.count(), 1)
         self.assertContains(
             response,
-            "Plan de financement déséquilibré : il manque 64\u202f000,00 € pour couvrir le coût "
-            "de l’opération (214\u202f000,00 €).",
+            "Plan de financement déséquilibré : il manque 64\u202f000,00\u00a0€ pour couvrir "
+            "le coût de l’opération (214\u202f000,00\u00a0€).",
         )
         self.assertContains(response, 'id="financing-warning"')
         response = self.client.post(
@@ -105,7 +105,7 @@ class FinancingTests(BaseTestCase):
             },
         )
         self.assertFalse(balance.balanced)
-        self.assertIn("dépassent de 0,01 €", balance.message)
+        self.assertIn("dépassent de 0,01\u00a0€", balance.message)
 
     def test_a_negative_or_zero_financing_amount_is_refused_and_nothing_is_saved(self):
         place = make_place()

@@ -25,7 +25,7 @@ class PortalTests(BaseTestCase):
         response = self.client.get(reverse("portal:home"))
         self.assertContains(response, "Mon lieu, mon bail et mes loyers")
         self.assertContains(response, "Le Café de Saillans")
-        self.assertContains(response, "850,00 €")
+        self.assertContains(response, "850,00\u00a0€")
         self.assertContains(response, "01/08/2022")
         self.assertNotContains(response, "Pas le mien")
 
