@@ -27,12 +27,26 @@ User-facing messages are in French and use no-break spaces (U+00A0) inside « »
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Final, Literal, get_args
 
-from placette.lib.refusals import Refusal
+# The statutory weights rule lives with the statutes (membership); re-exported here.
+from placette.membership.colleges import (
+    MAX_COLLEGE_WEIGHT,
+    MAX_COLLEGES,
+    MIN_COLLEGE_WEIGHT,
+    MIN_COLLEGES,
+    check_college_weights,
+    equal_weights,
+)
+from placette.membership.colleges import NBSP as _NBSP
+from placette.membership.colleges import count_value as _count
+from placette.membership.colleges import exact_fraction as _exact
+from placette.membership.colleges import percent_text as _percent
+from placette.membership.colleges import quoted as _quoted
+from placette.membership.colleges import weights_total_message as _weights_total_message
 
 __all__ = [
     "BOARD_QUORUM",
@@ -74,68 +88,14 @@ ChairVote = Literal["yes", "no"]
 LegalForm = Literal["SA", "SARL", "SAS"]
 MeetingKind = Literal["AGO", "AGE"]
 
-_NBSP: Final = "\u00a0"
 
 SINGLE_COLLEGE_NAME: Final = "Ensemble des associés"
 """Name of the one college of weight 1 used by a meeting without voting colleges."""
-
-# Loi 47-1775 art. 19 octies (to verify): statutes settings, these are only the defaults.
-MIN_COLLEGES: Final = 3
-MAX_COLLEGES: Final = 10
-MIN_COLLEGE_WEIGHT: Final = Fraction(1, 10)
-MAX_COLLEGE_WEIGHT: Final = Fraction(1, 2)
 
 
 # --------------------------------------------------------------------------------------------
 # Formatting and validation helpers (French messages)
 # --------------------------------------------------------------------------------------------
-
-
-def _quoted(name: str) -> str:
-    return f"«{_NBSP}{name}{_NBSP}»"
-
-
-def _percent(value: Fraction) -> str:
-    """Format a ratio as a French percentage: ``Fraction(11, 20)`` → ``55 %``.
-
-    Exact when the percentage has at most four decimals (``12,5 %``), otherwise rounded to two
-    decimals and prefixed with « environ » (``environ 33,33 %``).
-    """
-    pct = value * 100
-    sign = "-" if pct < 0 else ""
-    pct = abs(pct)
-    for decimals in range(5):
-        scaled = pct * 10**decimals
-        if scaled.denominator == 1:
-            return f"{sign}{_decimal_text(scaled.numerator, decimals)}{_NBSP}%"
-    rounded = round(pct * 100)
-    return f"environ {sign}{_decimal_text(rounded, 2)}{_NBSP}%"
-
-
-def _decimal_text(scaled: int, decimals: int) -> str:
-    if decimals == 0:
-        return str(scaled)
-    whole, part = divmod(scaled, 10**decimals)
-    return f"{whole},{part:0{decimals}d}"
-
-
-def _exact(value: object, *, label: str) -> Fraction:
-    """Return ``value`` as a Fraction; only ``Fraction`` and ``int`` are accepted (no floats)."""
-    if isinstance(value, bool) or not isinstance(value, Fraction | int):
-        raise TypeError(
-            f"{label} doit être une fraction exacte (Fraction ou entier), "
-            f"pas {type(value).__name__}{_NBSP}: les nombres à virgule flottante sont refusés."
-        )
-    return Fraction(value)
-
-
-def _count(value: object, *, label: str) -> int:
-    """Check that ``value`` is a non-negative integer count of votes or people."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{label} doit être un nombre entier, pas {type(value).__name__}.")
-    if value < 0:
-        raise ValueError(f"{label} ne peut pas être négatif (reçu {value}).")
-    return value
 
 
 def _flag(value: object, *, label: str) -> bool:
@@ -337,13 +297,6 @@ def single_college(yes: int, no: int, abstain: int = 0) -> CollegeVotes:
     return CollegeVotes(SINGLE_COLLEGE_NAME, Fraction(1), yes, no, abstain)
 
 
-def _weights_total_message(total: Fraction) -> str:
-    return (
-        f"Les poids des collèges totalisent {_percent(total)}{_NBSP}: ils doivent totaliser "
-        f"exactement 100{_NBSP}%."
-    )
-
-
 def weighted_outcome(
     colleges: Sequence[CollegeVotes],
     *,
@@ -446,77 +399,6 @@ def weighted_outcome(
         rule=rule,
         empty_colleges=policy,
     )
-
-
-# --------------------------------------------------------------------------------------------
-# Statutory weights of the colleges
-# --------------------------------------------------------------------------------------------
-
-
-def equal_weights(names: Sequence[str]) -> dict[str, Fraction]:
-    """Equal weights, the default of art. 19 octies: each of n colleges weighs exactly 1/n."""
-    if not names:
-        raise ValueError("Il faut au moins un collège pour répartir les voix.")
-    if len(set(names)) != len(names):
-        raise ValueError("Deux collèges portent le même nom.")
-    return {name: Fraction(1, len(names)) for name in names}
-
-
-def check_college_weights(
-    weights: Mapping[str, Fraction],
-    *,
-    min_colleges: int = MIN_COLLEGES,
-    max_colleges: int = MAX_COLLEGES,
-    min_weight: Fraction = MIN_COLLEGE_WEIGHT,
-    max_weight: Fraction = MAX_COLLEGE_WEIGHT,
-) -> None:
-    """Check the statutory weights of the voting colleges (loi 47-1775 art. 19 octies).
-
-    Rule: at least 3 colleges and at most 10; each college weighs between 10 % and 50 % of the
-    votes, bounds included; the weights total exactly 100 %. Equal weights are the legal
-    default (see :func:`equal_weights`). Capital may never be a weighting criterion: that is a
-    rule on how the statutes choose the weights, not on their values, so it is not checked here.
-
-    The reference marks these bounds *to verify* (and the maximum of 10 colleges is not in it):
-    they are keyword parameters with these defaults, read from the statutes settings.
-
-    Raises a :class:`~placette.lib.refusals.Refusal` listing every problem, each naming the
-    offending college and value, e.g. « Le collège « Salariés » pèse 55 % : chaque collège doit
-    peser entre 10 % et 50 %. »
-    """
-    min_weight = _exact(min_weight, label="Le poids minimal d'un collège")
-    max_weight = _exact(max_weight, label="Le poids maximal d'un collège")
-    _count(min_colleges, label="Le nombre minimal de collèges")
-    _count(max_colleges, label="Le nombre maximal de collèges")
-    if not 0 < min_weight <= max_weight <= 1 or not 1 <= min_colleges <= max_colleges:
-        raise ValueError("Les bornes des collèges (nombre et poids) sont incohérentes.")
-
-    messages: list[str] = []
-    count = len(weights)
-    if count < min_colleges:
-        found = f"il n'y en a que {count}" if count else "il n'y en a aucun"
-        messages.append(f"Il faut au moins {min_colleges} collèges de vote{_NBSP}; {found}.")
-    elif count > max_colleges:
-        messages.append(
-            f"Il ne peut pas y avoir plus de {max_colleges} collèges de vote{_NBSP}; "
-            f"il y en a {count}."
-        )
-    total = Fraction(0)
-    for name, raw in weights.items():
-        if not isinstance(name, str) or not name.strip():
-            messages.append("Chaque collège doit avoir un nom.")
-            continue
-        weight = _exact(raw, label=f"Le poids du collège {_quoted(name)}")
-        total += weight
-        if not min_weight <= weight <= max_weight:
-            messages.append(
-                f"Le collège {_quoted(name)} pèse {_percent(weight)}{_NBSP}: chaque collège "
-                f"doit peser entre {_percent(min_weight)} et {_percent(max_weight)}."
-            )
-    if count and total != 1:
-        messages.append(_weights_total_message(total))
-    if messages:
-        raise Refusal(messages)
 
 
 # --------------------------------------------------------------------------------------------

@@ -26,10 +26,10 @@ from django.utils import timezone
 
 from placette.contacts.models import Contact, TimelineKind
 from placette.contacts.services import timeline_append
-from placette.governance.tally import check_college_weights
 from placette.lib.audit import audit_log
 from placette.lib.refusals import Refusal
 from placette.membership import ledger, projections
+from placette.membership.colleges import check_college_weights
 from placette.membership.models import (
     ZERO,
     Category,
@@ -1092,7 +1092,7 @@ def statutes_update(
     `rules`: one dict per category (category, min_shares, max_shares, college); `weights`:
     college → weight in %. Checked: at least three categories including employees and
     beneficiaries (loi 47-1775); with colleges, the weights pass
-    `governance.tally.check_college_weights` with the bounds of this version (3 colleges,
+    `membership.colleges.check_college_weights` with the bounds of this version (3 colleges,
     10–50 %, total 100 %, to verify).
     """
     rules = list(rules)
