@@ -254,8 +254,6 @@ def document_store(
         digest.update(chunk)
         size += len(chunk)
     file.seek(0)
-    if scope and scope_id is None:
-        raise ValueError(f"A document of scope {scope!r} needs a scope_id.")
     document = Document(
         name=display,
         content_type=content_type,
@@ -345,7 +343,8 @@ def document_response(document: Document, *, as_attachment: bool | None = None) 
 def document_adopt(
     document_model: Any,
     *,
-    path: str,
+    path: str = "",
+    content: bytes | None = None,
     name: str = "",
     owner_id: int | None = None,
     scope: str = "",
@@ -353,11 +352,12 @@ def document_adopt(
     uploaded_by_id: int | None = None,
     uploaded_at: Any = None,
 ) -> Any:
-    """For data migrations (`document_model` is the historical `lib.Document`): copy the file at
-    `path` in the default storage (MEDIA_ROOT, the old place) into the private storage and
-    return its new row. The type is sniffed from the bytes (a file that is no accepted kind —
+    """For data migrations (`document_model` is the historical `lib.Document`): keep the bytes
+    given as `content` (a file formerly stored in a database column), or copy the file at
+    `path` in the default storage (MEDIA_ROOT, the old place), into the private storage and
+    return the new row. The type is sniffed from the bytes (a file that is no accepted kind —
     an HTML or SVG attached before the checks — becomes `application/octet-stream`, always an
-    attachment). The old file is deleted only once the migration commits, so a failed
+    attachment). An old file is deleted only once the migration commits, so a failed
     migration loses nothing. A row whose file is already missing keeps its metadata (size 0)."""
     from django.core.files.storage import default_storage
     from django.utils import timezone
@@ -374,17 +374,18 @@ def document_adopt(
         uploaded_by_id=uploaded_by_id,
         uploaded_at=uploaded_at or timezone.now(),
     )
-    if not path or not default_storage.exists(path):
-        logger.warning("Document %s: file %s is missing, only its record is kept", name, path)
-        row.file.name = path
-        row.save()
-        return row
-    with default_storage.open(path, "rb") as handle:
-        content = handle.read()
+    if content is None:
+        if not path or not default_storage.exists(path):
+            logger.warning("Document %s: file %s is missing, only its record is kept", name, path)
+            row.file.name = path
+            row.save()
+            return row
+        with default_storage.open(path, "rb") as handle:
+            content = handle.read()
+        transaction.on_commit(lambda: default_storage.delete(path))
     row.content_type = sniff(io.BytesIO(content), name) or "application/octet-stream"
     row.size = len(content)
     row.sha256 = hashlib.sha256(content).hexdigest()
     row.file.save(get_valid_filename(name) or "document", ContentFile(content), save=False)
     row.save()
-    transaction.on_commit(lambda: default_storage.delete(path))
     return row

@@ -204,7 +204,8 @@ class Document(models.Model):
         help_text="Elle peut lire ce document depuis son espace.",
     )
     # Who else may read it is decided by the area owning the scope (e.g. "governance.meeting"
-    # with the meeting's id); an empty scope means staff (and the owner) only.
+    # with the meeting's id, or "membership.register" alone); an empty scope, or one no area
+    # registered readers for, means staff (and the owner) only.
     scope = models.CharField("portée", max_length=50, blank=True)
     scope_id = models.PositiveBigIntegerField("identifiant dans la portée", null=True, blank=True)
 
@@ -212,12 +213,6 @@ class Document(models.Model):
         verbose_name = "document"
         ordering = ["-uploaded_at", "-id"]
         indexes = [models.Index(fields=["scope", "scope_id"])]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(scope="") | models.Q(scope_id__isnull=False),
-                name="document_scope_has_id",
-            )
-        ]
 
     def __str__(self) -> str:
         return self.name

@@ -723,6 +723,7 @@ class UnpaidReminder(models.Model):
 
 
 def _snapshot_path(instance: RegisterSnapshot, filename: str) -> str:
+    # Only referenced by migration 0001: files now live in placette.lib.documents.
     return f"membership/registre/{instance.on:%Y}/{filename}"
 
 
@@ -743,8 +744,18 @@ class RegisterSnapshot(models.Model):
     called = models.DecimalField("capital appelé", max_digits=14, decimal_places=2)
     paid = models.DecimalField("capital libéré", max_digits=14, decimal_places=2)
     sha256 = models.CharField(max_length=64)
-    file = models.FileField("registre PDF", upload_to=_snapshot_path)
-    csv_file = models.FileField("registre CSV", upload_to=_snapshot_path, blank=True)
+    # Files kept as lib Documents of scope "membership.register" (the team only).
+    pdf = models.OneToOneField(
+        "lib.Document", verbose_name="registre PDF", on_delete=models.PROTECT, related_name="+"
+    )
+    csv = models.OneToOneField(
+        "lib.Document",
+        verbose_name="registre CSV",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = "registre arrêté"

@@ -8,7 +8,6 @@ everything before approval lives here. See docs/membership.md, "Subscription jou
 
 from __future__ import annotations
 
-import hashlib
 from decimal import Decimal
 
 from django.conf import settings
@@ -263,8 +262,8 @@ class DocumentKind(models.TextChoices):
 
 
 class SubscriptionDocument(models.Model):
-    """A PDF given to a subscriber, stored in the database with the transaction that made it;
-    `sent_at` makes its sending idempotent."""
+    """A PDF given to a subscriber (its file a `lib.Document` owned by the subscriber, stored
+    with the transaction that made it); `sent_at` makes its sending idempotent."""
 
     kind = models.CharField("nature", max_length=20, choices=DocumentKind.choices)
     contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="+")
@@ -277,8 +276,9 @@ class SubscriptionDocument(models.Model):
     )
     year = models.PositiveSmallIntegerField("année", null=True, blank=True)
     filename = models.CharField(max_length=120)
-    content = models.BinaryField()
-    sha256 = models.CharField(max_length=64)
+    document = models.OneToOneField(
+        "lib.Document", verbose_name="fichier", on_delete=models.PROTECT, related_name="+"
+    )
     # Digest of the facts printed (not of the PDF bytes, which carry a timestamp): a yearly
     # batch run again only rewrites a statement whose facts changed.
     facts_sha256 = models.CharField(max_length=64, blank=True)
@@ -305,6 +305,33 @@ class SubscriptionDocument(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.contact}"
 
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        replaced = self.__dict__.pop("_replaced", None)
+        if replaced is not None:
+            from placette.lib.documents import document_delete
+
+            document_delete(replaced)
+
     def set_content(self, content: bytes) -> None:
-        self.content = content
-        self.sha256 = hashlib.sha256(content).hexdigest()
+        """Store the PDF (a new `lib.Document` owned by the contact); the file it replaces, if
+        any, is deleted once this row is saved."""
+        from placette.lib.documents import document_store
+
+        if self.document_id is not None:
+            self._replaced = self.document
+        self.document = document_store(
+            content=content,
+            name=self.filename,
+            content_type="application/pdf",
+            owner=self.contact,
+        )
+
+    @property
+    def content(self) -> bytes:
+        """The PDF's bytes (e.g. to attach it to an email)."""
+        return self.document.read()
+
+    @property
+    def sha256(self) -> str:
+        return self.document.sha256

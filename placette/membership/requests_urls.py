@@ -12,7 +12,6 @@ urlpatterns = [
     path("<int:pk>/paiement/", views.request_pay, name="request_pay"),
     path("<int:pk>/approbation/", views.request_approve, name="request_approve"),
     path("<int:pk>/refus/", views.request_refuse, name="request_refuse"),
-    path("documents/<int:pk>/", views.document_download, name="request_document"),
     path("releve-bancaire/", views.bank_import, name="bank_import"),
     path("releve-bancaire/<int:pk>/", views.bank_preview, name="bank_preview"),
     path("parametres/", views.settings_edit, name="settings"),

@@ -1170,9 +1170,9 @@ def register_snapshot_create(*, actor: Any, on: dt.date) -> Any:
     import hashlib
     import io
 
-    from django.core.files.base import ContentFile
-
+    from placette.lib.documents import document_store
     from placette.membership import register
+    from placette.membership.documents import REGISTER_SCOPE
     from placette.membership.models import RegisterSnapshot
 
     if RegisterSnapshot.objects.filter(on=on).exists():
@@ -1201,9 +1201,19 @@ def register_snapshot_create(*, actor: Any, on: dt.date) -> Any:
         paid=capital.paid,
         sha256=hashlib.sha256(content).hexdigest(),
     )
-    snapshot.file.save(f"registre-{on:%Y-%m-%d}.pdf", ContentFile(content), save=False)
-    snapshot.csv_file.save(
-        f"registre-{on:%Y-%m-%d}.csv", ContentFile(text.getvalue().encode("utf-8")), save=False
+    snapshot.pdf = document_store(
+        content=content,
+        name=f"registre-{on:%Y-%m-%d}.pdf",
+        content_type="application/pdf",
+        scope=REGISTER_SCOPE,
+        actor=actor,
+    )
+    snapshot.csv = document_store(
+        content=text.getvalue().encode("utf-8"),
+        name=f"registre-{on:%Y-%m-%d}.csv",
+        content_type="text/csv",
+        scope=REGISTER_SCOPE,
+        actor=actor,
     )
     snapshot.save()
     audit_log(

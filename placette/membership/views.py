@@ -563,7 +563,11 @@ def snapshot_list(request: HttpRequest) -> HttpResponse:
                 refusal_show(request, exc)
         return redirect("membership:snapshots")
     year_end = dt.date(timezone.localdate().year - 1, 12, 31)
-    context = {"snapshots": RegisterSnapshot.objects.all(), "form": form, "year_end": year_end}
+    context = {
+        "snapshots": RegisterSnapshot.objects.select_related("pdf", "csv"),
+        "form": form,
+        "year_end": year_end,
+    }
     return render(request, "membership/snapshots.html", context)
 
 

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from placette.contacts.models import ConsentPurpose, Contact
 from placette.contacts.services import ConsentState, consent_purpose_offered, consent_state
 from placette.lib.client import client_ip_or_none, client_user_agent
-from placette.lib.pdf import pdf_response
 from placette.lib.permissions import contact_of_user, signed_in_required
 from placette.lib.refusals import Refusal
 from placette.lib.views import refusal_show
@@ -49,20 +48,12 @@ def home(request: HttpRequest) -> HttpResponse:
         "holding": projections.holding_of(contact),
         "movements": Movement.objects.filter(holder=contact).order_by("-number")[:200],
         "documents": SubscriptionDocument.objects.filter(contact=contact)
-        .defer("content")
+        .select_related("document", "request")
         .order_by("-created_at"),
         "requests": SubscriptionRequest.objects.filter(contact=contact).select_related("category"),
         "convocation": _convocation_state(contact),
     }
     return render(request, "membership/portal/home.html", context)
-
-
-@signed_in_required
-@require_GET
-def document(request: HttpRequest, pk: int) -> HttpResponse:
-    contact = contact_of_user(request)
-    doc = get_object_or_404(SubscriptionDocument, pk=pk, contact=contact)
-    return pdf_response(doc.filename.removesuffix(".pdf"), bytes(doc.content), inline=False)
 
 
 @signed_in_required

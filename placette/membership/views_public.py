@@ -5,6 +5,8 @@ The confirmation and the PDF are reached by an unguessable key given only to the
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from placette.lib.client import client_ip_or_none, client_user_agent
-from placette.lib.pdf import pdf_response
+from placette.lib.documents import document_response
 from placette.lib.ratelimit import client_ip, rate_consume
 from placette.lib.refusals import Refusal
 from placette.lib.views import refusal_show
@@ -133,4 +135,5 @@ def confirmation(request: HttpRequest, key: str) -> HttpResponse:
 def bulletin(request: HttpRequest, key: str) -> HttpResponse:
     req = get_object_or_404(SubscriptionRequest, access_key=key)
     document = get_object_or_404(SubscriptionDocument, request=req, kind=DocumentKind.BULLETIN)
-    return pdf_response(document.filename.removesuffix(".pdf"), bytes(document.content))
+    # The request's secret key stands for the subscriber, who may have no account yet.
+    return cast(HttpResponse, document_response(document.document))

@@ -9,7 +9,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from placette.lib.pdf import pdf_response
 from placette.lib.permissions import staff_required
 from placette.lib.refusals import Refusal
 from placette.lib.views import refusal_show
@@ -81,7 +80,7 @@ def _detail_context(req: SubscriptionRequest, **forms) -> dict:
     return {
         "req": req,
         "payments": req.payments.select_related("recorded_by", "movement"),
-        "documents": req.documents.defer("content"),
+        "documents": req.documents.select_related("document"),
         "received": req.received(),
         "min_paid": _min_paid(req, statutes),
         "payment_form": forms.get("payment_form")
@@ -155,13 +154,6 @@ def request_refuse(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("membership_public:request_detail", pk=pk)
     context = _detail_context(req, refuse_form=form)
     return render(request, "membership/requests/request_detail.html", context, status=400)
-
-
-@staff_required
-@require_GET
-def document_download(request: HttpRequest, pk: int) -> HttpResponse:
-    document = get_object_or_404(SubscriptionDocument, pk=pk)
-    return pdf_response(document.filename.removesuffix(".pdf"), bytes(document.content))
 
 
 @staff_required
@@ -239,8 +231,7 @@ def tax_batch(request: HttpRequest) -> HttpResponse:
     if year.isdigit():
         documents = (
             SubscriptionDocument.objects.filter(kind=DocumentKind.TAX_STATEMENT, year=int(year))
-            .select_related("contact")
-            .defer("content")
+            .select_related("contact", "document")
             .order_by("contact__name_key")
         )
     return render(

@@ -15,13 +15,15 @@ from django.utils import timezone
 from placette.lib.testing import PDF, PNG, SVG
 
 BEFORE = [
-    ("lib", "0004_document"),
+    ("lib", "0006_job_result_document"),
     ("governance", "0005_meeting_sas_quorum"),
     ("places", "0004_criteria_scoring_cleanup"),
+    ("membership", "0011_round_sqlite_balances"),
 ]
 AFTER = [
     ("governance", "0008_meeting_document_file_removed"),
     ("places", "0007_place_document_file_removed"),
+    ("membership", "0014_documents_old_fields_removed"),
 ]
 
 
@@ -42,7 +44,7 @@ class FilesMoveOntoDocumentsTests(TransactionTestCase):
             default_storage.delete(path)
         return default_storage.save(path, ContentFile(content))
 
-    def test_meeting_and_place_files_move_into_the_private_storage_without_loss(self):
+    def test_meeting_place_and_membership_files_move_into_the_private_storage_without_loss(self):
         old = self.migrate(BEFORE)
         body = old.get_model("governance", "Body").objects.create(name="AG", kind="AG")
         meeting = old.get_model("governance", "Meeting").objects.create(
@@ -77,7 +79,38 @@ class FilesMoveOntoDocumentsTests(TransactionTestCase):
         photo = old.get_model("places", "PlaceDocument").objects.create(
             place=place, kind="photo", title="Façade", file=self.old_file("lieux/2024/f.png", PNG)
         )
-        old_paths = [report.file.name, hostile.file.name, photo.file.name]
+        contact = old.get_model("contacts", "Contact").objects.create(
+            kind="person", first_name="Léa", last_name="Martin", display_name="Léa Martin"
+        )
+        certificate = old.get_model("membership", "SubscriptionDocument").objects.create(
+            kind="certificate",
+            contact=contact,
+            filename="certificat-parts-SOUS-AAAA-BBBB.pdf",
+            content=PDF,
+            sha256=hashlib.sha256(PDF).hexdigest(),
+        )
+        register_csv = b"numero;titulaire\n1;Lea MARTIN\n"
+        snapshot = old.get_model("membership", "RegisterSnapshot").objects.create(
+            on=dt.date(2025, 12, 31),
+            members=1,
+            holders=1,
+            shares=3,
+            capital=300,
+            called=300,
+            paid=300,
+            sha256=hashlib.sha256(PDF).hexdigest(),
+            file=self.old_file("membership/registre/2025/registre-2025-12-31.pdf", PDF),
+            csv_file=self.old_file(
+                "membership/registre/2025/registre-2025-12-31.csv", register_csv
+            ),
+        )
+        old_paths = [
+            report.file.name,
+            hostile.file.name,
+            photo.file.name,
+            snapshot.file.name,
+            snapshot.csv_file.name,
+        ]
 
         new = self.migrate(AFTER)
         private = storages["private"]
@@ -107,6 +140,26 @@ class FilesMoveOntoDocumentsTests(TransactionTestCase):
         self.assertEqual(image.content_type, "image/png")
         with private.open(image.file.name, "rb") as handle:
             self.assertEqual(handle.read(), PNG)
+        pdf = (
+            new.get_model("membership", "SubscriptionDocument")
+            .objects.select_related("document")
+            .get(pk=certificate.pk)
+            .document
+        )
+        self.assertEqual((pdf.owner_id, pdf.name), (contact.pk, certificate.filename))
+        self.assertEqual((pdf.content_type, pdf.sha256), ("application/pdf", certificate.sha256))
+        with private.open(pdf.file.name, "rb") as handle:
+            self.assertEqual(handle.read(), PDF)
+        frozen = (
+            new.get_model("membership", "RegisterSnapshot")
+            .objects.select_related("pdf", "csv")
+            .get(pk=snapshot.pk)
+        )
+        self.assertEqual(frozen.pdf.scope, "membership.register")
+        self.assertEqual(frozen.csv.name, "registre-2025-12-31.csv")
+        self.assertEqual(frozen.csv.content_type, "text/csv")
+        with private.open(frozen.csv.file.name, "rb") as handle:
+            self.assertEqual(handle.read(), register_csv)
         # Nothing private is left under MEDIA_ROOT.
         for path in old_paths:
             self.assertFalse(default_storage.exists(path), path)

@@ -126,7 +126,7 @@ class PublicSubscriptionTests(BaseTestCase):
         document = SubscriptionDocument.objects.get(kind=DocumentKind.BULLETIN)
         self.assertIsNotNone(document.sent_at)
         download = self.client.get(reverse("membership_public:bulletin", args=[req.access_key]))
-        self.assertIn(req.reference, pdf_text(download.content))
+        self.assertIn(req.reference, pdf_text(download.getvalue()))
 
     def test_an_existing_contact_is_matched_by_normalized_email(self):
         from placette.test import make_contact

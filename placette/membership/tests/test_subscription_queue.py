@@ -75,7 +75,6 @@ class QueueTests(BaseTestCase):
         for url in [
             reverse("membership_public:request_list"),
             reverse("membership_public:request_detail", args=[self.req.pk]),
-            reverse("membership_public:request_document", args=[document.pk]),
             reverse("membership_public:bank_import"),
             reverse("membership_public:settings"),
             reverse("membership_public:tax"),
@@ -90,6 +89,14 @@ class QueueTests(BaseTestCase):
             self.assert_staff_only(url, method="post")
         self.assertEqual(RequestPayment.objects.count(), 0)
         self.assertEqual(self.req.__class__.objects.get().status, RequestStatus.AWAITING_PAYMENT)
+        # The subscriber's PDF goes through the one guarded download: the team reads it, the
+        # other roles are told it does not exist (the subscriber here has no account).
+        url = document.document.get_absolute_url()
+        for persona in (self.member, self.board_member, self.activity_holder):
+            self.login(persona)
+            self.assertEqual(self.client.get(url).status_code, 404, persona)
+        self.login(self.staff)
+        self.assertEqual(self.client.get(url).status_code, 200)
 
     def test_the_queue_keeps_a_constant_number_of_queries_and_filters_by_status(self):
         self.login(self.staff)

@@ -48,7 +48,6 @@ class ContactOfUserTests(BaseTestCase):
         pages = [
             ("get", reverse("portal:details")),
             ("get", reverse("membership_portal:home")),
-            ("get", reverse("membership_portal:document", args=[1])),
             ("get", reverse("membership_portal:subscribe_more")),
             ("get", reverse("membership_portal:refund")),
             ("get", reverse("governance_portal:home")),
