@@ -2,11 +2,15 @@
 
 import datetime as dt
 
+from django.urls import reverse
 from django.utils import timezone
 
 from placette.contacts import communes
 from placette.contacts.models import (
     Affiliation,
+    ConsentPurpose,
+    ConsentRecord,
+    ConsentSource,
     Contact,
     ContactKind,
     OrganisationKind,
@@ -466,7 +470,60 @@ def seed(rng, out) -> None:
                 )
             )
     TimelineEntry.objects.bulk_create(entries, batch_size=2000)
-    out.write(f"Contacts de démonstration : {Contact.objects.count()} fiches.")
+    consents = _consents(rng, people)
+    out.write(
+        f"Contacts de démonstration : {Contact.objects.count()} fiches, "
+        f"{consents} consentements repris de l’ancien outil d’envoi."
+    )
+
+
+def _consents(rng, people: list[Contact]) -> int:
+    """Newsletter, news and event consents as an import from the former mailing tool would
+    bring them (some later withdrawn by one-click unsubscribe), written in bulk like the rest of
+    the demo: one record and one timeline line per act, as `consent_set` would."""
+    purposes = {p.code: p for p in ConsentPurpose.objects.filter(active=True)}
+    shares = {"investor-newsletter": 0.4, "coop-news": 0.25, "events": 0.2}
+    start = dt.datetime(2021, 1, 15, 9, tzinfo=dt.UTC)
+    span = (timezone.now() - start).days
+    records, lines = [], []
+    for person in people:
+        for code, share in shares.items():
+            purpose = purposes.get(code)
+            if purpose is None or rng.random() >= share:
+                continue
+            acts = [(True, start + dt.timedelta(days=rng.randint(0, span - 60)))]
+            if rng.random() < 0.12:
+                acts.append((False, acts[0][1] + dt.timedelta(days=rng.randint(1, 50))))
+            for given, at in acts:
+                records.append(
+                    ConsentRecord(
+                        contact=person,
+                        purpose=purpose,
+                        given=given,
+                        at=at,
+                        recorded_at=at,
+                        source=ConsentSource.IMPORT if given else ConsentSource.UNSUBSCRIBE,
+                        source_detail="reprise des inscrits de l’ancien outil d’envoi"
+                        if given
+                        else "lien de désinscription d’une lettre",
+                        version=purpose.version,
+                        text=purpose.text_for(given),
+                        email=person.email,
+                    )
+                )
+                lines.append(
+                    TimelineEntry(
+                        contact=person,
+                        at=at,
+                        kind=TimelineKind.CONSENT,
+                        title=("Accord donné : " if given else "Accord retiré : ")
+                        + str(purpose.label),
+                        link=reverse("contacts:consents", args=[person.pk]),
+                    )
+                )
+    ConsentRecord.objects.bulk_create(records, batch_size=2000)
+    TimelineEntry.objects.bulk_create(lines, batch_size=2000)
+    return len(records)
 
 
 def _slug(text: str) -> str:

@@ -6,7 +6,8 @@ from django.core.management import call_command
 from django.db import transaction
 
 from placette.accounts.models import User
-from placette.contacts.models import Contact, TimelineEntry
+from placette.contacts.models import ConsentPurpose, ConsentRecord, Contact, TimelineEntry
+from placette.contacts.services import consent_givers
 
 
 @pytest.mark.django_db
@@ -17,8 +18,15 @@ def test_the_demo_cooperative_is_built_once_and_a_second_run_changes_nothing():
     assert counts[0] >= 1000
     assert "admin@placette.demo" in out.getvalue()
     assert User.objects.get(email="societaire@placette.demo").contact is not None
+    # consents: imported newsletter subscribers (some unsubscribed) and e-convocations given
+    # on the online bulletins
+    records = ConsentRecord.objects.count()
+    assert consent_givers("investor-newsletter").count() > 100
+    assert ConsentRecord.objects.filter(given=False, source="unsubscribe").exists()
+    assert consent_givers(ConsentPurpose.AG_CONVOCATION).exists()
     call_command("seed_demo", stdout=io.StringIO())
     assert (Contact.objects.count(), TimelineEntry.objects.count(), User.objects.count()) == counts
+    assert ConsentRecord.objects.count() == records
 
 
 class _Rollback(Exception):
