@@ -17,6 +17,7 @@ matplotlib's ticks are floats.
 """
 
 import math
+import re
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Final
@@ -35,6 +36,7 @@ __all__ = [
     "fraction",
     "group_digits",
     "number",
+    "parse_decimal",
     "percent",
     "plain_decimal",
     "ratio_percent",
@@ -151,6 +153,22 @@ def plain_decimal(value: Exact) -> str:
     (« 1234,50 »), so LibreOffice and Excel in French read it as a number."""
     text = f"{exact_decimal(value):f}"
     return text.replace(".", ",")
+
+
+_READABLE = re.compile(r"^[+-]?\d{1,15}(\.\d+)?$")
+
+
+def parse_decimal(text: str) -> Decimal:
+    """A number typed or pasted by a person, read exactly: « 12 345,50 € », « 12345.50 »,
+    « 1.234,56 » (dots then group thousands), « -3 ». Spaces of any kind and « € » are ignored.
+    Raises ``ValueError`` (French message) for anything else — exponents, NaN, infinities and
+    more than 15 integer digits included, so « 1e400 » never reaches a database column."""
+    compact = re.sub(r"[\s\u00a0\u202f€]", "", text or "")
+    if "," in compact:
+        compact = compact.replace(".", "").replace(",", ".")
+    if not _READABLE.match(compact):
+        raise ValueError(f"« {text.strip()} » n’est pas un nombre lisible.")
+    return Decimal(compact)
 
 
 def _from_float(value: float) -> Decimal:

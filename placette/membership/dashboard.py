@@ -10,6 +10,7 @@ from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 
+from placette.lib import money
 from placette.lib.dashboard import Figure
 from placette.lib.sums import decimal_sum
 from placette.membership import ledger, projections
@@ -84,7 +85,7 @@ def capital_chart_svg() -> str:
 
         axes.xaxis.set_major_locator(mdates.YearLocator())
         axes.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
-        axes.yaxis.set_major_formatter(FuncFormatter(euros_axis))
+        axes.yaxis.set_major_formatter(FuncFormatter(money.axis_euros))
     axes.grid(alpha=0.3)
     axes.spines[["top", "right"]].set_visible(False)
     buffer = io.StringIO()
@@ -116,15 +117,6 @@ def month_label(day: dt.date) -> str:
     return f"{MONTHS[day.month - 1]} {day.year}"
 
 
-def euros_axis(value: float, _position: object = None) -> str:
-    """Axis tick in French: « 120 000 € » (narrow no-break space between thousands)."""
-    return f"{value:,.0f}".replace(",", "\u202f") + "\u00a0€"
-
-
-def _n(value: int) -> str:
-    return f"{value:,}".replace(",", "\u202f")
-
-
 def figures() -> list[Figure]:
     today = timezone.localdate()
     capital = projections.capital_on(today)
@@ -135,11 +127,15 @@ def figures() -> list[Figure]:
     joined = Member.objects.filter(admitted_on__gte=month).count()
     left = Member.objects.filter(left_on__gte=month).count()
     url = reverse("membership:home")
-    progress = f"{members * 100 // target} % de l’objectif de {_n(target)}" if target else ""
+    progress = (
+        f"{money.percent(members * 100 // target)} de l’objectif de {money.group_digits(target)}"
+        if target
+        else ""
+    )
     return [
         Figure(
             "Sociétaires",
-            _n(members),
+            money.group_digits(members),
             progress,
             reverse("membership:members"),
             "Sociétariat",
@@ -147,8 +143,8 @@ def figures() -> list[Figure]:
         ),
         Figure(
             "Capital souscrit",
-            ledger.euros(capital.subscribed),
-            f"libéré : {ledger.euros(capital.paid)}",
+            money.euros(capital.subscribed),
+            f"libéré : {money.euros(capital.paid)}",
             url,
             "Sociétariat",
         ),

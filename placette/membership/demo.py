@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from placette.contacts.models import Contact, ContactKind
 from placette.contacts.services import contact_create
+from placette.lib import money
 from placette.membership import projections, services
 from placette.membership.models import (
     Category,
@@ -321,6 +322,6 @@ def seed(rng, out) -> None:
     capital = projections.capital_on(today)
     out.write(
         f"Sociétariat : {capital.holders} titulaires, {capital.shares} parts, "
-        f"{capital.subscribed} € souscrits."
+        f"{money.euros(capital.subscribed)} souscrits."
     )
     pending_requests(out)

@@ -14,6 +14,7 @@ import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
 
+from placette.lib import money
 from placette.membership.models import ZERO, Movement, MovementKind
 
 COLUMNS = [
@@ -77,7 +78,8 @@ def lines_for(movement: Movement) -> list[Line]:
 
 
 def _amount(value: Decimal) -> str:
-    return f"{value:.2f}".replace(".", ",")
+    """The FEC's amount: decimal comma, no grouping (article A. 47 A-1 of the LPF)."""
+    return money.plain_decimal(money.to_cents(value))
 
 
 def fec_rows(start: dt.date, end: dt.date) -> Iterator[list[str]]:

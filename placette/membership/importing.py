@@ -17,12 +17,13 @@ import csv
 import datetime as dt
 import io
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 
 from placette.contacts.models import Contact
+from placette.lib import money
 from placette.lib.audit import audit_log
 from placette.lib.refusals import Refusal
 from placette.membership import projections, services
@@ -121,12 +122,14 @@ def _int(value: Any, label: str) -> int:
 
 
 def _money(value: Any) -> Decimal | None:
-    text = str(value).strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    if isinstance(value, Decimal | int) and not isinstance(value, bool):
+        return Decimal(value)
+    text = str(value).strip()
     if not text:
         return None
     try:
-        return Decimal(text)
-    except InvalidOperation as exc:
+        return money.parse_decimal(text)
+    except ValueError as exc:
         raise Refusal(f"Montant illisible : « {value} ».") from exc
 
 
@@ -226,8 +229,8 @@ def register_import(
                 )
             if expected_capital is not None and capital.subscribed != expected_capital:
                 report.errors.append(
-                    f"Capital souscrit : {capital.subscribed} € après import, "
-                    f"{expected_capital} € attendu."
+                    f"Capital souscrit : {money.euros(capital.subscribed)} après import, "
+                    f"{money.euros(expected_capital)} attendu."
                 )
             if not report.ok or not commit:
                 raise _Rollback

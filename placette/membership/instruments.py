@@ -13,6 +13,7 @@ from django.db.models import Count, Q
 
 from placette.contacts.models import Contact, TimelineKind
 from placette.contacts.services import timeline_append
+from placette.lib import money
 from placette.lib.audit import audit_log
 from placette.lib.pdf import pdf_render
 from placette.lib.sums import decimal_sum
@@ -66,7 +67,7 @@ def instrument_subscribe(
     timeline_append(
         contact=holder,
         kind=TimelineKind.SUBSCRIPTION,
-        title=f"Souscription : {instrument} ({amount} €)",
+        title=f"Souscription : {instrument} ({money.euros(amount)})",
         actor=actor,
         area="membership",
     )

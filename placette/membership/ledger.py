@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 from fractions import Fraction
 
+from placette.lib.money import euros, ratio_percent
 from placette.lib.refusals import Refusal
 
 __all__ = [
@@ -53,7 +54,6 @@ __all__ = [
     "check_subscription",
     "check_transfer",
     "check_withdrawal",
-    "euros",
     "highest_capital",
     "holdings",
     "ir_pme_holding_end",
@@ -64,25 +64,12 @@ __all__ = [
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
-_NBSP = "\u00a0"
 
 
 def _money(value: object, *, label: str) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, Decimal | int):
         raise TypeError(f"{label} doit être un Decimal, pas {type(value).__name__}.")
     return Decimal(value)
-
-
-def euros(value: Decimal) -> str:
-    """French money text: ``Decimal("12345.5")`` → ``12 345,50 €`` (no-break spaces)."""
-    value = _money(value, label="Le montant").quantize(CENT)
-    sign = "-" if value < 0 else ""
-    whole, cents = f"{abs(value):.2f}".split(".")
-    groups: list[str] = []
-    while whole:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    return f"{sign}{_NBSP.join(groups)},{cents}{_NBSP}€"
 
 
 @dataclass(frozen=True)
@@ -258,7 +245,7 @@ def check_subscription(
     if paid < minimum:
         errors.append(
             f"Il faut libérer au moins {euros(minimum)} à la souscription "
-            f"({_percent(min_paid_fraction)} de {euros(amount)}) ; reçu {euros(paid)}."
+            f"({ratio_percent(min_paid_fraction)} de {euros(amount)}) ; reçu {euros(paid)}."
         )
     if paid > amount:
         errors.append(
@@ -268,13 +255,6 @@ def check_subscription(
         errors.append("Le montant libéré ne peut pas être négatif.")
     if errors:
         raise Refusal(errors)
-
-
-def _percent(value: Fraction) -> str:
-    pct = Fraction(value) * 100
-    if pct.denominator == 1:
-        return f"{pct.numerator}{_NBSP}%"
-    return f"{float(pct):.2f}".replace(".", ",") + f"{_NBSP}%"
 
 
 def check_payment(*, holding: Holding, amount: Decimal) -> None:
@@ -373,7 +353,7 @@ def check_withdrawal(
     if after < floor:
         errors.append(
             f"Le capital tomberait à {euros(after)}, sous le plancher statutaire de "
-            f"{euros(floor)} ({_percent(floor_fraction)} du capital le plus élevé atteint, "
+            f"{euros(floor)} ({ratio_percent(floor_fraction)} du capital le plus élevé atteint, "
             f"{euros(highest)}) : remboursement impossible pour l’instant."
         )
     if errors:

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from placette.contacts.models import Contact
+from placette.lib import money
 from placette.lib.refusals import Refusal
 from placette.lib.sums import decimal_exact
 
@@ -303,7 +304,7 @@ class CollegeWeight(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.college} : {self.weight_percent} %"
+        return f"{self.college} : {money.percent(self.weight_percent)}"
 
     @property
     def fraction(self) -> Fraction:
@@ -328,7 +329,7 @@ class TaxYear(models.Model):
         ordering = ["-year"]
 
     def __str__(self) -> str:
-        return f"IR-PME {self.year} : {self.rate_percent} %"
+        return f"IR-PME {self.year} : {money.percent(self.rate_percent)}"
 
 
 # --------------------------------------------------------------------------------------------
@@ -822,7 +823,7 @@ class InstrumentHolding(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.holder} — {self.instrument} — {self.amount} €"
+        return f"{self.holder} — {self.instrument} — {money.euros(self.amount)}"
 
 
 from placette.membership.models_requests import *  # noqa: E402, F403

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from placette.contacts.models import Contact
+from placette.lib import money
 from placette.lib.sums import decimal_sum
 
 __all__ = [
@@ -233,7 +234,7 @@ class RequestPayment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.amount} € le {self.paid_on:%d/%m/%Y}"
+        return f"{money.euros(self.amount)} le {self.paid_on:%d/%m/%Y}"
 
 
 class BankStatement(models.Model):

@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from placette.contacts.models import Contact, TimelineKind
 from placette.contacts.services import timeline_append
+from placette.lib import money
 from placette.lib.audit import audit_log
-from placette.membership import ledger
 from placette.membership.models import (
     HolderBalance,
     Movement,
@@ -92,7 +92,7 @@ def unpaid_reminders_send(*, on: dt.date | None = None) -> list[UnpaidReminder]:
                     outstanding=item.outstanding,
                     due_on=item.due_on,
                 )
-                amount = ledger.euros(item.outstanding)
+                amount = money.euros(item.outstanding)
                 if holder.email:
                     EmailMessage(
                         subject=f"{statutes.coop_name} : solde de vos parts sociales à libérer",

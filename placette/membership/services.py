@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from placette.contacts.models import Contact, TimelineKind
 from placette.contacts.services import timeline_append
+from placette.lib import money
 from placette.lib.audit import audit_log
 from placette.lib.refusals import Refusal
 from placette.membership import ledger, projections
@@ -337,10 +338,8 @@ def _authorities_warning(statutes: Statutes, on: dt.date) -> list[str]:
     cap = Fraction(statutes.local_authorities_cap_percent) / 100
     if share > cap:
         return [
-            f"Attention : les collectivités détiennent {float(share * 100):.1f} % du capital, "
-            f"au-delà du plafond de {statutes.local_authorities_cap_percent:g} %.".replace(
-                ".", ",", 1
-            )
+            f"Attention : les collectivités détiennent {money.ratio_percent(share)} du capital, "
+            f"au-delà du plafond de {money.percent(statutes.local_authorities_cap_percent)}."
         ]
     return []
 
@@ -427,8 +426,8 @@ def shares_subscribe(
         actor=actor,
         action="membership.shares.subscribed",
         movement=movement,
-        title=f"Souscription de {shares} part(s) ({ledger.euros(amount)})",
-        body=f"Libéré : {ledger.euros(paid)}. Mouvement n° {movement.number}.",
+        title=f"Souscription de {shares} part(s) ({money.euros(amount)})",
+        body=f"Libéré : {money.euros(paid)}. Mouvement n° {movement.number}.",
         warnings=movement.warnings,
     )
     return movement
@@ -476,7 +475,7 @@ def shares_pay(
         actor=actor,
         action="membership.shares.paid",
         movement=movement,
-        title=f"Libération de {ledger.euros(amount)}",
+        title=f"Libération de {money.euros(amount)}",
         body=f"Mouvement n° {movement.number}.",
     )
     return movement
@@ -830,7 +829,7 @@ def refund_decide(
         action="membership.refund.accepted",
         movement=movement,
         title=f"Remboursement de {request.quantity} part(s) accepté "
-        f"({ledger.euros(movement.amount)} à rembourser)",
+        f"({money.euros(movement.amount)} à rembourser)",
         body=note,
     )
     return movement
@@ -907,7 +906,7 @@ def refund_pay(
         actor=actor,
         action="membership.refund.paid",
         movement=movement,
-        title=f"Remboursement payé : {ledger.euros(movement.amount)}",
+        title=f"Remboursement payé : {money.euros(movement.amount)}",
         ago_on=ago_on,
     )
     return movement

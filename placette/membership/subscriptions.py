@@ -21,7 +21,7 @@ import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any, cast
 
@@ -48,11 +48,12 @@ from placette.contacts.services import (
     contact_update,
 )
 from placette.contacts.services import timeline_append as _timeline_append
+from placette.lib import money
 from placette.lib.audit import audit_log
 from placette.lib.pdf import pdf_render
 from placette.lib.refusals import Refusal
 from placette.lib.text import normalize_email
-from placette.membership import ledger, projections
+from placette.membership import projections
 from placette.membership.models import Category, Member, Statutes
 from placette.membership.models_requests import (
     OPEN_STATUSES,
@@ -388,7 +389,7 @@ def subscription_request_create(
         request=request,
         actor=actor,
         title=(
-            f"Bulletin de souscription de {shares} part(s) ({ledger.euros(request.amount)}), "
+            f"Bulletin de souscription de {shares} part(s) ({money.euros(request.amount)}), "
             f"{request.get_payment_method_display().lower()}, réf. {request.reference}"
         ),
     )
@@ -671,7 +672,7 @@ def request_payment_record(
     _timeline(
         request=request,
         actor=actor,
-        title=f"Paiement reçu : {ledger.euros(amount)} ({payment.get_method_display().lower()})",
+        title=f"Paiement reçu : {money.euros(amount)} ({payment.get_method_display().lower()})",
         body=f"Réf. {request.reference}, payé le {paid_on:%d/%m/%Y}.",
     )
     audit_log(
@@ -737,14 +738,10 @@ def _parse_date(text: str) -> dt.date | None:
 
 
 def _parse_amount(text: str) -> Decimal | None:
-    compact = re.sub(r"[\s\u00a0\u202f€]", "", text or "")
-    if "," in compact:
-        compact = compact.replace(".", "").replace(",", ".")
     try:
-        value = Decimal(compact)
-    except InvalidOperation:
+        return money.parse_decimal(text).quantize(money.CENT, rounding=ROUND_HALF_UP)
+    except ValueError:
         return None
-    return value.quantize(Decimal("0.01")) if value.is_finite() else None
 
 
 @transaction.atomic
@@ -902,8 +899,8 @@ def subscription_request_approve(
     if received < minimum:
         raise Refusal(
             f"Paiement insuffisant pour la demande {request.reference} : "
-            f"{ledger.euros(received)} reçus, il faut au moins {ledger.euros(minimum)} "
-            f"({statutes.min_paid_percent:g} % de {ledger.euros(request.amount)}) avant "
+            f"{money.euros(received)} reçus, il faut au moins {money.euros(minimum)} "
+            f"({money.percent(statutes.min_paid_percent)} de {money.euros(request.amount)}) avant "
             "d’approuver."
         )
     movement = shares_subscribe(

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from placette.contacts.models import Contact
+from placette.lib import money
 from placette.lib.confirm import Confirmation, confirm
 from placette.lib.exports import csv_response, xlsx_response
 from placette.lib.jobs import job_start
@@ -32,7 +33,6 @@ from placette.membership import (
     fec,
     forms,
     instruments,
-    ledger,
     projections,
     register,
     services,
@@ -69,7 +69,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "by_category": projections.members_by_category(today),
         "by_college": projections.members_by_college(today),
         "statutes": Statutes.objects.in_force(today),
-        "authorities": ledger.euros(projections.authorities_capital(today)),
+        "authorities": money.euros(projections.authorities_capital(today)),
         "capital": projections.capital_on(today),
     }
     return render(request, "membership/home.html", context)

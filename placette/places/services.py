@@ -19,7 +19,7 @@ from placette.contacts.models import Contact, TimelineKind
 from placette.contacts.services import timeline_append
 from placette.lib.audit import audit_log
 from placette.lib.documents import document_store
-from placette.lib.money import euros
+from placette.lib.money import euros, parse_decimal
 from placette.lib.refusals import Refusal
 from placette.lib.sums import decimal_exact, decimal_sum
 from placette.places import indexation
@@ -600,7 +600,7 @@ def index_values_import(*, actor: Any, raw: bytes) -> IndexImportReport:
             kind = (row["indice"] or "").strip().upper()
             year = int((row["annee"] or "").strip())
             quarter = int((row["trimestre"] or "").strip().upper().lstrip("T"))
-            value = Decimal((row["valeur"] or "").strip().replace("\u202f", "").replace(",", "."))
+            value = parse_decimal(row["valeur"] or "")
             published = (row.get("publication") or "").strip()
             published_on = dt.datetime.strptime(published, "%d/%m/%Y").date() if published else None
         except (ValueError, InvalidOperation):

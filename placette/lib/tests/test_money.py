@@ -119,6 +119,22 @@ def test_a_spreadsheet_number_has_a_decimal_comma_and_no_grouping():
     assert money.plain_decimal(-3) == "-3"
 
 
+def test_a_typed_amount_is_read_exactly_whatever_its_spaces_and_separators():
+    assert money.parse_decimal(f"12{NNBSP}345,50{NBSP}€") == Decimal("12345.50")
+    assert money.parse_decimal("1.234,56") == Decimal("1234.56")
+    assert money.parse_decimal(" 12345.5 ") == Decimal("12345.5")
+    assert money.parse_decimal("-3") == Decimal(-3)
+    for bad in ("1e400", "NaN", "inf", "", "12,3,4", "douze", "1" * 16):
+        with pytest.raises(ValueError):
+            money.parse_decimal(bad)
+
+
+@given(amounts)
+def test_any_amount_written_by_the_money_module_is_read_back_by_the_parser(value):
+    assert money.parse_decimal(money.euros(value)) == money.to_cents(value)
+    assert money.parse_decimal(money.plain_decimal(value)) == value
+
+
 def test_chart_axes_show_whole_euros_and_counts_in_french():
     assert money.axis_euros(120000.0, 0) == f"120{NNBSP}000{NBSP}€"
     assert money.axis_number(1200.0) == f"1{NNBSP}200"

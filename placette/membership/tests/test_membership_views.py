@@ -103,7 +103,7 @@ class MembershipViewTests(BaseTestCase):
     def test_the_dashboard_shows_capital_members_and_a_chart(self):
         self.login(self.staff)
         response = self.client.get(reverse("membership:home"))
-        self.assertContains(response, "1\u00a0000,00\u00a0€")
+        self.assertContains(response, "1\u202f000,00\u00a0€")
         self.assertContains(response, "<svg")
 
     def test_staff_book_a_payment_through_the_holder_page(self):

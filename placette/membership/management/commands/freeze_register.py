@@ -5,6 +5,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from placette.lib import money
 from placette.membership.models import RegisterSnapshot
 from placette.membership.services import register_snapshot_create
 
@@ -28,4 +29,6 @@ class Command(BaseCommand):
             self.stdout.write(f"Registre déjà arrêté au {on:%d/%m/%Y}.")
             return
         snapshot = register_snapshot_create(actor=None, on=on)
-        self.stdout.write(f"{snapshot} : {snapshot.capital} €, {snapshot.members} sociétaires.")
+        self.stdout.write(
+            f"{snapshot} : {money.euros(snapshot.capital)}, {snapshot.members} sociétaires."
+        )
