@@ -8,7 +8,12 @@ from typing import Any
 
 from placette.governance import tally
 from placette.governance.models import Meeting, Resolution
-from placette.governance.services import fraction_text, resolution_result
+from placette.governance.services import resolution_result
+from placette.lib import money
+
+
+def _share(value: Fraction | None) -> str:
+    return "—" if value is None else money.fraction(value)
 
 
 def _frac(value: str | None) -> Fraction | None:
@@ -46,12 +51,12 @@ def resolution_view(resolution: Resolution) -> dict[str, Any]:
         rows.append(
             {
                 "college": name,
-                "weight": fraction_text(weight) if weight is not None else "—",
+                "weight": money.fraction(weight) if weight is not None else "—",
                 "yes": c["yes"],
                 "no": c["no"],
                 "abstain": c["abstain"],
-                "share": fraction_text(by_college.get(name)) if name in by_college else "—",
-                "effective": fraction_text(effective.get(name)) if name in effective else "—",
+                "share": _share(by_college.get(name)),
+                "effective": _share(effective.get(name)),
             }
         )
     totals = {k: sum(c[k] for c in counts.values()) for k in ("yes", "no", "abstain")}
@@ -61,7 +66,7 @@ def resolution_view(resolution: Resolution) -> dict[str, Any]:
         "totals": totals,
         "adopted": adopted,
         "closed": resolution.closed_at is not None,
-        "yes_share": fraction_text(yes_share) if not meeting.is_board else "",
+        "yes_share": _share(yes_share) if not meeting.is_board else "",
         "rule": rule,
         "policy": policy,
         "board": meeting.is_board,

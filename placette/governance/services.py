@@ -68,6 +68,7 @@ from placette.governance.models import (
     ResolutionKind,
     RollEntry,
 )
+from placette.lib import money
 from placette.lib.audit import audit_log
 from placette.lib.documents import document_store
 from placette.lib.refusals import Refusal
@@ -1303,13 +1304,6 @@ def resolution_result(resolution: Resolution) -> ResolutionResult:
     return ResolutionResult(counts, outcome, outcome.adopted, False, rule.label, policy)
 
 
-def fraction_text(value: Fraction | None) -> str:
-    if value is None:
-        return "—"
-    pct = tally._percent(value)
-    return f"{value.numerator}/{value.denominator} ({pct})" if value.denominator != 1 else pct
-
-
 @transaction.atomic
 def resolution_close(*, actor: Any, resolution: Resolution) -> Resolution:
     """Close the vote on a resolution: refused without quorum (of the resolution's kind); the
@@ -1356,7 +1350,7 @@ def resolution_close(*, actor: Any, resolution: Resolution) -> Resolution:
     resolution.closed_at = timezone.now()
     resolution.save(update_fields=["result", "adopted", "closed_at"])
     summary = ("Adoptée" if result.adopted else "Rejetée") + (
-        f" — {fraction_text(result.outcome.yes_share)} de voix pour" if result.outcome else ""
+        f" — {money.fraction(result.outcome.yes_share)} de voix pour" if result.outcome else ""
     )
     decision = Decision.objects.create(
         meeting=meeting,

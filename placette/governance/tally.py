@@ -32,6 +32,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Final, Literal, get_args
 
+from placette.lib.money import ratio_percent as _percent
+
 # The statutory weights rule lives with the statutes (membership); re-exported here.
 from placette.membership.colleges import (
     MAX_COLLEGE_WEIGHT,
@@ -44,7 +46,6 @@ from placette.membership.colleges import (
 from placette.membership.colleges import NBSP as _NBSP
 from placette.membership.colleges import count_value as _count
 from placette.membership.colleges import exact_fraction as _exact
-from placette.membership.colleges import percent_text as _percent
 from placette.membership.colleges import quoted as _quoted
 from placette.membership.colleges import weights_total_message as _weights_total_message
 

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Final
 
+from placette.lib.money import ratio_percent
 from placette.lib.refusals import Refusal
 
 __all__ = [
@@ -26,7 +27,6 @@ __all__ = [
     "count_value",
     "equal_weights",
     "exact_fraction",
-    "percent_text",
     "quoted",
     "weights_total_message",
 ]
@@ -42,30 +42,6 @@ MAX_COLLEGE_WEIGHT: Final = Fraction(1, 2)
 
 def quoted(name: str) -> str:
     return f"«{NBSP}{name}{NBSP}»"
-
-
-def percent_text(value: Fraction) -> str:
-    """Format a ratio as a French percentage: ``Fraction(11, 20)`` → ``55 %``.
-
-    Exact when the percentage has at most four decimals (``12,5 %``), otherwise rounded to two
-    decimals and prefixed with « environ » (``environ 33,33 %``).
-    """
-    pct = value * 100
-    sign = "-" if pct < 0 else ""
-    pct = abs(pct)
-    for decimals in range(5):
-        scaled = pct * 10**decimals
-        if scaled.denominator == 1:
-            return f"{sign}{_decimal_text(scaled.numerator, decimals)}{NBSP}%"
-    rounded = round(pct * 100)
-    return f"environ {sign}{_decimal_text(rounded, 2)}{NBSP}%"
-
-
-def _decimal_text(scaled: int, decimals: int) -> str:
-    if decimals == 0:
-        return str(scaled)
-    whole, part = divmod(scaled, 10**decimals)
-    return f"{whole},{part:0{decimals}d}"
 
 
 def exact_fraction(value: object, *, label: str) -> Fraction:
@@ -89,7 +65,7 @@ def count_value(value: object, *, label: str) -> int:
 
 def weights_total_message(total: Fraction) -> str:
     return (
-        f"Les poids des collèges totalisent {percent_text(total)}{NBSP}: ils doivent totaliser "
+        f"Les poids des collèges totalisent {ratio_percent(total)}{NBSP}: ils doivent totaliser "
         f"exactement 100{NBSP}%."
     )
 
@@ -151,8 +127,8 @@ def check_college_weights(
         total += weight
         if not min_weight <= weight <= max_weight:
             messages.append(
-                f"Le collège {quoted(name)} pèse {percent_text(weight)}{NBSP}: chaque collège "
-                f"doit peser entre {percent_text(min_weight)} et {percent_text(max_weight)}."
+                f"Le collège {quoted(name)} pèse {ratio_percent(weight)}{NBSP}: chaque collège "
+                f"doit peser entre {ratio_percent(min_weight)} et {ratio_percent(max_weight)}."
             )
     if count and total != 1:
         messages.append(weights_total_message(total))
