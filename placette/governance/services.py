@@ -1349,8 +1349,11 @@ def resolution_close(*, actor: Any, resolution: Resolution) -> Resolution:
     resolution.adopted = result.adopted
     resolution.closed_at = timezone.now()
     resolution.save(update_fields=["result", "adopted", "closed_at"])
+    yes_share = result.outcome.yes_share if result.outcome else None
     summary = ("Adoptée" if result.adopted else "Rejetée") + (
-        f" — {money.fraction(result.outcome.yes_share)} de voix pour" if result.outcome else ""
+        f" — {money.fraction(yes_share) if yes_share is not None else '—'} de voix pour"
+        if result.outcome
+        else ""
     )
     decision = Decision.objects.create(
         meeting=meeting,
