@@ -7,9 +7,11 @@ SECRET_KEY, DATABASE_URL, EMAIL_URL and ALLOWED_HOSTS (see README).
 import importlib.util
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 import dj_email_url
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -63,6 +65,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -87,6 +90,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "placette.backoffice.context_processors.navigation",
@@ -275,6 +279,33 @@ LEAFLET_CONFIG = {
     "DEFAULT_ZOOM": 7,
     "TILES": os.environ.get("MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
     "ATTRIBUTION_PREFIX": "© contributeurs OpenStreetMap",
+}
+
+
+def _origin(url: str) -> str:
+    """The scheme://host[:port] of a URL template such as the map tiles' (`{s}` subdomains
+    become a wildcard)."""
+    parts = urlsplit(url.replace("{s}.", "*."))
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+# Content Security Policy (Django's built-in middleware): scripts only from our own static
+# files or carrying the request's nonce (`<script nonce="{{ csp_nonce }}">`), never inline event
+# handlers or eval; images from us, data: URIs (Bootstrap's icons) and the map tiles. Inline
+# styles stay allowed: style attributes are spread through the templates and charts, and a
+# style cannot run code. See docs/decisions.md.
+_tiles = _origin(LEAFLET_CONFIG["TILES"])
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:", *([_tiles] if _tiles else [])],
+    "font-src": [CSP.SELF, "data:"],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
 }
 
 PAGINATE_BY = 50

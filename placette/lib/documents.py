@@ -332,6 +332,12 @@ def document_response(document: Document, *, as_attachment: bool | None = None) 
     if as_attachment:
         # Even if a browser ignored the disposition, the file could run nothing.
         response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    else:
+        # An image or a PDF shown by the browser loads nothing else and runs no script (no
+        # sandbox: it would stop the browser's PDF viewer).
+        response["Content-Security-Policy"] = (
+            "default-src 'none'; img-src 'self'; object-src 'self'; style-src 'unsafe-inline'"
+        )
     return response
 
 

@@ -185,6 +185,8 @@ class DownloadTests(BaseTestCase):
         self.assertEqual(pdf["Content-Type"], "application/pdf")
         self.assertTrue(pdf["Content-Disposition"].startswith("inline"))
         self.assertEqual(pdf["X-Content-Type-Options"], "nosniff")
+        self.assertNotIn("script-src", pdf["Content-Security-Policy"])
+        self.assertIn("default-src 'none'", pdf["Content-Security-Policy"])
         csv = self.client.get(self.url(self.staff_only))
         self.assertTrue(csv["Content-Disposition"].startswith("attachment"))
         self.assertIn('filename="registre.csv"', csv["Content-Disposition"])
