@@ -21,9 +21,10 @@ setup: $(VENV)/.installed
 
 run: setup
 	@echo "Placette : http://127.0.0.1:$(PORT)/ (Ctrl+C pour arrêter)"
-	@DEBUG=1 $(PY) manage.py db_worker --queue-name '*' & worker=$$!; \
+	@echo "Courriels envoyés (codes de connexion) : http://127.0.0.1:$(PORT)/dev/courriels/"
+	@DEBUG=1 PORT=$(PORT) $(PY) manage.py db_worker --queue-name '*' & worker=$$!; \
 	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	DEBUG=1 PORT=$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 setup-test: $(VENV)/.installed-test
 
@@ -54,4 +55,4 @@ bench: setup-test
 	DEBUG=1 $(PY) bench/run.py
 
 clean:
-	rm -rf $(VENV) staticfiles .test-media .test-private
+	rm -rf $(VENV) staticfiles .test-media .dev-mail .test-private

@@ -32,7 +32,10 @@ DEV_SECRET_KEY = "dev-only-insecure-key-change-me-in-production-0123456789abcdef
 SECRET_KEY = os.environ.get("SECRET_KEY", "") or DEV_SECRET_KEY
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Links in emails and PDFs; in development it follows the port of `make run PORT=…`.
+SITE_URL = os.environ.get("SITE_URL", f"http://127.0.0.1:{os.environ.get('PORT', '8000')}").rstrip(
+    "/"
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -223,6 +226,16 @@ MAILERS = {
         else {},
     }
 }
+# Development without EMAIL_URL: every email is kept in DEV_MAILBOX_DIR and read at
+# /dev/courriels/ (placette.lib.devmail) instead of flooding the terminal.
+DEV_MAILBOX_DIR = Path(os.environ.get("DEV_MAILBOX_DIR", BASE_DIR / ".dev-mail"))
+if DEBUG and "EMAIL_URL" not in os.environ:
+    MAILERS = {
+        "default": {
+            "BACKEND": "placette.lib.devmail.EmailBackend",
+            "OPTIONS": {"file_path": str(DEV_MAILBOX_DIR)},
+        }
+    }
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "Placette <ne-pas-repondre@placette.local>"
 )

@@ -31,6 +31,8 @@ urlpatterns = [
     path("comptes/", include("placette.accounts.signin_urls")),
     # Every stored file is read through this one guarded view; MEDIA_ROOT has no URL at all.
     path("documents/", include("placette.lib.urls")),
+    # Development mailbox: answers 404 unless DEBUG (placette.lib.devmail).
+    path("dev/courriels/", include("placette.lib.devmail_urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

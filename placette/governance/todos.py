@@ -72,16 +72,23 @@ def todos() -> list[Todo]:
     passed = [deadline for _m, deadline, _u in near if deadline < today]
     return [
         Todo(
-            _("courriers de convocation à poster"),
+            ngettext(
+                "courrier de convocation à poster",
+                "courriers de convocation à poster",
+                sum(r["n"] for r in letters),
+            ),
             sum(r["n"] for r in letters),
             letter_links[0][1] if letter_links else "",
             Urgency.LATE if late_letters else Urgency.SOON,
             AREA,
             _("imprimez-les, postez-les, puis indiquez-le sur la page de convocation"),
             letter_links,
+            key="governance.letters_to_post",
         ),
         Todo(
-            _("assemblées générales à convoquer"),
+            ngettext(
+                "assemblée générale à convoquer", "assemblées générales à convoquer", len(near)
+            ),
             len(near),
             near[0][2] if near else "",
             Urgency.LATE if passed else Urgency.SOON,
@@ -97,5 +104,6 @@ def todos() -> list[Todo]:
                 )
                 for m, deadline, url in near
             ],
+            key="governance.assemblies_to_convene",
         ),
     ]

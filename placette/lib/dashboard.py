@@ -52,7 +52,8 @@ URGENCY_LABELS = {
 @dataclass(frozen=True)
 class Todo:
     """Something the team has to do: how many, what (a French label), how urgent, and where it
-    is done (`url`, plus optional further `links` as (label, url))."""
+    is done (`url`, plus optional further `links` as (label, url)). The label agrees with the
+    count (ngettext)."""
 
     label: str
     count: int
@@ -61,6 +62,7 @@ class Todo:
     area: str = ""
     detail: str = ""
     links: list[tuple[str, str]] = field(default_factory=list)
+    key: str = ""  # stable name, "area.what" (tests, and later dismissal or notifications)
 
 
 def dashboard_figures() -> list[Figure]:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -67,3 +68,16 @@ class NoContactMiddleware:
         if isinstance(exception, NoContactError):
             return render(request, "no_contact.html", status=404)
         return None
+
+
+def debug_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Development pages (the mailbox): a 404 unless DEBUG. Open to anyone in development, since
+    a newcomer reads a member's sign-in code there before being signed in."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not settings.DEBUG:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped

@@ -52,15 +52,24 @@ def todos() -> list[Todo]:
     overdue = [day for day in payable if months_after(day, max_months) < today]
     return [
         Todo(
-            _("souscriptions payées à approuver"),
+            ngettext(
+                "souscription payée à approuver",
+                "souscriptions payées à approuver",
+                requests["paid"],
+            ),
             requests["paid"],
             f"{queue}?status={RequestStatus.PAID}",
             Urgency.SOON,
             AREA,
             _("le paiement est reçu : approuvez pour inscrire les parts au registre"),
+            key="membership.requests_to_approve",
         ),
         Todo(
-            _("souscriptions en attente de paiement"),
+            ngettext(
+                "souscription en attente de paiement",
+                "souscriptions en attente de paiement",
+                requests["awaiting"],
+            ),
             requests["awaiting"],
             f"{queue}?status={RequestStatus.AWAITING_PAYMENT}",
             Urgency.ROUTINE,
@@ -74,24 +83,37 @@ def todos() -> list[Todo]:
             if requests["awaiting_stale"]
             else "",
             [(_("Importer un relevé bancaire"), reverse("membership_public:bank_import"))],
+            key="membership.requests_awaiting_payment",
         ),
         Todo(
-            _("souscriptions partiellement payées"),
+            ngettext(
+                "souscription partiellement payée",
+                "souscriptions partiellement payées",
+                requests["partial"],
+            ),
             requests["partial"],
             f"{queue}?status={RequestStatus.PARTIALLY_PAID}",
             Urgency.ROUTINE,
             AREA,
+            key="membership.requests_partially_paid",
         ),
         Todo(
-            _("demandes de remboursement à décider"),
+            ngettext(
+                "demande de remboursement à décider",
+                "demandes de remboursement à décider",
+                to_decide,
+            ),
             to_decide,
             refunds,
             Urgency.ROUTINE,
             AREA,
             _("décision du conseil d’administration"),
+            key="membership.refunds_to_decide",
         ),
         Todo(
-            _("remboursements accordés à payer"),
+            ngettext(
+                "remboursement accordé à payer", "remboursements accordés à payer", len(payable)
+            ),
             len(payable),
             refunds,
             Urgency.LATE if overdue else Urgency.SOON,
@@ -108,5 +130,6 @@ def todos() -> list[Todo]:
                 if statutes and statutes.refund_after_ago
                 else ""
             ),
+            key="membership.refunds_to_pay",
         ),
     ]

@@ -60,7 +60,7 @@ def todos() -> list[Todo]:
     )
     return [
         Todo(
-            _("révisions de loyer à appliquer"),
+            ngettext("révision de loyer à appliquer", "révisions de loyer à appliquer", len(due)),
             len(due),
             reverse("places:lease", args=[due[0][0]["pk"]]) if due else "",
             Urgency.SOON,
@@ -81,9 +81,10 @@ def todos() -> list[Todo]:
                 )
                 for lease, next_on in due
             ],
+            key="places.revisions_due",
         ),
         Todo(
-            _("loyers impayés à relancer"),
+            ngettext("loyer impayé à relancer", "loyers impayés à relancer", chase["lines"]),
             chase["lines"],
             reverse("places:arrears"),
             Urgency.LATE,
@@ -94,5 +95,6 @@ def todos() -> list[Todo]:
                 chase["leases"],
             )
             % {"n": chase["leases"], "days": REMINDED_DAYS},
+            key="places.arrears_to_chase",
         ),
     ]

@@ -36,7 +36,7 @@ class DashboardTests(BaseTestCase):
             [(t.label, t.urgency) for t in todos],
             [
                 ("loyers impayés à relancer", Urgency.LATE),
-                ("révisions de loyer à appliquer", Urgency.SOON),
+                ("révision de loyer à appliquer", Urgency.SOON),
             ],
         )
         self.login(self.staff)

@@ -16,8 +16,8 @@ from placette.lib.dashboard import Urgency
 from placette.test import BaseTestCase
 
 
-def by_label(items):
-    return {todo.label: todo for todo in items}
+def by_key(items):
+    return {todo.key: todo for todo in items}
 
 
 class GovernanceTodosTests(BaseTestCase):
@@ -31,12 +31,12 @@ class GovernanceTodosTests(BaseTestCase):
     def test_letters_printed_but_not_posted_are_a_to_do_until_marked_posted(self):
         meeting = make_ag(days_ahead=40)
         meeting_convene(actor=None, meeting=meeting)
-        letters = by_label(todos())["courriers de convocation à poster"]
+        letters = by_key(todos())["governance.letters_to_post"]
         url = reverse("governance:convocation", args=[meeting.pk])
         self.assertEqual((letters.count, letters.url, letters.urgency), (2, url, Urgency.SOON))
         self.assertEqual(letters.links, [("AG 2025 : 2 courriers", url)])
         letters_mark_posted(actor=None, meeting=meeting)
-        self.assertEqual(by_label(todos())["courriers de convocation à poster"].count, 0)
+        self.assertEqual(by_key(todos())["governance.letters_to_post"].count, 0)
 
     def test_letters_still_unposted_after_the_convocation_deadline_are_late(self):
         meeting = make_ag(days_ahead=40)
@@ -44,13 +44,11 @@ class GovernanceTodosTests(BaseTestCase):
         Meeting.objects.filter(pk=meeting.pk).update(
             starts_at=timezone.now() + dt.timedelta(days=5)
         )
-        self.assertEqual(
-            by_label(todos())["courriers de convocation à poster"].urgency, Urgency.LATE
-        )
+        self.assertEqual(by_key(todos())["governance.letters_to_post"].urgency, Urgency.LATE)
 
     def test_an_assembly_whose_convocation_deadline_is_near_is_to_convene(self):
         meeting = make_ag(days_ahead=25)
-        todo = by_label(todos())["assemblées générales à convoquer"]
+        todo = by_key(todos())["governance.assemblies_to_convene"]
         deadline = timezone.localdate(meeting.starts_at) - dt.timedelta(days=15)
         self.assertEqual((todo.count, todo.urgency), (1, Urgency.SOON))
         self.assertEqual(todo.url, reverse("governance:convocation", args=[meeting.pk]))
@@ -58,18 +56,18 @@ class GovernanceTodosTests(BaseTestCase):
 
     def test_an_assembly_past_its_convocation_deadline_is_late(self):
         make_ag(days_ahead=10)
-        todo = by_label(todos())["assemblées générales à convoquer"]
+        todo = by_key(todos())["governance.assemblies_to_convene"]
         self.assertEqual((todo.count, todo.urgency), (1, Urgency.LATE))
 
     def test_a_far_assembly_and_a_convened_one_are_not_to_convene(self):
         make_ag(days_ahead=90)
         convened = make_ag(days_ahead=30)
         meeting_convene(actor=None, meeting=convened)
-        self.assertEqual(by_label(todos())["assemblées générales à convoquer"].count, 0)
+        self.assertEqual(by_key(todos())["governance.assemblies_to_convene"].count, 0)
 
     def test_an_assembly_without_a_frozen_roll_links_to_its_roll(self):
         meeting = make_ag(days_ahead=20, freeze=False)
-        todo = by_label(todos())["assemblées générales à convoquer"]
+        todo = by_key(todos())["governance.assemblies_to_convene"]
         self.assertEqual(todo.url, reverse("governance:roll", args=[meeting.pk]))
 
     def test_its_query_count_does_not_grow_with_the_meetings(self):

@@ -37,8 +37,8 @@ def make_request(status: str, *, days_ago: int = 1) -> SubscriptionRequest:
     )
 
 
-def by_label(items):
-    return {todo.label: todo for todo in items}
+def by_key(items):
+    return {todo.key: todo for todo in items}
 
 
 class MembershipTodosTests(BaseTestCase):
@@ -73,41 +73,43 @@ class MembershipTodosTests(BaseTestCase):
         make_request(RequestStatus.PARTIALLY_PAID)
         make_request(RequestStatus.PAID)
         make_request(RequestStatus.REFUSED)
-        items = by_label(todos())
-        awaiting = items["souscriptions en attente de paiement"]
+        items = by_key(todos())
+        awaiting = items["membership.requests_awaiting_payment"]
         self.assertEqual(awaiting.count, 2)
         self.assertEqual(awaiting.detail, "dont 1 depuis plus de 30 jours")
         self.assertTrue(awaiting.url.endswith("?status=awaiting_payment"))
-        self.assertEqual(items["souscriptions partiellement payées"].count, 1)
-        paid = items["souscriptions payées à approuver"]
+        self.assertEqual(items["membership.requests_partially_paid"].count, 1)
+        paid = items["membership.requests_to_approve"]
         self.assertEqual((paid.count, paid.urgency), (1, Urgency.SOON))
+        self.assertEqual(paid.label, "souscription payée à approuver")
+        self.assertEqual(awaiting.label, "souscriptions en attente de paiement")
         self.assertTrue(paid.url.endswith("?status=paid"))
 
     def test_it_counts_refund_requests_waiting_for_the_boards_decision(self):
         self.refund(requested_on=D(2024, 1, 10))
         self.refund(requested_on=D(2024, 1, 11), decided_on=D(2024, 2, 1))
-        items = by_label(todos())
-        self.assertEqual(items["demandes de remboursement à décider"].count, 1)
+        items = by_key(todos())
+        self.assertEqual(items["membership.refunds_to_decide"].count, 1)
         self.assertEqual(
-            items["demandes de remboursement à décider"].url, "/gestion/societariat/remboursements/"
+            items["membership.refunds_to_decide"].url, "/gestion/societariat/remboursements/"
         )
 
     def test_an_accepted_refund_past_the_statutory_maximum_delay_is_late(self):
         self.refund(requested_on=D(2012, 1, 10), decided_on=D(2012, 2, 1))
-        to_pay = by_label(todos())["remboursements accordés à payer"]
+        to_pay = by_key(todos())["membership.refunds_to_pay"]
         self.assertEqual((to_pay.count, to_pay.urgency), (1, Urgency.LATE))
         self.assertEqual(to_pay.detail, "dont 1 au-delà du délai statutaire de 60 mois")
 
     def test_a_refund_inside_the_minimum_delay_is_not_yet_to_pay(self):
         make_statutes(effective_from=D(2011, 1, 1), refund_min_delay_months=1200)
         self.refund(requested_on=D(2012, 1, 10), decided_on=D(2012, 2, 1))
-        self.assertEqual(by_label(todos())["remboursements accordés à payer"].count, 0)
+        self.assertEqual(by_key(todos())["membership.refunds_to_pay"].count, 0)
 
     def test_a_refused_refund_leaves_nothing_to_pay(self):
         self.refund(requested_on=D(2024, 1, 10), decided_on=D(2024, 2, 1), accepted=False)
-        items = by_label(todos())
-        self.assertEqual(items["remboursements accordés à payer"].count, 0)
-        self.assertEqual(items["demandes de remboursement à décider"].count, 0)
+        items = by_key(todos())
+        self.assertEqual(items["membership.refunds_to_pay"].count, 0)
+        self.assertEqual(items["membership.refunds_to_decide"].count, 0)
 
     def test_its_query_count_does_not_grow_with_the_rows(self):
         make_request(RequestStatus.PAID)

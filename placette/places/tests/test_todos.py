@@ -20,8 +20,8 @@ from placette.places.todos import todos
 from placette.test import BaseTestCase
 
 
-def by_label(items):
-    return {todo.label: todo for todo in items}
+def by_key(items):
+    return {todo.key: todo for todo in items}
 
 
 def lease_for(name: str, **fields):
@@ -34,7 +34,7 @@ class PlacesTodosTests(BaseTestCase):
     def test_a_lease_past_its_anniversary_has_a_revision_due_that_waits_for_its_index(self):
         today = timezone.localdate()
         lease = lease_for("Café", starts_on=today.replace(year=today.year - 2), until=today)
-        todo = by_label(todos())["révisions de loyer à appliquer"]
+        todo = by_key(todos())["places.revisions_due"]
         self.assertEqual((todo.count, todo.urgency), (1, Urgency.SOON))
         self.assertEqual(todo.url, lease.get_absolute_url())
         self.assertEqual(todo.detail, "dont 1 en attente de la publication de l’indice")
@@ -45,11 +45,11 @@ class PlacesTodosTests(BaseTestCase):
         lease = lease_for("Épicerie", starts_on=today - dt.timedelta(days=375), until=today)
         make_index("ILC", 2022, 1, "120.61")
         make_index("ILC", 2023, 1, "128.68")
-        todo = by_label(todos())["révisions de loyer à appliquer"]
+        todo = by_key(todos())["places.revisions_due"]
         self.assertEqual(todo.count, 1)
         self.assertEqual(todo.detail, "indexation annuelle à la date anniversaire du bail")
         lease_revise(actor=None, lease=lease)
-        self.assertEqual(by_label(todos())["révisions de loyer à appliquer"].count, 0)
+        self.assertEqual(by_key(todos())["places.revisions_due"].count, 0)
 
     def test_unpaid_rents_are_to_chase_until_reminded(self):
         today = timezone.localdate()
@@ -58,11 +58,11 @@ class PlacesTodosTests(BaseTestCase):
         payment_record(
             actor=None, line=lines[0], amount=lines[0].amount, paid_on=today, method="transfer"
         )
-        todo = by_label(todos())["loyers impayés à relancer"]
+        todo = by_key(todos())["places.arrears_to_chase"]
         self.assertEqual((todo.count, todo.urgency), (len(lines) - 1, Urgency.LATE))
         self.assertEqual(todo.detail, "1 bail concerné, sans relance depuis 30 jours")
         rent_reminder_send(actor=None, line=lines[1])
-        self.assertEqual(by_label(todos())["loyers impayés à relancer"].count, len(lines) - 2)
+        self.assertEqual(by_key(todos())["places.arrears_to_chase"].count, len(lines) - 2)
 
     def test_its_query_count_does_not_grow_with_the_leases(self):
         today = timezone.localdate()

@@ -8,6 +8,7 @@ import random
 from importlib import import_module
 
 from django.apps import apps
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -38,6 +39,7 @@ class Command(BaseCommand):
             how = (
                 f"mot de passe « {DEMO_PASSWORD} »"
                 if uses_password
-                else ("code de connexion reçu par e-mail (affiché dans le terminal du serveur)")
+                else "code de connexion reçu par e-mail (lisible sur "
+                f"{settings.SITE_URL}/dev/courriels/)"
             )
             self.stdout.write(f"  {role:<28} {email:<32} {how}")
