@@ -18,13 +18,26 @@ def _fresh_cache():
 
 @pytest.fixture
 def smtp_server():
-    """A real SMTP server (aiosmtpd) on localhost that keeps every message it receives."""
+    """A real SMTP server (aiosmtpd) on localhost that keeps every message it receives.
+
+    Variants for fault tests: add an address to `smtp_server.refused` and the server answers
+    550 for it (the others are accepted); set `smtp_server.on_rcpt` to a function of the
+    address, called before each recipient is accepted (e.g. to kill a worker mid-batch)."""
     from aiosmtpd.controller import Controller
     from aiosmtpd.handlers import Message
 
     received = []
+    refused: set[str] = set()
 
     class Keep(Message):
+        async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+            if address.lower() in refused:
+                return "550 5.1.1 Mailbox unavailable"
+            if controller.on_rcpt is not None:
+                controller.on_rcpt(address)
+            envelope.rcpt_tos.append(address)
+            return "250 OK"
+
         def handle_message(self, message):
             received.append(message)
 
@@ -35,6 +48,8 @@ def smtp_server():
     controller = Controller(Keep(), hostname="127.0.0.1", port=port)
     controller.start()
     controller.messages = received
+    controller.refused = refused
+    controller.on_rcpt = None
     yield controller
     controller.stop()
 

@@ -240,6 +240,10 @@ DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "Placette <ne-pas-repondre@placette.local>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# placette.lib.mail: seconds after which a message still « sending » is taken over (its worker
+# died), and attempts before a message that the relay never accepted is marked failed.
+MAIL_CLAIM_TIMEOUT = int(os.environ.get("MAIL_CLAIM_TIMEOUT", "600"))
+MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "8"))
 
 TASKS = {
     "default": {

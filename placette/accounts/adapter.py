@@ -1,8 +1,15 @@
+import uuid
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from django.contrib.sites.shortcuts import get_current_site
 from django.http import HttpRequest
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
 from django.urls import reverse
+
+from placette.lib.mail import mail_send
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -22,3 +29,30 @@ class AccountAdapter(DefaultAccountAdapter):
         # would only give them a password they should never have. Same answer on the page.
         if getattr(user, "is_team", False):
             super().send_password_reset_mail(user, email, context)
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """allauth's emails (sign-in codes, password reset…) go through placette.lib.mail like
+        every other: `emails/account/<name>.*` when we wrote it, else allauth's own text."""
+        name = template_prefix.rsplit("/", 1)[-1]
+        template = f"account/{name}"
+        try:
+            get_template(f"emails/{template}.txt")
+        except TemplateDoesNotExist:
+            template = "account/allauth"
+            context = {
+                **context,
+                "subject_template": f"{template_prefix}_subject.txt",
+                "message_template": f"{template_prefix}_message.txt",
+            }
+        mail_send(
+            template=template,
+            to_email=email,
+            context={
+                "email": email,
+                "current_site": get_current_site(allauth_context.request),
+                **context,
+            },
+            kind=f"account.{name}",
+            key=f"account.{name}:{uuid.uuid4().hex}",
+            keep_body=False,  # a sign-in code or a reset link is not kept once sent
+        )

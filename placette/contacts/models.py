@@ -126,6 +126,22 @@ class Contact(models.Model):
         return self.org_kind in LOCAL_AUTHORITY_KINDS
 
     @property
+    def mail_to(self) -> str:
+        """The one address we write to about this contact (placette.lib.mail): its own, else,
+        for an organisation, that of the first person attached to it who has one (the
+        representative who subscribed for it comes first); "" when there is none."""
+        if self.email or self.is_person or not self.pk:
+            return self.email
+        return (
+            Contact.objects.filter(affiliations__organisation=self)
+            .exclude(email="")
+            .order_by("affiliations__id")
+            .values_list("email", flat=True)
+            .first()
+            or ""
+        )
+
+    @property
     def commune(self) -> communes.Commune | None:
         return communes.commune_get(self.commune_code)
 

@@ -13,8 +13,11 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from placette.contacts.models import Contact
+from placette.contacts.models import Contact, TimelineKind
+from placette.contacts.services import timeline_append
+from placette.lib.models import OutgoingMessage
 
 # --------------------------------------------------------------------------------------------
 # Bodies and mandates
@@ -349,6 +352,32 @@ class Convocation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contact} — {self.get_channel_display()}"
+
+    def mail_sent(self, message: OutgoingMessage) -> None:
+        """placette.lib.mail: the relay accepted this convocation's email (or its reminder)."""
+        reminder = message.kind == "governance.convocation.reminder"
+        setattr(self, "reminded_at" if reminder else "sent_at", message.sent_at)
+        self.save(update_fields=["reminded_at" if reminder else "sent_at"])
+        title = _("Rappel de convocation par e-mail") if reminder else _("Convocation par e-mail")
+        timeline_append(
+            contact=self.contact,
+            kind=TimelineKind.EMAIL,
+            title=f"{title} : {self.meeting.title}",
+            area="governance",
+            link=reverse("governance:meeting", args=[self.meeting_id]),
+        )
+
+    def mail_failed(self, message: OutgoingMessage) -> None:
+        """placette.lib.mail: the relay refused the address; the staff must post a letter."""
+        timeline_append(
+            contact=self.contact,
+            kind=TimelineKind.NOTE,
+            title=_("Convocation par e-mail non remise (%(to)s) : %(meeting)s")
+            % {"to": message.to, "meeting": self.meeting.title},
+            body=message.error,
+            area="governance",
+            link=reverse("governance:convocation", args=[self.meeting_id]),
+        )
 
 
 # --------------------------------------------------------------------------------------------

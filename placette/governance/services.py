@@ -33,7 +33,6 @@ from fractions import Fraction
 from typing import Any, cast
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.db.models import Count, Field, Q
 from django.template.loader import render_to_string
@@ -71,6 +70,8 @@ from placette.governance.models import (
 from placette.lib import money
 from placette.lib.audit import audit_log
 from placette.lib.documents import document_store
+from placette.lib.mail import mail_send
+from placette.lib.models import OutgoingMessage
 from placette.lib.refusals import Refusal
 from placette.lib.text import normalize
 
@@ -593,8 +594,8 @@ def meeting_convene(
 
     Refused when the statutory delay is not respected (R225-69 for an SA: 15 days on first
     call, 10 on later calls; statutes settings `notice_days_first_call` /
-    `notice_days_second_call`, and `board_notice_days` for a board). Emails leave through the
-    `convocations_send_task` task after commit (resumable: only unsent ones are sent).
+    `notice_days_second_call`, and `board_notice_days` for a board). The emails are queued
+    here through `placette.lib.mail` and leave after commit, once each (`convocations_send`).
     """
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     now = now or timezone.now()
@@ -631,13 +632,14 @@ def meeting_convene(
         contact = entry.contact
         # Directors are convened by email whatever their AG consent: R225-63 is about the
         # members' AG; the board follows its own internal rules (docs/governance.md).
-        by_email = bool(contact.email) and (meeting.is_board or contact.pk in consenting)
+        email = contact.mail_to
+        by_email = bool(email) and (meeting.is_board or contact.pk in consenting)
         rows.append(
             Convocation(
                 meeting=meeting,
                 contact_id=contact.pk,
                 channel=Channel.EMAIL if by_email else Channel.LETTER,
-                email=contact.email if by_email else "",
+                email=email if by_email else "",
                 address=_postal_address(contact),
             )
         )
@@ -650,31 +652,21 @@ def meeting_convene(
         "letter": sum(1 for r in rows if r.channel == Channel.LETTER),
     }
     audit_log(actor=actor, action="governance.meeting.convened", obj=meeting, **counts)
-    from placette.governance.tasks import convocations_send_task
-
-    meeting_id = meeting.pk
-    transaction.on_commit(lambda: convocations_send_task.enqueue(meeting_id))
+    # Queued with the convocations, in this transaction: sent after commit, once each.
+    convocations_send(meeting=meeting)
     return counts
 
 
-def _convocation_text(
-    meeting: Meeting, convocation: Convocation, *, reminder: bool
-) -> tuple[str, str]:
-    context = {
-        "meeting": meeting,
-        "convocation": convocation,
-        "reminder": reminder,
-        "resolutions": list(meeting.resolutions.all()),
-        "agenda": list(meeting.agenda.all()),
-        "portal_url": settings.SITE_URL + reverse("governance_portal:meeting", args=[meeting.pk]),
-    }
-    subject = ("Rappel : " if reminder else "Convocation : ") + meeting.title
-    return subject, render_to_string("governance/email_convocation.txt", context)
+def convocation_mail_key(convocation: Convocation, *, reminder: bool = False) -> str:
+    kind = "governance.convocation.reminder" if reminder else "governance.convocation"
+    return f"{kind}:{convocation.meeting_id}:{convocation.pk}"
 
 
 def convocations_send(*, meeting: Meeting, reminder: bool = False, limit: int | None = None) -> int:
-    """Send the pending email convocations (or reminders), one by one, each marked sent in its
-    own transaction: re-running after a crash sends only to those not yet sent.
+    """Queue the email convocations (or reminders) not queued yet, one message each through
+    `placette.lib.mail` (sent after commit by the mail task, resumable, never twice: the key
+    names the convocation). Returns how many were queued now. `Convocation.sent_at` /
+    `reminded_at` are stamped when the relay accepted the message (`Convocation.mail_sent`).
 
     Reminders go to the convened members who have neither voted online nor given a proxy.
     """
@@ -690,44 +682,35 @@ def convocations_send(*, meeting: Meeting, reminder: bool = False, limit: int | 
         )
     else:
         pending = pending.filter(sent_at__isnull=True)
-    sent = 0
-    for convocation in pending.order_by("id")[:limit] if limit else pending.order_by("id"):
-        with transaction.atomic():
-            fresh = Convocation.objects.select_for_update().get(pk=convocation.pk)
-            if (fresh.reminded_at if reminder else fresh.sent_at) is not None:
-                continue  # another worker sent it meanwhile
-            subject, body = _convocation_text(meeting, fresh, reminder=reminder)
-            send_mail(
-                subject=subject,
-                message=body,
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                recipient_list=[fresh.email],
-            )
-            stamp = timezone.now()
-            if reminder:
-                fresh.reminded_at = stamp
-            else:
-                fresh.sent_at = stamp
-            fresh.save(update_fields=["reminded_at" if reminder else "sent_at"])
-            timeline_append(
-                contact=convocation.contact,
-                kind=TimelineKind.EMAIL,
-                title=(
-                    f"{'Rappel de convocation' if reminder else 'Convocation'} par e-mail : "
-                    f"{meeting.title}"
-                ),
-                area=AREA,
-                link=reverse("governance:meeting", args=[meeting.pk]),
-            )
-            sent += 1
-    if sent:
-        audit_log(
-            actor=None,
-            action="governance.convocation.reminded" if reminder else "governance.convocation.sent",
-            obj=meeting,
-            count=sent,
+    kind = "governance.convocation.reminder" if reminder else "governance.convocation"
+    known = set(
+        OutgoingMessage.objects.filter(key__startswith=f"{kind}:{meeting.pk}:").values_list(
+            "key", flat=True
         )
-    return sent
+    )
+    context = {
+        "meeting": meeting,
+        "reminder": reminder,
+        "resolutions": list(meeting.resolutions.all()),
+        "agenda": list(meeting.agenda.all()),
+        "portal_url": settings.SITE_URL + reverse("governance_portal:meeting", args=[meeting.pk]),
+    }
+    queued = 0
+    for convocation in pending.order_by("id")[:limit] if limit else pending.order_by("id"):
+        key = convocation_mail_key(convocation, reminder=reminder)
+        if key in known:
+            continue
+        mail_send(
+            template="governance/convocation",
+            to_email=convocation.email,
+            to_contact=convocation.contact,
+            context={**context, "convocation": convocation},
+            kind=kind,
+            key=key,
+            related=convocation,
+        )
+        queued += 1
+    return queued
 
 
 @transaction.atomic
@@ -738,10 +721,7 @@ def reminders_send(*, actor: Any, meeting: Meeting) -> None:
     if timezone.now() >= meeting.starts_at:
         raise Refusal("La réunion a commencé : il est trop tard pour relancer.")
     audit_log(actor=actor, action="governance.convocation.reminders_requested", obj=meeting)
-    from placette.governance.tasks import convocations_send_task
-
-    meeting_id = meeting.pk
-    transaction.on_commit(lambda: convocations_send_task.enqueue(meeting_id, True))
+    convocations_send(meeting=meeting, reminder=True)
 
 
 @transaction.atomic

@@ -52,6 +52,7 @@ from placette.governance.presenters import meeting_results, resolution_view
 from placette.lib.confirm import Confirmation, confirm
 from placette.lib.exports import csv_response, xlsx_response
 from placette.lib.jobs import job_start
+from placette.lib.models import MessageStatus, OutgoingMessage
 from placette.lib.paging import paginate, querystring_without_page
 from placette.lib.pdf import pdf_render, pdf_response
 from placette.lib.permissions import staff_required
@@ -247,6 +248,14 @@ def convocation(request: HttpRequest, pk: int) -> HttpResponse:
         reminded=Count("id", filter=Q(reminded_at__isnull=False)),
     )
     page = paginate(request, Convocation.objects.filter(meeting=meeting).select_related("contact"))
+    # Emails the relay refused or never took: the staff posts a letter instead.
+    undelivered = OutgoingMessage.objects.filter(
+        key__startswith=f"governance.convocation:{meeting.pk}:", status=MessageStatus.FAILED
+    )
+    stats["email_failed"] = undelivered.count()
+    keys = {services.convocation_mail_key(c): c for c in page}
+    for key, error in undelivered.filter(key__in=keys).values_list("key", "error"):
+        keys[key].mail_error = error
     latest = timezone.localdate(meeting.starts_at) - dt.timedelta(
         days=services.notice_days(meeting.call)
     )

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from placette.lib.models import AuditEntry, Job
+from placette.lib.models import AuditEntry, Job, OutgoingMessage
 
 
 @admin.register(AuditEntry)
@@ -30,4 +30,21 @@ class JobAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OutgoingMessage)
+class OutgoingMessageAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "kind", "to", "subject", "status", "attempts", "sent_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["to", "subject", "key"]
+    readonly_fields = [f.name for f in OutgoingMessage._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

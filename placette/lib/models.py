@@ -282,3 +282,74 @@ class SavedView(models.Model):
         params.setlist("cols", self.columns)
         params["view"] = str(self.pk)
         return params.urlencode()
+
+
+class MessageStatus(models.TextChoices):
+    QUEUED = "queued", "en attente"
+    SENDING = "sending", "en cours d’envoi"
+    SENT = "sent", "envoyé"
+    FAILED = "failed", "échec"
+
+
+class OutgoingMessage(models.Model):
+    """One email of the platform, written by `placette.lib.mail.mail_send` in the caller's
+    transaction and delivered after commit by a task. The unique `key` makes sending
+    idempotent; `status`, `attempts`, `claimed_at` make it resumable (docs/architecture.md)."""
+
+    key = models.CharField("clé", max_length=200, unique=True)
+    kind = models.CharField("nature", max_length=60, db_index=True)
+    template = models.CharField("modèle", max_length=100)
+    to = models.EmailField("destinataire")
+    contact = models.ForeignKey(
+        "contacts.Contact",
+        verbose_name="contact",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="messages",
+    )
+    subject = models.CharField("objet", max_length=255)
+    body_text = models.TextField("texte", blank=True)
+    body_html = models.TextField("HTML", blank=True)
+    keep_body = models.BooleanField(default=True)
+    headers = models.JSONField(default=dict, blank=True)
+    attachments = models.JSONField(default=list, blank=True)
+    content_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    object_id = models.CharField(max_length=64, blank=True)
+    status = models.CharField(
+        "état", max_length=10, choices=MessageStatus.choices, default=MessageStatus.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField("tentatives", default=0)
+    # A failure the relay will never accept again (550) is not retryable; a relay that stayed
+    # down for every attempt is (`manage.py mail_resume --failed`).
+    retryable = models.BooleanField(default=True)
+    next_attempt_at = models.DateTimeField("prochaine tentative", default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField("erreur", blank=True)
+    created_at = models.DateTimeField("créé le", default=timezone.now)
+    sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "e-mail envoyé"
+        verbose_name_plural = "e-mails envoyés"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="message_due"),
+            models.Index(fields=["status", "claimed_at"], name="message_claimed"),
+            models.Index(fields=["content_type", "object_id"], name="message_related"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.to}"
+
+    @property
+    def related(self) -> models.Model | None:
+        """The business row this message is about (a convocation, a document…)."""
+        if self.content_type_id is None or not self.object_id:
+            return None
+        model = self.content_type.model_class()
+        if model is None:
+            return None
+        return model._default_manager.filter(pk=self.object_id).first()

@@ -17,6 +17,8 @@ from django.utils import timezone
 
 from placette.contacts.models import Contact
 from placette.lib import money
+from placette.lib.audit import audit_log
+from placette.lib.models import OutgoingMessage
 from placette.lib.sums import decimal_sum
 
 __all__ = [
@@ -195,6 +197,16 @@ class SubscriptionRequest(models.Model):
     def received(self) -> Decimal:
         return self.payments.aggregate(total=decimal_sum("amount"))["total"]
 
+    def mail_sent(self, message: OutgoingMessage) -> None:
+        """placette.lib.mail: the refusal, the bulletin or the certificate has left."""
+        if message.kind == "membership.refusal":
+            self.refusal_sent_at = message.sent_at
+            self.save(update_fields=["refusal_sent_at"])
+            return
+        kind = message.kind.removeprefix("membership.")
+        for document in self.documents.filter(kind=kind):
+            document.mail_sent(message)
+
 
 class PaymentSource(models.TextChoices):
     MANUAL = "manual", "Saisie"
@@ -313,6 +325,20 @@ class SubscriptionDocument(models.Model):
             from placette.lib.documents import document_delete
 
             document_delete(replaced)
+
+    def mail_sent(self, message: OutgoingMessage) -> None:
+        """placette.lib.mail: this document's email has left."""
+        self.sent_at = message.sent_at
+        self.sent_to = message.to
+        self.save(update_fields=["sent_at", "sent_to"])
+        audit_log(
+            actor=None,
+            action="membership.document.sent",
+            obj=self.contact,
+            document=self.pk,
+            kind=self.kind,
+            to=message.to,
+        )
 
     def set_content(self, content: bytes) -> None:
         """Store the PDF (a new `lib.Document` owned by the contact); the file it replaces, if

@@ -8,7 +8,6 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -17,6 +16,7 @@ from placette.contacts.models import Contact, TimelineKind
 from placette.contacts.services import timeline_append
 from placette.lib import money
 from placette.lib.audit import audit_log
+from placette.membership.mails import unpaid_reminder_mail
 from placette.membership.models import (
     HolderBalance,
     Movement,
@@ -74,10 +74,10 @@ def overdue(on: dt.date | None = None) -> list[Overdue]:
 
 def unpaid_reminders_send(*, on: dt.date | None = None) -> list[UnpaidReminder]:
     """Send one reminder (email and timeline) per overdue holder and month; a second run in the
-    same month sends nothing."""
+    same month sends nothing. The email goes through placette.lib.mail (after commit, once);
+    a holder without any address gets the timeline line only (a letter is up to the team)."""
     on = on or timezone.localdate()
     month = on.replace(day=1)
-    statutes = statutes_in_force(on)
     sent = []
     for item in overdue(on):
         holder = item.holder
@@ -88,27 +88,15 @@ def unpaid_reminders_send(*, on: dt.date | None = None) -> list[UnpaidReminder]:
                 reminder = UnpaidReminder.objects.create(
                     holder=holder,
                     month=month,
-                    sent_to=holder.email,
+                    sent_to=holder.mail_to,
                     outstanding=item.outstanding,
                     due_on=item.due_on,
                 )
                 amount = money.euros(item.outstanding)
-                if holder.email:
-                    EmailMessage(
-                        subject=f"{statutes.coop_name} : solde de vos parts sociales à libérer",
-                        body=(
-                            f"Bonjour,\n\nIl reste {amount} à libérer sur les parts sociales "
-                            f"que vous avez souscrites. Les statuts prévoient leur libération "
-                            f"dans un délai de {statutes.balance_delay_months} mois : "
-                            f"l’échéance était le {item.due_on:%d/%m/%Y}.\n\nMerci de régler "
-                            f"ce solde par virement ou par chèque, ou de nous contacter si "
-                            f"vous rencontrez une difficulté.\n\n{statutes.coop_name}"
-                        ),
-                        to=[holder.email],
-                    ).send()
+                message = unpaid_reminder_mail(reminder=reminder)
                 timeline_append(
                     contact=holder,
-                    kind=TimelineKind.EMAIL if holder.email else TimelineKind.OTHER,
+                    kind=TimelineKind.EMAIL if message else TimelineKind.OTHER,
                     title=f"Relance : {amount} restant à libérer (échéance du "
                     f"{item.due_on:%d/%m/%Y})",
                     area="membership",

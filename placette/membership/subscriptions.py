@@ -79,7 +79,8 @@ __all__ = [
     "bank_statement_confirm",
     "bank_statement_preview",
     "bank_statement_upload",
-    "document_send",
+    "document_ensure",
+    "document_pdf",
     "form_token_new",
     "iban_mask",
     "public_categories",
@@ -403,8 +404,7 @@ def subscription_request_create(
         method=payment_method,
         additional=is_additional,
     )
-    document = _document_make(kind=DocumentKind.BULLETIN, request=request)
-    _send_later(document)
+    _document_send_later(kind=DocumentKind.BULLETIN, request=request)
     return request, True
 
 
@@ -513,11 +513,20 @@ def _document_context(request: SubscriptionRequest) -> dict[str, Any]:
     }
 
 
-def _document_make(*, kind: str, request: SubscriptionRequest) -> SubscriptionDocument:
+def document_pdf(*, kind: str, request: SubscriptionRequest) -> bytes:
+    """The PDF of a bulletin or certificate, rendered now (read only: nothing is stored)."""
+    return pdf_render(DOCUMENT_TEMPLATES[kind], _document_context(request))
+
+
+def document_ensure(*, kind: str, request: SubscriptionRequest) -> SubscriptionDocument:
+    """The stored bulletin or certificate of a request, rendered and stored the first time.
+    Called from the mail task: the PDF is rendered outside any transaction (seconds of
+    WeasyPrint never hold a database lock) and stored in a short one; a racing twin meets the
+    one-document-per-request constraint and the first one stored wins."""
     document = SubscriptionDocument.objects.filter(kind=kind, request=request).first()
     if document is not None:
         return document
-    content = pdf_render(DOCUMENT_TEMPLATES[kind], _document_context(request))
+    content = document_pdf(kind=kind, request=request)
     name = "bulletin-souscription" if kind == DocumentKind.BULLETIN else "certificat-parts"
     document = SubscriptionDocument(
         kind=kind,
@@ -525,62 +534,24 @@ def _document_make(*, kind: str, request: SubscriptionRequest) -> SubscriptionDo
         request=request,
         filename=f"{name}-{request.reference}.pdf",
     )
-    document.set_content(content)
-    document.save()
+    try:
+        with transaction.atomic():
+            document.set_content(content)  # its lib.Document row rolls back with it
+            document.save()
+    except IntegrityError:
+        return SubscriptionDocument.objects.get(kind=kind, request=request)
     return document
 
 
-def recipient_of(contact: Contact, request: SubscriptionRequest | None = None) -> str:
-    if contact.email:
-        return contact.email
-    if request is not None and request.representative is not None:
-        return request.representative.email
-    person = contact.people.select_related("person").first()
-    return person.person.email if person else ""
+def _document_send_later(*, kind: str, request: SubscriptionRequest) -> None:
+    """Queue the email carrying the bulletin or the certificate; its PDF is produced in the
+    mail task (placette.membership.mails). With no address, the PDF is stored at once for the
+    member's space and the staff."""
+    from placette.membership.mails import request_document_mail
 
-
-def _send_later(document: SubscriptionDocument) -> None:
-    from placette.membership.tasks import document_send_task
-
-    # Enqueued in the same transaction: with the database backend the task exists if and only
-    # if the document does; a failed sending stays retryable (sent_at still empty).
-    document_send_task.enqueue(document.pk)
-
-
-def document_send(*, document_id: int) -> bool:
-    """Email one document with its PDF; idempotent (sent once, `sent_at`). True when sent now."""
-    from placette.membership import tasks as mails
-
-    with transaction.atomic():
-        document = (
-            SubscriptionDocument.objects.select_for_update(of=("self",))
-            .select_related("contact", "request__representative")
-            .get(pk=document_id)
-        )
-        if document.sent_at is not None:
-            return False
-        to = recipient_of(document.contact, document.request)
-        if not to:
-            audit_log(
-                actor=None,
-                action="membership.document.no_email",
-                obj=document.contact,
-                document=document.pk,
-            )
-            return False
-        mails.document_email(document, to).send()
-        document.sent_at = timezone.now()
-        document.sent_to = to
-        document.save(update_fields=["sent_at", "sent_to"])
-        audit_log(
-            actor=None,
-            action="membership.document.sent",
-            obj=document.contact,
-            document=document.pk,
-            kind=document.kind,
-            to=to,
-        )
-    return True
+    if request_document_mail(kind=kind, request=request) is None:
+        audit_log(actor=None, action="membership.document.no_email", obj=request.contact, kind=kind)
+        document_ensure(kind=kind, request=request)
 
 
 # --------------------------------------------------------------------------------------------
@@ -921,10 +892,9 @@ def subscription_request_approve(
     if received >= request.amount:
         request.iban = ""
     request.save(update_fields=["status", "movement", "decided_at", "decided_by", "iban"])
-    recipient = recipient_of(request.contact, request)
     person = request.representative or request.contact
     if person.is_person:
-        _member_user_ensure(actor=actor, contact=person, email=person.email or recipient)
+        _member_user_ensure(actor=actor, contact=person, email=person.mail_to)
     _timeline(
         request=request,
         actor=actor,
@@ -941,8 +911,7 @@ def subscription_request_approve(
         warnings=getattr(movement, "warnings", []),
     )
     request.warnings = getattr(movement, "warnings", [])
-    document = _document_make(kind=DocumentKind.CERTIFICATE, request=request)
-    _send_later(document)
+    _document_send_later(kind=DocumentKind.CERTIFICATE, request=request)
     return request
 
 
@@ -977,31 +946,10 @@ def subscription_request_refuse(
         reference=request.reference,
         reason=reason,
     )
-    from placette.membership.tasks import refusal_send_task
+    from placette.membership.mails import refusal_mail
 
-    refusal_send_task.enqueue(request.pk)
+    refusal_mail(request=request)
     return request
-
-
-def refusal_send(*, request_id: int) -> bool:
-    """Email the refusal and its reason once (`refusal_sent_at`)."""
-    from placette.membership import tasks as mails
-
-    with transaction.atomic():
-        request = (
-            SubscriptionRequest.objects.select_for_update(of=("self",))
-            .select_related("contact", "representative")
-            .get(pk=request_id)
-        )
-        if request.refusal_sent_at is not None or request.status != RequestStatus.REFUSED:
-            return False
-        to = recipient_of(request.contact, request)
-        if not to:
-            return False
-        mails.refusal_email(request, to).send()
-        request.refusal_sent_at = timezone.now()
-        request.save(update_fields=["refusal_sent_at"])
-    return True
 
 
 def requests_decide(

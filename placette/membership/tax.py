@@ -31,6 +31,7 @@ from placette.contacts.models import Contact
 from placette.lib.audit import audit_log
 from placette.lib.pdf import pdf_render
 from placette.lib.refusals import Refusal
+from placette.membership.mails import tax_statement_mail
 from placette.membership.models import TaxYear
 from placette.membership.models_requests import (
     DocumentKind,
@@ -178,10 +179,15 @@ def tax_statements_generate(*, actor: Any, year: int, send: bool = False) -> Bat
             setattr(result, state, getattr(result, state) + 1)
             result.documents.append(document)
             if send and document.sent_at is None:
-                from placette.membership.tasks import document_send_task
-
-                document_send_task.enqueue(document.pk)
-                result.queued += 1
+                if tax_statement_mail(document=document) is None:
+                    audit_log(
+                        actor=None,
+                        action="membership.document.no_email",
+                        obj=document.contact,
+                        document=document.pk,
+                    )
+                else:
+                    result.queued += 1
     audit_log(
         actor=actor,
         action="membership.tax_statements.generated",

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from placette.lib.client import client_ip_or_none, client_user_agent
 from placette.lib.documents import document_response
+from placette.lib.pdf import pdf_response
 from placette.lib.ratelimit import client_ip, rate_consume
 from placette.lib.refusals import Refusal
 from placette.lib.views import refusal_show
@@ -28,6 +29,7 @@ from placette.membership.models_requests import (
 )
 from placette.membership.subscriptions import (
     _min_paid,
+    document_pdf,
     form_token_new,
     public_categories,
     subscription_request_create,
@@ -134,6 +136,10 @@ def confirmation(request: HttpRequest, key: str) -> HttpResponse:
 @require_GET
 def bulletin(request: HttpRequest, key: str) -> HttpResponse:
     req = get_object_or_404(SubscriptionRequest, access_key=key)
-    document = get_object_or_404(SubscriptionDocument, request=req, kind=DocumentKind.BULLETIN)
+    document = SubscriptionDocument.objects.filter(request=req, kind=DocumentKind.BULLETIN).first()
+    if document is None:
+        # The mail task has not stored it yet: the same PDF, rendered for this download only.
+        content = document_pdf(kind=DocumentKind.BULLETIN, request=req)
+        return pdf_response(f"bulletin-souscription-{req.reference}", content)
     # The request's secret key stands for the subscriber, who may have no account yet.
     return cast(HttpResponse, document_response(document.document))

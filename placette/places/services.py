@@ -9,16 +9,15 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, cast
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.utils import timezone
 
-from placette.contacts.models import Contact, TimelineKind
+from placette.contacts.models import TimelineKind
 from placette.contacts.services import timeline_append
 from placette.lib.audit import audit_log
 from placette.lib.documents import document_store
+from placette.lib.mail import mail_send
 from placette.lib.money import euros, parse_decimal
 from placette.lib.refusals import Refusal
 from placette.lib.sums import decimal_exact, decimal_sum
@@ -763,13 +762,6 @@ def payment_record(
     return payment
 
 
-def _reminder_recipient(tenant: Contact) -> str:
-    if tenant.email:
-        return tenant.email
-    person = tenant.people.select_related("person").exclude(person__email="").first()
-    return person.person.email if person else ""
-
-
 @transaction.atomic
 def rent_reminder_send(
     *, actor: Any, line: RentLine, today: dt.date | None = None
@@ -791,7 +783,7 @@ def rent_reminder_send(
         raise Refusal("Cette échéance n’est pas encore due : pas de relance.")
     activity = line.lease.activity
     tenant = activity.tenant
-    email = _reminder_recipient(tenant)
+    email = tenant.mail_to
     if not email:
         raise Refusal(
             f"« {tenant} » n’a pas d’adresse e-mail : complétez sa fiche contact pour le relancer."
@@ -803,19 +795,20 @@ def rent_reminder_send(
             )
     except IntegrityError:  # pressed twice at the same moment: the other request sent it
         return RentReminder.objects.get(line=line, sent_on=today), False
-    place = activity.place
-    send_mail(
-        subject=f"Loyer de {place.name} : échéance du {line.due_on:%d/%m/%Y} impayée",
-        message=(
-            f"Bonjour,\n\nSauf erreur de notre part, l’échéance du {line.due_on:%d/%m/%Y} "
-            f"(période du {line.period_start:%d/%m/%Y} au {line.period_end:%d/%m/%Y}) du bail "
-            f"de « {activity} » à {place.commune_name} reste impayée : {euros(line.balance)} "
-            f"sur {euros(line.amount)}.\n\nSi vous avez réglé entre-temps, "
-            "ne tenez pas compte de ce message. Sinon, merci de procéder au paiement "
-            "ou de nous contacter pour convenir d’un échéancier.\n\nL’équipe de la foncière"
-        ),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[email],
+    mail_send(
+        template="places/rent_reminder",
+        to_email=email,
+        to_contact=tenant,
+        context={
+            "line": line,
+            "activity": activity,
+            "place": activity.place,
+            "balance": euros(line.balance),
+            "amount": euros(line.amount),
+        },
+        kind="places.rent_reminder",
+        key=f"places.rent_reminder:{reminder.pk}",
+        related=reminder,
     )
     timeline_append(
         contact=tenant,

@@ -28,7 +28,10 @@ class SignInTests(BaseTestCase):
 
     def test_a_member_signs_in_with_a_code_received_by_email(self):
         member = User.objects.create_user("sans-mdp@test.fr", None, role="member")
-        response = self.client.post(reverse("account_request_login_code"), {"email": member.email})
+        with self.captureOnCommitCallbacks(execute=True):  # the code leaves after commit
+            response = self.client.post(
+                reverse("account_request_login_code"), {"email": member.email}
+            )
         self.assertRedirects(response, reverse("account_confirm_login_code"))
         self.assertEqual(len(mail.outbox), 1)
         self.assertEqual(mail.outbox[0].to, [member.email])

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 
 from placette.governance import services
@@ -16,6 +17,8 @@ from placette.governance.models import (
     RollEntry,
 )
 from placette.governance.tests.helpers import make_ag, make_member, make_statutes, start
+from placette.lib.mail import mail_resume, message_deliver
+from placette.lib.models import MessageStatus, OutgoingMessage
 from placette.lib.refusals import Refusal
 from placette.membership.models import CollegeWeight
 from placette.test import BaseTestCase, give_consent, make_contact
@@ -89,11 +92,52 @@ class VotesTests(BaseTestCase):
         meeting = make_ag()
         for c in (self.alice, self.bruno, self.carla):
             give_consent(c)
-        services.meeting_convene(actor=self.staff, meeting=meeting)  # on_commit not run: no mail
-        self.assertEqual(services.convocations_send(meeting=meeting, limit=1), 1)
-        self.assertEqual(services.convocations_send(meeting=meeting), 2)
+        # The worker died before sending: the three convocations are queued, none sent.
+        services.meeting_convene(actor=self.staff, meeting=meeting)  # on_commit not run
+        messages = OutgoingMessage.objects.filter(kind="governance.convocation").order_by("id")
+        self.assertEqual(messages.filter(status=MessageStatus.QUEUED).count(), 3)
+        self.assertEqual(message_deliver(message_id=messages[0].pk), MessageStatus.SENT)
+        self.assertEqual(services.convocations_send(meeting=meeting), 0)  # all already queued
+        with self.settings(MAIL_CLAIM_TIMEOUT=0), self.captureOnCommitCallbacks(execute=True):
+            self.assertEqual(mail_resume(), 2)  # the periodic command takes the rest over
+        with self.settings(MAIL_CLAIM_TIMEOUT=0), self.captureOnCommitCallbacks(execute=True):
+            self.assertEqual(mail_resume(), 0)
         self.assertEqual(len({m.to[0] for m in mail.outbox}), 3)
         self.assertEqual(len(mail.outbox), 3)
+        self.assertEqual(
+            Convocation.objects.filter(meeting=meeting, sent_at__isnull=False).count(), 3
+        )
+
+    def test_an_address_refused_by_the_relay_is_shown_to_the_staff_for_a_letter(self):
+        from smtplib import SMTPRecipientsRefused
+        from unittest import mock
+
+        from django.core.mail.backends.locmem import EmailBackend
+
+        meeting = make_ag()
+        for c in (self.alice, self.bruno):
+            give_consent(c)
+        refused = SMTPRecipientsRefused({self.alice.email: (550, b"5.1.1 Mailbox unavailable")})
+        real_send = EmailBackend.send_messages
+
+        def relay(backend, messages):
+            if messages[0].to == [self.alice.email]:
+                raise refused
+            return real_send(backend, messages)
+
+        with (
+            mock.patch("django.core.mail.backends.locmem.EmailBackend.send_messages", relay),
+            self.captureOnCommitCallbacks(execute=True),
+        ):
+            services.meeting_convene(actor=self.staff, meeting=meeting)
+        self.assertEqual([m.to[0] for m in mail.outbox], [self.bruno.email])
+        alice = Convocation.objects.get(meeting=meeting, contact=self.alice)
+        self.assertIsNone(alice.sent_at)
+        self.assertTrue(self.alice.timeline.filter(title__contains="non remise").exists())
+        self.login(self.staff)
+        page = self.client.get(reverse("governance:convocation", args=[meeting.pk]))
+        self.assertContains(page, "1 non remise : convoquez par courrier")
+        self.assertContains(page, "Mailbox unavailable")
 
     def test_it_refuses_to_convene_too_late(self):
         meeting = make_ag(days_ahead=10)

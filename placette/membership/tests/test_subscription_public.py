@@ -4,6 +4,7 @@ import re
 from decimal import Decimal
 
 from django.core import mail
+from django.test import TestCase
 from django.urls import reverse
 
 from placette.contacts.models import (
@@ -71,7 +72,10 @@ def bulletin(client, **overrides) -> tuple[dict, object]:
     }
     data.update(overrides)
     data = {k: v for k, v in data.items() if v is not None}
-    return data, client.post(reverse("membership_public:subscribe"), data)
+    # The bulletin's email leaves after commit (placette.lib.mail): run what commit would run.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(reverse("membership_public:subscribe"), data)
+    return data, response
 
 
 class PublicSubscriptionTests(BaseTestCase):
@@ -279,20 +283,42 @@ class PublicSubscriptionTests(BaseTestCase):
     def test_a_failed_sending_keeps_the_request_and_a_second_run_sends_once(self):
         from unittest import mock
 
+        from placette.lib.mail import mail_resume
+        from placette.lib.models import MessageStatus, OutgoingMessage
+
         with mock.patch(
             "django.core.mail.backends.locmem.EmailBackend.send_messages",
             side_effect=OSError("SMTP indisponible"),
         ):
             bulletin(self.client)
         req = SubscriptionRequest.objects.get()
+        # The PDF was produced by the mail task before the relay failed: nothing is lost.
         document = SubscriptionDocument.objects.get(request=req)
         self.assertIsNone(document.sent_at)
-        from placette.membership.subscriptions import document_send
-
-        self.assertTrue(document_send(document_id=document.pk))
-        self.assertFalse(document_send(document_id=document.pk))
+        message = OutgoingMessage.objects.get(kind="membership.bulletin")
+        self.assertEqual(message.status, MessageStatus.QUEUED)
+        self.assertIn("SMTP indisponible", message.error)
+        with self.settings(MAIL_CLAIM_TIMEOUT=0), self.captureOnCommitCallbacks(execute=True):
+            OutgoingMessage.objects.update(next_attempt_at=message.created_at)
+            self.assertEqual(mail_resume(), 1)
+            self.assertEqual(mail_resume(), 0)
         self.assertEqual(len(mail.outbox), 1)
         self.assertTrue(re.search(req.reference, mail.outbox[0].subject))
+        document.refresh_from_db()
+        self.assertIsNotNone(document.sent_at)
+
+    def test_the_bulletin_pdf_is_rendered_by_the_mail_task_not_by_the_request(self):
+        from unittest import mock
+
+        with mock.patch("placette.lib.mail._enqueue_after_commit"):  # no worker ran yet
+            _data, response = bulletin(self.client)
+        self.assertEqual(response.status_code, 302)
+        req = SubscriptionRequest.objects.get()
+        self.assertFalse(SubscriptionDocument.objects.filter(request=req).exists())
+        # The subscriber can still download it at once (rendered for the download, not stored).
+        download = self.client.get(reverse("membership_public:bulletin", args=[req.access_key]))
+        self.assertIn(req.reference, pdf_text(download.content))
+        self.assertFalse(SubscriptionDocument.objects.filter(request=req).exists())
 
 
 class RefusalFieldTests(BaseTestCase):

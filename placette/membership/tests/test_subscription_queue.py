@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -39,6 +40,13 @@ TODAY = timezone.localdate
 def new_request(
     *, email="lea@exemple.fr", last_name="Martin", shares=4, **kwargs
 ) -> SubscriptionRequest:
+    # Emails leave after commit (placette.lib.mail): run what the commit would run.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        req = _create(**kwargs, email=email, last_name=last_name, shares=shares)
+    return req
+
+
+def _create(*, email, last_name, shares, **kwargs) -> SubscriptionRequest:
     req, _ = subscription_request_create(
         actor=None,
         form_token=form_token_new(),
@@ -136,9 +144,10 @@ class QueueTests(BaseTestCase):
         self.assertRedirects(response, detail)
         self.req.refresh_from_db()
         self.assertEqual(self.req.status, RequestStatus.PAID)
-        response = self.client.post(
-            reverse("membership_public:request_approve", args=[self.req.pk])
-        )
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(
+                reverse("membership_public:request_approve", args=[self.req.pk])
+            )
         self.assertRedirects(response, detail)
         self.req.refresh_from_db()
         self.assertEqual(self.req.status, RequestStatus.APPROVED)
@@ -163,7 +172,8 @@ class QueueTests(BaseTestCase):
         self.assertIn(str(member.number), text)
         self.assertIn("400,00", text)
         # Approving again books nothing more.
-        self.client.post(reverse("membership_public:request_approve", args=[self.req.pk]))
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(reverse("membership_public:request_approve", args=[self.req.pk]))
         self.assertEqual(Movement.objects.count(), 1)
         self.assertEqual(len(mail.outbox), 1)
 
@@ -215,10 +225,11 @@ class QueueTests(BaseTestCase):
             reverse("membership_public:request_refuse", args=[self.req.pk]), {"reason": ""}
         )
         self.assertContains(response, "Indiquez le motif du refus", status_code=400)
-        self.client.post(
-            reverse("membership_public:request_refuse", args=[self.req.pk]),
-            {"reason": "Catégorie réservée aux habitants du territoire."},
-        )
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(
+                reverse("membership_public:request_refuse", args=[self.req.pk]),
+                {"reason": "Catégorie réservée aux habitants du territoire."},
+            )
         self.req.refresh_from_db()
         self.assertEqual(self.req.status, RequestStatus.REFUSED)
         [message] = mail.outbox
@@ -234,11 +245,12 @@ class QueueTests(BaseTestCase):
             )
         mail.outbox.clear()
         self.login(self.staff)
-        response = self.client.post(
-            reverse("membership_public:request_batch"),
-            {"ids": [self.req.pk, other.pk, unpaid.pk], "action": "approve"},
-            follow=True,
-        )
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(
+                reverse("membership_public:request_batch"),
+                {"ids": [self.req.pk, other.pk, unpaid.pk], "action": "approve"},
+                follow=True,
+            )
         self.assertContains(response, "2 demande(s) approuvée(s)")
         self.assertContains(response, f"Paiement insuffisant pour la demande {unpaid.reference}")
         self.assertEqual(Movement.objects.count(), 2)
@@ -319,7 +331,9 @@ class BankStatementTests(BaseTestCase):
 
 
 @pytest.mark.django_db
-def test_the_certificate_pdf_arrives_through_a_real_smtp_server(smtp_server, settings):
+def test_the_certificate_pdf_arrives_through_a_real_smtp_server(
+    smtp_server, settings, django_capture_on_commit_callbacks
+):
     settings.MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
@@ -332,7 +346,8 @@ def test_the_certificate_pdf_arrives_through_a_real_smtp_server(smtp_server, set
     request_payment_record(
         actor=None, request=req, amount=req.amount, paid_on=TODAY(), method="transfer"
     )
-    subscription_request_approve(actor=None, request=req)
+    with django_capture_on_commit_callbacks(execute=True):
+        subscription_request_approve(actor=None, request=req)
     assert SubscriptionDocument.objects.get(kind=DocumentKind.CERTIFICATE).sent_at is not None
     certificate = next(m for m in smtp_server.messages if "certificat" in m["Subject"].lower())
     assert certificate["To"] == "smtp@exemple.fr"

@@ -48,7 +48,8 @@ class TaxStatementTests(BaseTestCase):
     def test_a_statement_carries_every_field_the_law_requires(self):
         req = self.approved(tax_resident_fr=True)
         mail.outbox.clear()
-        result = tax_statements_generate(actor=self.staff, year=self.year, send=True)
+        with self.captureOnCommitCallbacks(execute=True):
+            result = tax_statements_generate(actor=self.staff, year=self.year, send=True)
         self.assertEqual((result.created, result.queued), (1, 1))
         text = " ".join(pdf_text(bytes(result.documents[0].content)).split())
         for expected in [
@@ -72,8 +73,10 @@ class TaxStatementTests(BaseTestCase):
 
     def test_regenerating_a_year_does_not_duplicate_nor_resend(self):
         self.approved(tax_resident_fr=True)
-        tax_statements_generate(actor=None, year=self.year, send=True)
-        again = tax_statements_generate(actor=None, year=self.year, send=True)
+        with self.captureOnCommitCallbacks(execute=True):
+            tax_statements_generate(actor=None, year=self.year, send=True)
+        with self.captureOnCommitCallbacks(execute=True):
+            again = tax_statements_generate(actor=None, year=self.year, send=True)
         self.assertEqual((again.created, again.unchanged, again.queued), (0, 1, 0))
         self.assertEqual(
             SubscriptionDocument.objects.filter(kind=DocumentKind.TAX_STATEMENT).count(), 1

@@ -53,7 +53,8 @@ class UnpaidReminderTests(BaseTestCase):
 
     def run_command(self, on: str) -> str:
         out = StringIO()
-        call_command("unpaid_reminders", "--date", on, stdout=out)
+        with self.captureOnCommitCallbacks(execute=True):  # emails leave after commit
+            call_command("unpaid_reminders", "--date", on, stdout=out)
         return out.getvalue()
 
     def test_only_the_overdue_balance_is_reminded_once_a_month(self):

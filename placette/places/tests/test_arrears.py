@@ -67,8 +67,9 @@ class ArrearsTests(BaseTestCase):
         line = lease.schedule.order_by("due_on").first()
         self.login(self.staff)
         url = reverse("places:reminder", args=[line.pk])
-        self.client.post(url)
-        response = self.client.post(url, follow=True)
+        with self.captureOnCommitCallbacks(execute=True):  # the email leaves after commit
+            self.client.post(url)
+            response = self.client.post(url, follow=True)
         self.assertContains(response, "Déjà relancé aujourd’hui")
         self.assertEqual(len(mail.outbox), 1)
         message = mail.outbox[0]
@@ -79,9 +80,10 @@ class ArrearsTests(BaseTestCase):
         tenant = lease.activity.tenant
         self.assertEqual(tenant.timeline.filter(kind="email", area="places").count(), 1)
         # The next day, a new reminder is allowed.
-        _, sent = rent_reminder_send(
-            actor=None, line=line, today=timezone.localdate() + dt.timedelta(days=1)
-        )
+        with self.captureOnCommitCallbacks(execute=True):
+            _, sent = rent_reminder_send(
+                actor=None, line=line, today=timezone.localdate() + dt.timedelta(days=1)
+            )
         self.assertTrue(sent)
         self.assertEqual(len(mail.outbox), 2)
 
