@@ -126,11 +126,9 @@ def mail_render(template: str, context: Mapping[str, Any]) -> tuple[str, str, st
     subject = " ".join(_render_text(f"emails/{template}.subject.txt", context).split())
     text = _render_text(f"emails/{template}.txt", context).strip() + "\n"
     try:
-        html = render_to_string(f"emails/{template}.html", context)
+        html: str = css_inline.inline(render_to_string(f"emails/{template}.html", context))
     except TemplateDoesNotExist:
         html = ""
-    else:
-        html = css_inline.inline(html)
     return subject[:255], text, html
 
 

@@ -347,7 +347,7 @@ class OutgoingMessage(models.Model):
     @property
     def related(self) -> models.Model | None:
         """The business row this message is about (a convocation, a document…)."""
-        if self.content_type_id is None or not self.object_id:
+        if self.content_type is None or not self.object_id:
             return None
         model = self.content_type.model_class()
         if model is None:
