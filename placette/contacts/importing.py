@@ -34,6 +34,7 @@ HEADERS = {
     "tags": {"etiquettes", "tags", "etiquette"},
 }
 MAX_BYTES = 20 * 1024 * 1024
+ENCODINGS = ("utf-8", "cp1252")
 
 
 @dataclass
@@ -64,6 +65,12 @@ class ImportReport:
 def _decode(raw: bytes, encoding: str) -> str:
     if len(raw) > MAX_BYTES:
         raise Refusal("Le fichier dépasse 20 Mo : découpez-le en plusieurs fichiers.", field="file")
+    if encoding not in ENCODINGS:
+        # the confirmation posts the encoding back in a hidden field: never trust it
+        raise Refusal(
+            "Encodage inconnu : choisissez UTF-8 ou Windows-1252 et déposez le fichier à nouveau.",
+            field="encoding",
+        )
     try:
         text = raw.decode("utf-8-sig" if encoding == "utf-8" else encoding)
     except UnicodeDecodeError as exc:

@@ -268,7 +268,11 @@ def contact_import(request: HttpRequest) -> HttpResponse:
             messages.error(request, "Ce fichier d’import a expiré : déposez-le à nouveau.")
             return redirect("contacts:import")
         raw = (_import_dir() / token).read_bytes()
-        report = contacts_import(actor=request.user, raw=raw, encoding=encoding, commit=True)
+        try:
+            report = contacts_import(actor=request.user, raw=raw, encoding=encoding, commit=True)
+        except Refusal as exc:
+            refusal_show(request, exc)
+            return redirect("contacts:import")
         if report.committed:
             (_import_dir() / token).unlink(missing_ok=True)
             counts = report.counts

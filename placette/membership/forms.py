@@ -12,6 +12,7 @@ from placette.membership.models import (
     LegalForm,
     Statutes,
 )
+from placette.membership.services import MAX_SHARES
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -45,8 +46,13 @@ class BookingForm(forms.Form):
         return f"form-{key}" if key.isalnum() else None
 
 
+TOO_MANY_SHARES = {"max_value": "Le nombre de parts ne peut pas dépasser %(limit_value)s."}
+
+
 class SubscribeForm(BookingForm):
-    shares = forms.IntegerField(label="Nombre de parts")
+    shares = forms.IntegerField(
+        label="Nombre de parts", max_value=MAX_SHARES, error_messages=TOO_MANY_SHARES
+    )
     paid = forms.DecimalField(
         label="Montant libéré (€)",
         required=False,
@@ -72,7 +78,9 @@ class TransferForm(BookingForm):
         label="Nature", choices=[("transfer", "Cession"), ("gift", "Donation")]
     )
     receiver = _contact_field("Bénéficiaire")
-    shares = forms.IntegerField(label="Nombre de parts")
+    shares = forms.IntegerField(
+        label="Nombre de parts", max_value=MAX_SHARES, error_messages=TOO_MANY_SHARES
+    )
     category = forms.ModelChoiceField(
         label="Catégorie du bénéficiaire (s’il n’est pas sociétaire)",
         queryset=Category.objects.all(),
@@ -82,7 +90,9 @@ class TransferForm(BookingForm):
 
 
 class RefundRequestForm(BookingForm):
-    shares = forms.IntegerField(label="Nombre de parts à rembourser")
+    shares = forms.IntegerField(
+        label="Nombre de parts à rembourser", max_value=MAX_SHARES, error_messages=TOO_MANY_SHARES
+    )
     note = forms.CharField(label="Motif", required=False, max_length=200)
 
 
@@ -231,8 +241,22 @@ class ImportForm(forms.Form):
         label="Nombre total de parts attendu après import", required=False, min_value=0
     )
     expected_capital = forms.DecimalField(
-        label="Capital souscrit attendu après import (€)", required=False, decimal_places=2
+        label="Capital souscrit attendu après import (€)",
+        required=False,
+        max_digits=14,
+        decimal_places=2,
     )
+
+    def clean_file(self):
+        from placette.membership.importing import MAX_BYTES
+
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(
+                f"Le fichier dépasse {MAX_BYTES // 1_000_000} Mo : découpez le registre en "
+                "plusieurs fichiers."
+            )
+        return upload
 
 
 class InstrumentForm(forms.ModelForm):

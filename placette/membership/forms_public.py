@@ -13,6 +13,7 @@ from placette.contacts import communes
 from placette.contacts.models import ConsentPurpose
 from placette.contacts.services import consent_purpose_offered
 from placette.membership.models_requests import PaymentMethod, RequestStatus
+from placette.membership.services import MAX_SHARES
 from placette.membership.subscriptions import CONSENTS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -85,6 +86,8 @@ class _PaymentFields(forms.Form):
         shares = self.cleaned_data["shares"]
         if shares is None or shares <= 0:
             raise forms.ValidationError("Le nombre de parts doit être d’au moins 1.")
+        if shares > MAX_SHARES:
+            raise forms.ValidationError(f"Le nombre de parts ne peut pas dépasser {MAX_SHARES}.")
         return shares
 
     def clean(self) -> dict[str, Any]:
@@ -221,7 +224,11 @@ class RefundForm(_BootstrapMixin, forms.Form):
     shares = forms.IntegerField(
         label="Nombre de parts à faire rembourser",
         min_value=1,
-        error_messages={"min_value": "Le nombre de parts doit être d’au moins 1."},
+        max_value=MAX_SHARES,
+        error_messages={
+            "min_value": "Le nombre de parts doit être d’au moins 1.",
+            "max_value": "Le nombre de parts ne peut pas dépasser %(limit_value)s.",
+        },
     )
     note = forms.CharField(label="Commentaire (facultatif)", required=False, max_length=200)
 

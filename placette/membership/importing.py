@@ -57,29 +57,87 @@ class _Rollback(Exception):
     pass
 
 
+MAX_BYTES = 10 * 1000 * 1000
+"""Largest register file read in one request (a register of ~100,000 movements is ~5 MB)."""
+DELIMITERS = (";", ",", "\t")
+
+
+def _text(raw: bytes) -> str:
+    """The file's text, or a French refusal naming what is wrong with it."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = raw.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise Refusal("Ce fichier UTF-16 est illisible.", field="file") from exc
+    else:
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            try:
+                text = raw.decode("cp1252")
+            except UnicodeDecodeError as exc:
+                raise Refusal(
+                    "Ce fichier n’est ni en UTF-8 ni en Windows-1252 (ou n’est pas un CSV) : "
+                    "enregistrez-le en « CSV UTF-8 ».",
+                    field="file",
+                ) from exc
+    if any(c < " " and c not in "\t\r\n" for c in text[:100_000]):
+        raise Refusal(
+            "Ce fichier n’est pas un CSV (contenu binaire) : exportez le registre en CSV ou en "
+            "Excel (.xlsx).",
+            field="file",
+        )
+    return text
+
+
+def _csv_values(text: str) -> list[list[Any]]:
+    if not text.strip():
+        raise Refusal("Le fichier est vide.", field="file")
+    first = text.lstrip().splitlines()[0]
+    counts = {d: first.count(d) for d in DELIMITERS}
+    delimiter = max(counts, key=lambda d: counts[d])
+    if not counts[delimiter]:
+        found = next((c for c in "|:/ " if c in first), None)
+        raise Refusal(
+            "Séparateur de colonnes non reconnu"
+            + (f" (« {found} »)" if found else "")
+            + " : utilisez le point-virgule, la virgule ou la tabulation.",
+            field="file",
+        )
+    try:
+        return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    except csv.Error as exc:
+        raise Refusal(f"Ce fichier CSV est mal formé : {exc}.", field="file") from exc
+
+
 def read_rows(raw: bytes, filename: str) -> list[dict[str, str]]:
+    if len(raw) > MAX_BYTES:
+        raise Refusal(
+            f"Le fichier dépasse {MAX_BYTES // 1_000_000} Mo : découpez le registre en "
+            "plusieurs fichiers.",
+            field="file",
+        )
+    if not raw.strip():
+        raise Refusal("Le fichier est vide.", field="file")
     if filename.lower().endswith(".xlsx"):
         from openpyxl import load_workbook
 
         try:
             sheet = load_workbook(io.BytesIO(raw), read_only=True, data_only=True).active
+            values = [
+                ["" if v is None else v for v in r] for r in sheet.iter_rows(values_only=True)
+            ]
         except Exception as exc:
             raise Refusal("Ce fichier Excel est illisible.", field="file") from exc
-        values = [["" if v is None else v for v in r] for r in sheet.iter_rows(values_only=True)]
     else:
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = raw.decode("cp1252")
-        dialect = csv.Sniffer().sniff(text[:2000], delimiters=";,\t") if text.strip() else None
-        values = list(csv.reader(io.StringIO(text), dialect or csv.excel))
+        values = _csv_values(_text(raw))
     if not values:
         raise Refusal("Le fichier est vide.", field="file")
     header = [str(h).strip().lower() for h in values[0]]
     missing = [c for c in ("numero", "date", "nature", "titulaire", "parts") if c not in header]
     if missing:
         raise Refusal("Colonnes manquantes : " + ", ".join(missing) + ".", field="file")
-    return [
+    rows = [
         {
             h: (str(v).strip() if not isinstance(v, dt.datetime | dt.date) else v)
             for h, v in zip(header, r, strict=False)
@@ -87,6 +145,11 @@ def read_rows(raw: bytes, filename: str) -> list[dict[str, str]]:
         for r in values[1:]
         if any(str(v).strip() for v in r)
     ]
+    if not rows:
+        raise Refusal(
+            "Le fichier ne contient que l’en-tête : aucun mouvement à importer.", field="file"
+        )
+    return rows
 
 
 def _date(value: Any) -> dt.date:

@@ -101,11 +101,18 @@ def _contact(value: Contact | int | None, *, role: str) -> Contact:
     return found
 
 
+MAX_SHARES = 10_000_000
+"""Most shares one movement may carry: far above any real subscription, far below the
+database's integer columns (a 10¹² request would overflow PostgreSQL's integer)."""
+
+
 def _check_shares(shares: object) -> int:
     if isinstance(shares, bool) or not isinstance(shares, int):
         raise Refusal("Le nombre de parts doit être un nombre entier.")
     if shares <= 0:
         raise Refusal(f"Le nombre de parts doit être au moins 1 (reçu {shares}).")
+    if shares > MAX_SHARES:
+        raise Refusal(f"Le nombre de parts ne peut pas dépasser {MAX_SHARES} (reçu {shares}).")
     return shares
 
 

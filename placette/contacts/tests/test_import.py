@@ -85,3 +85,22 @@ class ImportTests(BaseTestCase):
         )
         self.assertContains(response, "n’est pas encodé en UTF-8")
         self.assertFalse(Contact.objects.filter(email_normalized="tom@ex.fr").exists())
+
+
+class ImportTamperedEncodingTests(BaseTestCase):
+    def test_a_tampered_encoding_on_the_confirmation_is_refused_in_french(self):
+        self.login(self.staff)
+        upload = SimpleUploadedFile("contacts.csv", GOOD, content_type="text/csv")
+        response = self.client.post(
+            reverse("contacts:import"), {"file": upload, "encoding": "utf-8"}
+        )
+        token = response.context["token"]
+        response = self.client.post(
+            reverse("contacts:import"), {"token": token, "encoding": "rot13"}, follow=True
+        )
+        self.assertContains(response, "Encodage inconnu : choisissez UTF-8 ou Windows-1252")
+        self.assertFalse(Contact.objects.filter(email_normalized="tom@ex.fr").exists())
+
+    def test_the_service_refuses_an_unknown_encoding(self):
+        with self.assertRaisesMessage(Refusal, "Encodage inconnu"):
+            contacts_import(actor=self.staff, raw=GOOD, encoding="no-such-codec", commit=False)
