@@ -110,6 +110,9 @@ TEMPLATES = [
 
 # Widgets get Bootstrap classes from placette/templates/django/forms/widgets/attrs.html.
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# French error pages in the site's layout: templates/403.html, 404.html, 500.html, and this one
+# for a refused form (expired or cookie-less CSRF token).
+CSRF_FAILURE_VIEW = "placette.lib.views.csrf_failure"
 
 DATABASES = {
     "default": dj_database_url.parse(

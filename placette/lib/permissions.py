@@ -12,7 +12,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 if TYPE_CHECKING:
     from placette.contacts.models import Contact
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 def _guard(
     test: Callable[[Any], bool],
+    refused: str = "",
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
@@ -27,7 +28,8 @@ def _guard(
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not test(request.user):
-                raise PermissionDenied("Vous n’avez pas accès à cette page.")
+                # the French 403 page (templates/403.html) shows who the page is for
+                raise PermissionDenied(refused)
             return view(request, *args, **kwargs)
 
         return wrapped
@@ -35,9 +37,17 @@ def _guard(
     return decorator
 
 
-staff_required = _guard(lambda user: user.is_team)
-staff_admin_required = _guard(lambda user: user.is_staff_admin)
-board_required = _guard(lambda user: user.is_team or user.is_board_member)
+staff_required = _guard(
+    lambda user: user.is_team, gettext_lazy("Cette page est réservée à l’équipe de la coopérative.")
+)
+staff_admin_required = _guard(
+    lambda user: user.is_staff_admin,
+    gettext_lazy("Cette page est réservée aux administrateurs de Placette."),
+)
+board_required = _guard(
+    lambda user: user.is_team or user.is_board_member,
+    gettext_lazy("Cette page est réservée à l’équipe et au conseil d’administration."),
+)
 signed_in_required = _guard(lambda user: True)
 
 
