@@ -107,8 +107,18 @@ class Contact(models.Model):
                 condition=Q(kind="person", organisation_name="", org_kind="")
                 | Q(kind="organisation", first_name="", last_name=""),
                 name="contact_kind_fields_consistent",
+                violation_error_message=_(
+                    "Une personne n’a ni raison sociale ni type d’organisation, une organisation "
+                    "n’a ni prénom ni nom : videz les champs de l’autre type de fiche."
+                ),
             ),
-            models.CheckConstraint(condition=~Q(display_name=""), name="contact_has_a_name"),
+            models.CheckConstraint(
+                condition=~Q(display_name=""),
+                name="contact_has_a_name",
+                violation_error_message=_(
+                    "Une fiche doit avoir un nom (nom de la personne ou raison sociale)."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -198,9 +208,17 @@ class Affiliation(models.Model):
     class Meta:
         verbose_name = "rattachement"
         constraints = [
-            models.UniqueConstraint(fields=["person", "organisation"], name="affiliation_unique"),
+            models.UniqueConstraint(
+                fields=["person", "organisation"],
+                name="affiliation_unique",
+                violation_error_message=_(
+                    "Cette personne est déjà rattachée à cette organisation."
+                ),
+            ),
             models.CheckConstraint(
-                condition=~Q(person=models.F("organisation")), name="affiliation_not_self"
+                condition=~Q(person=models.F("organisation")),
+                name="affiliation_not_self",
+                violation_error_message=_("Une fiche ne peut pas être rattachée à elle-même."),
             ),
         ]
 
@@ -372,7 +390,11 @@ class ConsentRecord(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(at__lte=models.F("recorded_at")), name="consent_not_after_recording"
+                condition=Q(at__lte=models.F("recorded_at")),
+                name="consent_not_after_recording",
+                violation_error_message=_(
+                    "Un consentement ne peut pas être daté après le moment où il est enregistré."
+                ),
             ),
         ]
 

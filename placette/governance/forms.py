@@ -12,13 +12,15 @@ from placette.governance.models import (
     MeetingKind,
     ResolutionKind,
 )
+from placette.lib.dates import DateBoundsMixin
 from placette.lib.documents import DocumentFileField
+from placette.lib.refusals import constraint_message
 
 DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 D = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(DateBoundsMixin, forms.Form):
     body = forms.ModelChoiceField(Body.objects.all(), label="Instance")
     kind = forms.ChoiceField(label="Type", choices=MeetingKind.choices)
     call = forms.TypedChoiceField(
@@ -36,7 +38,7 @@ class MeetingForm(forms.Form):
     video_link = forms.URLField(label="Lien de visioconférence", required=False)
 
 
-class MeetingEditForm(forms.ModelForm):
+class MeetingEditForm(DateBoundsMixin, forms.ModelForm):
     class Meta:
         model = Meeting
         fields = [
@@ -57,6 +59,15 @@ class MeetingEditForm(forms.ModelForm):
         ids = self.instance.roll.values("contact_id") if self.instance.pk else []
         for name in ("chair", "secretary"):
             self.fields[name].queryset = Contact.objects.filter(pk__in=ids)
+
+    def clean(self):
+        data = super().clean()
+        opens, starts = data.get("vote_opens_at"), data.get("starts_at")
+        if opens and starts and opens >= starts:
+            self.add_error(
+                "vote_opens_at", constraint_message(Meeting, "meeting_vote_opens_before_start")
+            )
+        return data
 
 
 class AgendaItemForm(forms.Form):
@@ -136,7 +147,7 @@ class DecisionForm(forms.Form):
     adopted = forms.BooleanField(label="Adoptée", required=False, initial=True)
 
 
-class ActionForm(forms.Form):
+class ActionForm(DateBoundsMixin, forms.Form):
     title = forms.CharField(label="Action", max_length=300)
     owner = forms.ModelChoiceField(Contact.objects.none(), label="Responsable", required=False)
     due_on = forms.DateField(label="Échéance", widget=D, required=False)
@@ -169,7 +180,7 @@ def _mandate_choices(form: forms.Form) -> None:
     form.fields["elected_at"].queryset = Meeting.objects.filter(body__kind=BodyKind.AG)
 
 
-class MandateForm(forms.Form):
+class MandateForm(DateBoundsMixin, forms.Form):
     contact = forms.ModelChoiceField(
         Contact.objects.all(),
         label="Personne",
@@ -193,7 +204,7 @@ class MandateForm(forms.Form):
         _mandate_choices(self)
 
 
-class MandateEditForm(forms.Form):
+class MandateEditForm(DateBoundsMixin, forms.Form):
     role = forms.CharField(label="Fonction", max_length=100)
     is_chair = forms.BooleanField(label="Préside l’instance", required=False)
     college = forms.ModelChoiceField(
@@ -211,7 +222,7 @@ class MandateEditForm(forms.Form):
         _mandate_choices(self)
 
 
-class MandateEndForm(forms.Form):
+class MandateEndForm(DateBoundsMixin, forms.Form):
     ends_on = forms.DateField(label="Dernier jour du mandat", widget=D)
     reason = forms.CharField(
         label="Motif",

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from placette.contacts.models import Contact, TimelineKind
 from placette.contacts.services import timeline_append
@@ -83,6 +84,7 @@ class Mandate(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
                 name="mandate_ends_after_start",
+                violation_error_message=gettext_lazy("La fin du mandat ne peut pas précéder son début."),
             )
         ]
 
@@ -168,11 +170,20 @@ class Meeting(models.Model):
         verbose_name = "réunion"
         ordering = ["-starts_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(call__in=[1, 2]), name="meeting_call_1_or_2"),
+            models.CheckConstraint(
+                condition=Q(call__in=[1, 2]),
+                name="meeting_call_1_or_2",
+                violation_error_message=gettext_lazy(
+                    "Une réunion se tient sur première ou sur deuxième convocation."
+                ),
+            ),
             models.CheckConstraint(
                 condition=Q(vote_opens_at__isnull=True)
                 | Q(vote_opens_at__lt=models.F("starts_at")),
                 name="meeting_vote_opens_before_start",
+                violation_error_message=gettext_lazy(
+                    "L’ouverture du vote en ligne doit précéder le début de la réunion."
+                ),
             ),
         ]
 
@@ -248,7 +259,13 @@ class Resolution(models.Model):
         verbose_name = "résolution"
         ordering = ["meeting", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "number"], name="resolution_number_unique")
+            models.UniqueConstraint(
+                fields=["meeting", "number"],
+                name="resolution_number_unique",
+                violation_error_message=gettext_lazy(
+                    "Une résolution porte déjà ce numéro dans cette réunion."
+                ),
+            )
         ]
 
     def __str__(self) -> str:
@@ -312,7 +329,13 @@ class RollEntry(models.Model):
         verbose_name = "inscrit·e"
         ordering = ["meeting", "member_number", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "contact"], name="roll_entry_unique")
+            models.UniqueConstraint(
+                fields=["meeting", "contact"],
+                name="roll_entry_unique",
+                violation_error_message=gettext_lazy(
+                    "Cette personne est déjà sur la liste des votants de cette réunion."
+                ),
+            )
         ]
         indexes = [models.Index(fields=["meeting", "attendance"], name="roll_meeting_attendance")]
 
@@ -346,7 +369,11 @@ class Convocation(models.Model):
         verbose_name = "convocation"
         ordering = ["meeting", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "contact"], name="convocation_unique")
+            models.UniqueConstraint(
+                fields=["meeting", "contact"],
+                name="convocation_unique",
+                violation_error_message=gettext_lazy("Cette personne est déjà convoquée à cette réunion."),
+            )
         ]
         indexes = [models.Index(fields=["meeting", "channel", "sent_at"], name="conv_pending")]
 
@@ -408,6 +435,7 @@ class Proxy(models.Model):
             models.CheckConstraint(
                 condition=Q(holder__isnull=True) | ~Q(holder=models.F("giver")),
                 name="proxy_not_to_oneself",
+                violation_error_message=gettext_lazy("On ne peut pas se donner un pouvoir à soi-même."),
             )
         ]
 
@@ -444,7 +472,11 @@ class Ballot(models.Model):
     class Meta:
         verbose_name = "bulletin"
         constraints = [
-            models.UniqueConstraint(fields=["resolution", "voter"], name="ballot_one_per_voter")
+            models.UniqueConstraint(
+                fields=["resolution", "voter"],
+                name="ballot_one_per_voter",
+                violation_error_message=gettext_lazy("Cette personne a déjà voté sur cette résolution."),
+            )
         ]
         indexes = [
             models.Index(fields=["resolution", "college", "choice"], name="ballot_tally"),
@@ -466,7 +498,13 @@ class HandCount(models.Model):
     class Meta:
         verbose_name = "décompte à main levée"
         constraints = [
-            models.UniqueConstraint(fields=["resolution", "college"], name="hand_count_unique")
+            models.UniqueConstraint(
+                fields=["resolution", "college"],
+                name="hand_count_unique",
+                violation_error_message=gettext_lazy(
+                    "Ce collège a déjà un décompte à main levée pour cette résolution."
+                ),
+            )
         ]
 
     def __str__(self) -> str:
@@ -556,10 +594,15 @@ class EvaluationAnswer(models.Model):
     class Meta:
         verbose_name = "réponse au questionnaire"
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "contact"], name="evaluation_once"),
+            models.UniqueConstraint(
+                fields=["meeting", "contact"],
+                name="evaluation_once",
+                violation_error_message=gettext_lazy("Vous avez déjà répondu à ce questionnaire."),
+            ),
             models.CheckConstraint(
                 condition=Q(information__range=(1, 5), debate__range=(1, 5), clarity__range=(1, 5)),
                 name="evaluation_scores_1_5",
+                violation_error_message=gettext_lazy("Chaque note va de 1 à 5."),
             ),
         ]
 

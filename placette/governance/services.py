@@ -69,6 +69,7 @@ from placette.governance.models import (
 )
 from placette.lib import money
 from placette.lib.audit import audit_log
+from placette.lib.dates import date_check
 from placette.lib.documents import document_store
 from placette.lib.mail import mail_send
 from placette.lib.models import OutgoingMessage
@@ -328,8 +329,14 @@ def meeting_create(
             "Une assemblée générale se tient pour l’instance « assemblée générale » et un "
             "conseil pour une autre instance."
         )
+    date_check(starts_at, label="Date de la réunion", field="starts_at")
+    date_check(cutoff_date, label="Arrêté de la liste des votants", field="cutoff_date")
+    date_check(vote_opens_at, label="Ouverture du vote", field="vote_opens_at")
     if vote_opens_at is not None and vote_opens_at >= starts_at:
-        raise Refusal("L’ouverture du vote en ligne doit précéder le début de la réunion.")
+        raise Refusal(
+            "L’ouverture du vote en ligne doit précéder le début de la réunion.",
+            field="vote_opens_at",
+        )
     if cutoff_date > timezone.localdate(starts_at):
         raise Refusal("La date d’arrêté de la liste des votants ne peut pas suivre la réunion.")
     meeting = Meeting.objects.create(
@@ -362,8 +369,13 @@ def meeting_update(*, actor: Any, meeting: Meeting, data: dict[str, Any]) -> Mee
             )
     for field, value in data.items():
         setattr(meeting, field, value)
+    date_check(meeting.starts_at, label="Date de la réunion", field="starts_at")
+    date_check(meeting.vote_opens_at, label="Ouverture du vote", field="vote_opens_at")
     if meeting.vote_opens_at and meeting.vote_opens_at >= meeting.starts_at:
-        raise Refusal("L’ouverture du vote en ligne doit précéder le début de la réunion.")
+        raise Refusal(
+            "L’ouverture du vote en ligne doit précéder le début de la réunion.",
+            field="vote_opens_at",
+        )
     meeting.save()
     audit_log(actor=actor, action="governance.meeting.updated", obj=meeting, fields=list(data))
     return meeting

@@ -120,6 +120,9 @@ class Job(models.Model):
             models.CheckConstraint(
                 condition=models.Q(total__isnull=True) | models.Q(done__lte=models.F("total")),
                 name="lib_job_done_within_total",
+                violation_error_message=_(
+                    "Un travail ne peut pas avoir fait plus d’étapes que son total."
+                ),
             )
         ]
 
@@ -266,7 +269,9 @@ class SavedView(models.Model):
         ordering = ["list_key", "name", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["owner", "list_key", "name"], name="saved_view_unique_name_per_owner"
+                fields=["owner", "list_key", "name"],
+                name="saved_view_unique_name_per_owner",
+                violation_error_message=_("Vous avez déjà une vue de cette liste sous ce nom."),
             )
         ]
 

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 def _guard(
     test: Callable[[Any], bool],
-    refused: str = "",
+    refused: Any = "",  # a lazy translation: the language of the request
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-__all__ = ["Refusal"]
+__all__ = ["Refusal", "constraint_message"]
 
 
 class Refusal(Exception):
@@ -43,3 +43,12 @@ class Refusal(Exception):
 
     def __repr__(self) -> str:
         return f"Refusal({self.messages!r}, field={self.field!r}, code={self.code!r})"
+
+
+def constraint_message(model: type, name: str) -> str:
+    """The French `violation_error_message` of the database constraint `name` of `model`, so
+    that a form's ``clean()`` says exactly what the constraint would (and says it on a field)."""
+    for constraint in model._meta.constraints:  # type: ignore[attr-defined]
+        if constraint.name == name:
+            return str(constraint.violation_error_message)
+    raise LookupError(f"{model.__name__} has no constraint {name!r}")

@@ -4,6 +4,8 @@ from django import forms
 from django.utils import timezone
 
 from placette.contacts.models import Contact
+from placette.lib.dates import DateBoundsMixin
+from placette.lib.refusals import constraint_message
 from placette.membership.models import (
     Category,
     College,
@@ -29,8 +31,10 @@ def _contact_field(label: str) -> forms.ModelChoiceField:
     )
 
 
-class BookingForm(forms.Form):
+class BookingForm(DateBoundsMixin, forms.Form):
     """Every booking form carries a one-time key: a second submission books nothing more."""
+
+    past_dates = ("on",)
 
     key = forms.CharField(widget=forms.HiddenInput, required=False)
     on = forms.DateField(label="Date de valeur", widget=DATE)
@@ -96,8 +100,10 @@ class RefundRequestForm(BookingForm):
     note = forms.CharField(label="Motif", required=False, max_length=200)
 
 
-class CategoryChangeForm(forms.Form):
+class CategoryChangeForm(DateBoundsMixin, forms.Form):
     """Staff move a member to another category from a date (a board decision, a new job…)."""
+
+    past_dates = ("effective_on",)
 
     category = forms.ModelChoiceField(label="Nouvelle catégorie", queryset=Category.objects.all())
     effective_on = forms.DateField(label="À compter du", widget=DATE)
@@ -120,6 +126,8 @@ class RefundDecisionForm(BookingForm):
 
 
 class RefundPaymentForm(BookingForm):
+    past_dates = ("on", "ago_on")
+
     ago_on = forms.DateField(
         label="Date de l’AGO qui a approuvé les comptes", widget=DATE, required=False
     )
@@ -130,7 +138,7 @@ class CancelForm(BookingForm):
     reason = forms.CharField(label="Motif de l’annulation", max_length=300)
 
 
-class DateForm(forms.Form):
+class DateForm(DateBoundsMixin, forms.Form):
     date = forms.DateField(label="Au", widget=DATE, required=False)
 
     def on(self):
@@ -139,7 +147,7 @@ class DateForm(forms.Form):
         return timezone.localdate()
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(DateBoundsMixin, forms.Form):
     start = forms.DateField(label="Du", widget=DATE)
     end = forms.DateField(label="Au", widget=DATE)
 
@@ -150,7 +158,7 @@ class PeriodForm(forms.Form):
         return data
 
 
-class StatutesForm(forms.ModelForm):
+class StatutesForm(DateBoundsMixin, forms.ModelForm):
     effective_from = forms.DateField(label="En vigueur à partir du", widget=DATE)
     reason = forms.CharField(label="Motif du changement (AGE, décision…)", max_length=300)
 
@@ -194,6 +202,23 @@ class StatutesForm(forms.ModelForm):
             if isinstance(field, forms.DecimalField):  # « 25,00 », not « 25.00 »
                 field.localize = True
                 field.widget.is_localized = True
+
+    # The database constraints of the statutes, said on their field (no raw constraint name).
+    BOUNDS = {
+        "share_value": ("statutes_share_value", lambda v: v > 0),
+        "min_paid_percent": ("statutes_min_paid_quarter", lambda v: 25 <= v <= 100),
+        "balance_delay_months": ("statutes_balance_5_years", lambda v: v <= 60),
+        "floor_percent": ("statutes_floor_quarter", lambda v: 25 <= v <= 100),
+        "local_authorities_cap_percent": ("statutes_authorities_cap", lambda v: 0 < v <= 50),
+    }
+
+    def clean(self):
+        data = super().clean()
+        for name, (constraint, sane) in self.BOUNDS.items():
+            value = data.get(name)
+            if value is not None and not sane(value):
+                self.add_error(name, constraint_message(Statutes, constraint))
+        return data
 
 
 class CategoryRuleForm(forms.Form):
@@ -259,7 +284,7 @@ class ImportForm(forms.Form):
         return upload
 
 
-class InstrumentForm(forms.ModelForm):
+class InstrumentForm(DateBoundsMixin, forms.ModelForm):
     class Meta:
         model = Instrument
         fields = [
@@ -274,10 +299,20 @@ class InstrumentForm(forms.ModelForm):
         widgets = {"issued_on": DATE}
 
 
-class InstrumentHoldingForm(forms.ModelForm):
+class InstrumentHoldingForm(DateBoundsMixin, forms.ModelForm):
+    past_dates = ("subscribed_on",)
+
     holder = _contact_field("Investisseur")
 
     class Meta:
         model = InstrumentHolding
         fields = ["holder", "units", "amount", "subscribed_on"]
         widgets = {"subscribed_on": DATE}
+
+    def clean_amount(self):
+        amount = self.cleaned_data["amount"]
+        if amount is not None and amount <= 0:
+            raise forms.ValidationError(
+                constraint_message(InstrumentHolding, "instrument_amount_positive")
+            )
+        return amount

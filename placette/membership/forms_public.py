@@ -12,6 +12,7 @@ from django.utils import timezone
 from placette.contacts import communes
 from placette.contacts.models import ConsentPurpose
 from placette.contacts.services import consent_purpose_offered
+from placette.lib.dates import DateBoundsMixin
 from placette.membership.models_requests import PaymentMethod, RequestStatus
 from placette.membership.services import MAX_SHARES
 from placette.membership.subscriptions import CONSENTS
@@ -269,7 +270,9 @@ class RequestFilterForm(_BootstrapMixin, forms.Form):
         return queryset
 
 
-class PaymentRecordForm(_BootstrapMixin, forms.Form):
+class PaymentRecordForm(DateBoundsMixin, _BootstrapMixin, forms.Form):
+    past_dates = ("paid_on",)
+
     amount = forms.DecimalField(
         label="Montant reçu (€)",
         max_digits=14,

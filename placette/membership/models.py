@@ -17,6 +17,7 @@ from django.db.models import Q, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from placette.contacts.models import Contact
 from placette.lib import money
@@ -216,22 +217,40 @@ class Statutes(models.Model):
         verbose_name_plural = "versions des statuts"
         ordering = ["-effective_from", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(share_value__gt=0), name="statutes_share_value"),
+            models.CheckConstraint(
+                condition=Q(share_value__gt=0),
+                name="statutes_share_value",
+                violation_error_message=_("La valeur nominale d’une part doit être positive."),
+            ),
             models.CheckConstraint(
                 condition=Q(min_paid_percent__gte=25, min_paid_percent__lte=100),
                 name="statutes_min_paid_quarter",
+                violation_error_message=_(
+                    "La part libérée à la souscription va de 25 % à 100 % (au moins un quart)."
+                ),
             ),
             models.CheckConstraint(
-                condition=Q(balance_delay_months__lte=60), name="statutes_balance_5_years"
+                condition=Q(balance_delay_months__lte=60),
+                name="statutes_balance_5_years",
+                violation_error_message=_(
+                    "Le délai de libération du solde ne peut pas dépasser 60 mois (5 ans)."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(floor_percent__gte=25, floor_percent__lte=100),
                 name="statutes_floor_quarter",
+                violation_error_message=_(
+                    "Le plancher du capital va de 25 % à 100 % du capital le plus haut atteint."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(local_authorities_cap_percent__gt=0)
                 & Q(local_authorities_cap_percent__lte=50),
                 name="statutes_authorities_cap",
+                violation_error_message=_(
+                    "La part du capital des collectivités publiques est comprise entre 0 % (exclu)"
+                    " et 50 %."
+                ),
             ),
         ]
 
@@ -277,11 +296,24 @@ class CategoryRule(models.Model):
     class Meta:
         verbose_name = "règle de catégorie"
         constraints = [
-            models.UniqueConstraint(fields=["statutes", "category"], name="rule_unique"),
-            models.CheckConstraint(condition=Q(min_shares__gte=1), name="rule_min_one_share"),
+            models.UniqueConstraint(
+                fields=["statutes", "category"],
+                name="rule_unique",
+                violation_error_message=_(
+                    "Cette catégorie a déjà une règle dans cette version des statuts."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(min_shares__gte=1),
+                name="rule_min_one_share",
+                violation_error_message=_("Le minimum d’une catégorie est d’au moins 1 part."),
+            ),
             models.CheckConstraint(
                 condition=Q(max_shares__isnull=True) | Q(max_shares__gte=models.F("min_shares")),
                 name="rule_max_above_min",
+                violation_error_message=_(
+                    "Le maximum de parts d’une catégorie ne peut pas être inférieur à son minimum."
+                ),
             ),
         ]
 
@@ -297,9 +329,19 @@ class CollegeWeight(models.Model):
     class Meta:
         verbose_name = "poids de collège"
         constraints = [
-            models.UniqueConstraint(fields=["statutes", "college"], name="weight_unique"),
+            models.UniqueConstraint(
+                fields=["statutes", "college"],
+                name="weight_unique",
+                violation_error_message=_(
+                    "Ce collège a déjà un poids dans cette version des statuts."
+                ),
+            ),
             models.CheckConstraint(
-                condition=Q(weight_percent__gt=0, weight_percent__lte=100), name="weight_range"
+                condition=Q(weight_percent__gt=0, weight_percent__lte=100),
+                name="weight_range",
+                violation_error_message=_(
+                    "Le poids d’un collège est compris entre 0 % (exclu) et 100 %."
+                ),
             ),
         ]
 
@@ -390,6 +432,9 @@ class Member(models.Model):
                 condition=Q(left_on__isnull=True)
                 | Q(admitted_on__isnull=False, left_on__gte=models.F("admitted_on")),
                 name="member_left_after_admitted",
+                violation_error_message=_(
+                    "La date de sortie d’un sociétaire ne peut pas précéder son admission."
+                ),
             ),
         ]
 
@@ -620,6 +665,10 @@ class Movement(models.Model):
                 condition=Q(kind="cancellation", reverses__isnull=False)
                 | (~Q(kind="cancellation") & Q(reverses__isnull=True)),
                 name="movement_cancellation_reverses",
+                violation_error_message=_(
+                    "Une annulation désigne le mouvement qu’elle annule, et seule une annulation "
+                    "en désigne un."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(kind="cancellation")
@@ -628,8 +677,18 @@ class Movement(models.Model):
                 | Q(kind="refund_decision", shares__lte=0)
                 | Q(kind__in=["payment", "refund_request", "refund_payment"], shares=0),
                 name="movement_kind_shares",
+                violation_error_message=_(
+                    "Le nombre de parts ne correspond pas à la nature du mouvement (une "
+                    "souscription compte au moins une part, une cession désigne un bénéficiaire…)."
+                ),
             ),
-            models.CheckConstraint(condition=Q(share_value__gt=0), name="movement_share_value"),
+            models.CheckConstraint(
+                condition=Q(share_value__gt=0),
+                name="movement_share_value",
+                violation_error_message=_(
+                    "La valeur de la part d’un mouvement doit être positive."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -711,7 +770,11 @@ class UnpaidReminder(models.Model):
     class Meta:
         verbose_name = "relance de libération"
         constraints = [
-            models.UniqueConstraint(fields=["holder", "month"], name="unpaid_reminder_month")
+            models.UniqueConstraint(
+                fields=["holder", "month"],
+                name="unpaid_reminder_month",
+                violation_error_message=_("Ce titulaire a déjà été relancé ce mois-ci."),
+            )
         ]
 
     def __str__(self) -> str:
@@ -819,7 +882,11 @@ class InstrumentHolding(models.Model):
         verbose_name = "détention d’instrument"
         ordering = ["subscribed_on", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="instrument_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="instrument_amount_positive",
+                violation_error_message=_("Le montant d’une détention doit être positif."),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from placette.contacts.models import Contact
 from placette.lib import money
@@ -175,15 +176,31 @@ class SubscriptionRequest(models.Model):
         verbose_name_plural = "demandes de souscription"
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(shares__gte=1), name="request_shares_positive"),
-            models.CheckConstraint(condition=Q(amount__gt=0), name="request_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(shares__gte=1),
+                name="request_shares_positive",
+                violation_error_message=_(
+                    "Une demande de souscription porte sur au moins une part."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="request_amount_positive",
+                violation_error_message=_(
+                    "Le montant d’une demande de souscription doit être positif."
+                ),
+            ),
             models.CheckConstraint(
                 condition=~Q(status="refused") | ~Q(refusal_reason=""),
                 name="request_refusal_has_reason",
+                violation_error_message=_("Une demande refusée doit indiquer le motif du refus."),
             ),
             models.CheckConstraint(
                 condition=~Q(status="approved") | Q(movement__isnull=False),
                 name="request_approved_has_movement",
+                violation_error_message=_(
+                    "Une demande approuvée doit être inscrite au registre des mouvements."
+                ),
             ),
         ]
 
@@ -242,7 +259,11 @@ class RequestPayment(models.Model):
         verbose_name = "paiement reçu"
         ordering = ["paid_on", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="request_payment_positive"),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="request_payment_positive",
+                violation_error_message=_("Le montant d’un paiement reçu doit être positif."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -307,11 +328,15 @@ class SubscriptionDocument(models.Model):
                 fields=["kind", "request"],
                 condition=Q(request__isnull=False),
                 name="document_one_per_request",
+                violation_error_message=_("Ce document existe déjà pour cette demande."),
             ),
             models.UniqueConstraint(
                 fields=["kind", "contact", "year"],
                 condition=Q(kind="tax_statement"),
                 name="document_one_tax_statement_a_year",
+                violation_error_message=_(
+                    "L’état IR-PME de cette année existe déjà pour ce contact."
+                ),
             ),
         ]
 

@@ -28,6 +28,7 @@ from placette.contacts.models import Contact, TimelineKind
 from placette.contacts.services import timeline_append
 from placette.lib import money
 from placette.lib.audit import audit_log
+from placette.lib.dates import date_check
 from placette.lib.refusals import Refusal
 from placette.membership import ledger, projections
 from placette.membership.colleges import check_college_weights
@@ -89,6 +90,8 @@ def statutes_in_force(on: dt.date | None = None) -> Statutes:
 
 
 def _today(on: dt.date | None) -> dt.date:
+    """The value date of a movement: today by default, never in the future nor before 1900."""
+    date_check(on, label="Date de valeur", field="on", past_only=True)
     return on or timezone.localdate()
 
 

@@ -50,6 +50,7 @@ from placette.contacts.services import (
 from placette.contacts.services import timeline_append as _timeline_append
 from placette.lib import money
 from placette.lib.audit import audit_log
+from placette.lib.dates import date_check
 from placette.lib.pdf import pdf_render
 from placette.lib.refusals import Refusal
 from placette.lib.text import normalize_email
@@ -611,6 +612,7 @@ def request_payment_record(
         raise Refusal("Cette demande a été refusée : un paiement ne peut plus y être rattaché.")
     if paid_on > timezone.localdate():
         raise Refusal("La date du paiement ne peut pas être dans le futur.", field="paid_on")
+    date_check(paid_on, label="Date du paiement", field="paid_on", past_only=True)
     if method not in PaymentMethod.values:
         raise Refusal("Choisissez le mode de paiement.", field="method")
     payment = RequestPayment.objects.create(

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from placette.contacts import communes
 from placette.contacts.models import Contact, ContactKind, OrganisationKind
+from placette.lib.dates import DateBoundsMixin
 from placette.lib.documents import DocumentFileField
 from placette.places.models import (
     Activity,
@@ -148,7 +149,9 @@ class PlaceForm(LocalizedDecimalsMixin, forms.ModelForm):
         return data
 
 
-class PlaceCreateForm(PlaceForm):
+class PlaceCreateForm(DateBoundsMixin, PlaceForm):
+    past_dates = ("decided_on",)
+
     status = forms.ChoiceField(label="Étape", choices=PlaceStatus.choices)
     decided_on = forms.DateField(label="Date de l’étape", widget=DateInput())
     decided_by = forms.CharField(
@@ -162,7 +165,9 @@ class PlaceCreateForm(PlaceForm):
         self.fields["decided_on"].initial = timezone.localdate()
 
 
-class StatusChangeForm(forms.Form):
+class StatusChangeForm(DateBoundsMixin, forms.Form):
+    past_dates = ("decided_on",)
+
     status = forms.ChoiceField(label="Nouvelle étape", choices=PlaceStatus.choices)
     decided_on = forms.DateField(label="Date", widget=DateInput())
     decided_by = forms.CharField(label="Décidé par", max_length=200)
@@ -179,7 +184,7 @@ class StatusChangeForm(forms.Form):
         return value
 
 
-class OperationForm(NotNegativeMixin, forms.ModelForm):
+class OperationForm(DateBoundsMixin, NotNegativeMixin, forms.ModelForm):
     not_negative = (
         "price",
         "notary_fees",
@@ -230,7 +235,7 @@ class OperationForm(NotNegativeMixin, forms.ModelForm):
         return data
 
 
-class FinancingLineForm(LocalizedDecimalsMixin, forms.ModelForm):
+class FinancingLineForm(DateBoundsMixin, LocalizedDecimalsMixin, forms.ModelForm):
     class Meta:
         model = FinancingLine
         fields = ["source", "funder", "amount", "secured_on", "note"]
@@ -251,7 +256,7 @@ class FinancingLineForm(LocalizedDecimalsMixin, forms.ModelForm):
         return amount
 
 
-class ActivityForm(NotNegativeMixin, forms.ModelForm):
+class ActivityForm(DateBoundsMixin, NotNegativeMixin, forms.ModelForm):
     not_negative = ("jobs_fte",)
     zero_when_blank = ("jobs_fte",)
 
@@ -290,7 +295,10 @@ class ActivityForm(NotNegativeMixin, forms.ModelForm):
         return data
 
 
-class LeaseForm(NotNegativeMixin, forms.ModelForm):
+class LeaseForm(DateBoundsMixin, NotNegativeMixin, forms.ModelForm):
+    past_dates = ("signed_on",)
+    far_dates = ("ends_on",)
+
     not_negative = ("initial_rent", "charges", "deposit")
     zero_when_blank = ("charges", "deposit")
 
@@ -336,11 +344,13 @@ class LeaseForm(NotNegativeMixin, forms.ModelForm):
         return data
 
 
-class RevisionForm(forms.Form):
+class RevisionForm(DateBoundsMixin, forms.Form):
     effective_on = forms.DateField(label="Date d’effet de la révision", widget=DateInput())
 
 
-class IndexValueForm(LocalizedDecimalsMixin, forms.ModelForm):
+class IndexValueForm(DateBoundsMixin, LocalizedDecimalsMixin, forms.ModelForm):
+    past_dates = ("published_on",)
+
     class Meta:
         model = IndexValue
         fields = ["kind", "year", "quarter", "value", "published_on"]
@@ -370,7 +380,7 @@ class IndexImportForm(forms.Form):
     )
 
 
-class PaymentForm(LocalizedDecimalsMixin, forms.Form):
+class PaymentForm(DateBoundsMixin, LocalizedDecimalsMixin, forms.Form):
     amount = forms.DecimalField(label="Montant (€)", max_digits=14, decimal_places=2)
     paid_on = forms.DateField(label="Date", widget=DateInput())
     method = forms.ChoiceField(label="Moyen", choices=PaymentMethod.choices)
@@ -390,7 +400,9 @@ class PaymentForm(LocalizedDecimalsMixin, forms.Form):
         return day
 
 
-class EventForm(forms.Form):
+class EventForm(DateBoundsMixin, forms.Form):
+    past_dates = ("happened_on",)
+
     happened_on = forms.DateField(label="Date", widget=DateInput())
     title = forms.CharField(label="Titre", max_length=200)
     body = forms.CharField(label="Détail", required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -436,7 +448,7 @@ class PlaceFilterForm(forms.Form):
         return queryset
 
 
-class FiguresDateForm(forms.Form):
+class FiguresDateForm(DateBoundsMixin, forms.Form):
     date = forms.DateField(label="À la date du", required=False, widget=DateInput())
 
 
@@ -478,7 +490,9 @@ class CriteriaNoteForm(forms.Form):
     )
 
 
-class CriteriaPublishForm(forms.Form):
+class CriteriaPublishForm(DateBoundsMixin, forms.Form):
+    past_dates = ("adopted_on",)
+
     adopted_on = forms.DateField(label="Adoptée le", required=False, widget=DateInput())
     adopted_by = forms.CharField(
         label="Adoptée par (consultation, AG, CA…)", required=False, max_length=200
@@ -494,8 +508,10 @@ class CriteriaPublishForm(forms.Form):
         self.fields["adopted_meeting"].queryset = Meeting.objects.order_by("-starts_at")
 
 
-class ScoringForm(forms.Form):
+class ScoringForm(DateBoundsMixin, forms.Form):
     """One 0–5 field per criterion of the version in force."""
+
+    past_dates = ("scored_on",)
 
     scored_on = forms.DateField(label="Notée le", widget=DateInput())
     origin = forms.CharField(
@@ -531,7 +547,7 @@ class ScoringForm(forms.Form):
         return {c.pk: self.cleaned_data[f"criterion_{c.pk}"] for c in self.criteria}
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(DateBoundsMixin, forms.Form):
     decided_on = forms.DateField(label="Date de la décision", widget=DateInput())
     body = forms.ChoiceField(label="Instance", choices=DecisionBody.choices)
     decided_by = forms.CharField(

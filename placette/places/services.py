@@ -16,6 +16,7 @@ from django.utils import timezone
 from placette.contacts.models import TimelineKind
 from placette.contacts.services import timeline_append
 from placette.lib.audit import audit_log
+from placette.lib.dates import FAR_FUTURE_YEARS, date_check
 from placette.lib.documents import document_store
 from placette.lib.mail import mail_send
 from placette.lib.money import euros, parse_decimal
@@ -418,6 +419,9 @@ def lease_create(
 ) -> Lease:
     """A lease and its rent schedule from the start date up to today (or `schedule_until`)."""
     starts, ends = data["starts_on"], data["ends_on"]
+    date_check(starts, label="Début du bail", field="starts_on")
+    date_check(ends, label="Fin du bail", field="ends_on", future_years=FAR_FUTURE_YEARS)
+    date_check(data.get("signed_on"), label="Signature du bail", field="signed_on", past_only=True)
     if ends <= starts:
         raise Refusal(
             f"Le bail se termine le {ends:%d/%m/%Y}, avant de commencer le {starts:%d/%m/%Y} : "
@@ -740,6 +744,7 @@ def payment_record(
             "Un paiement se date au jour où il est reçu : pas de date future. "
             "Rien n’a été enregistré."
         )
+    date_check(paid_on, label="Date du paiement", field="paid_on", past_only=True)
     line = RentLine.objects.select_for_update().select_related("lease__activity").get(pk=line.pk)
     if amount > line.balance:
         raise Refusal(
