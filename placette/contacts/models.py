@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from placette.contacts import communes
+from placette.lib.refusals import Refusal
 from placette.lib.text import normalize, normalize_email
 
 
@@ -322,19 +323,15 @@ CONSENT_IMMUTABLE_MESSAGE = _(
 )
 
 
-class ConsentLedgerError(Exception):
-    """An attempt to edit or delete a consent record."""
-
-
 class ConsentRecordQuerySet(models.QuerySet["ConsentRecord"]):
     def update(self, **kwargs):
         # Only a contact merge may move records onto the surviving record of the same person.
         if set(kwargs) - {"contact", "contact_id"}:
-            raise ConsentLedgerError(str(CONSENT_IMMUTABLE_MESSAGE))
+            raise Refusal(str(CONSENT_IMMUTABLE_MESSAGE), code="append_only")
         return super().update(**kwargs)
 
     def delete(self):
-        raise ConsentLedgerError(str(CONSENT_IMMUTABLE_MESSAGE))
+        raise Refusal(str(CONSENT_IMMUTABLE_MESSAGE), code="append_only")
 
     def at_or_before(self, moment: dt.datetime) -> ConsentRecordQuerySet:
         return self.filter(at__lte=moment)
@@ -404,8 +401,8 @@ class ConsentRecord(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         if not self._state.adding:
-            raise ConsentLedgerError(str(CONSENT_IMMUTABLE_MESSAGE))
+            raise Refusal(str(CONSENT_IMMUTABLE_MESSAGE), code="append_only")
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise ConsentLedgerError(str(CONSENT_IMMUTABLE_MESSAGE))
+        raise Refusal(str(CONSENT_IMMUTABLE_MESSAGE), code="append_only")

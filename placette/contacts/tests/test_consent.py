@@ -8,7 +8,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from placette.contacts.models import (
-    ConsentLedgerError,
     ConsentPurpose,
     ConsentRecord,
     ConsentSource,
@@ -67,13 +66,13 @@ class LedgerTests(BaseTestCase):
     def test_a_recorded_consent_can_be_neither_edited_nor_deleted(self):
         record = give_consent(self.alice)
         record.given = False
-        with self.assertRaises(ConsentLedgerError):
+        with self.assertRaises(Refusal):
             record.save()
-        with self.assertRaises(ConsentLedgerError):
+        with self.assertRaises(Refusal):
             record.delete()
-        with self.assertRaises(ConsentLedgerError):
+        with self.assertRaises(Refusal):
             ConsentRecord.objects.filter(pk=record.pk).update(given=False)
-        with self.assertRaises(ConsentLedgerError):
+        with self.assertRaises(Refusal):
             ConsentRecord.objects.filter(pk=record.pk).delete()
         fresh = ConsentRecord.objects.get(pk=record.pk)
         self.assertTrue(fresh.given)
