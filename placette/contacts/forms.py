@@ -13,6 +13,7 @@ from placette.contacts.models import (
     TimelineKind,
 )
 from placette.contacts.widgets import ContactPicker
+from placette.lib.dates import DateBoundsMixin
 from placette.lib.text import normalize_email
 
 
@@ -151,7 +152,7 @@ class ImportForm(forms.Form):
     )
 
 
-class ConsentStaffForm(forms.Form):
+class ConsentStaffForm(DateBoundsMixin, forms.Form):
     """A consent or a withdrawal received in writing (paper form, letter, signed email)."""
 
     purpose = forms.ModelChoiceField(
