@@ -84,7 +84,9 @@ class Mandate(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
                 name="mandate_ends_after_start",
-                violation_error_message=gettext_lazy("La fin du mandat ne peut pas précéder son début."),
+                violation_error_message=gettext_lazy(
+                    "La fin du mandat ne peut pas précéder son début."
+                ),
             )
         ]
 
@@ -372,7 +374,9 @@ class Convocation(models.Model):
             models.UniqueConstraint(
                 fields=["meeting", "contact"],
                 name="convocation_unique",
-                violation_error_message=gettext_lazy("Cette personne est déjà convoquée à cette réunion."),
+                violation_error_message=gettext_lazy(
+                    "Cette personne est déjà convoquée à cette réunion."
+                ),
             )
         ]
         indexes = [models.Index(fields=["meeting", "channel", "sent_at"], name="conv_pending")]
@@ -435,7 +439,9 @@ class Proxy(models.Model):
             models.CheckConstraint(
                 condition=Q(holder__isnull=True) | ~Q(holder=models.F("giver")),
                 name="proxy_not_to_oneself",
-                violation_error_message=gettext_lazy("On ne peut pas se donner un pouvoir à soi-même."),
+                violation_error_message=gettext_lazy(
+                    "On ne peut pas se donner un pouvoir à soi-même."
+                ),
             )
         ]
 
@@ -475,7 +481,9 @@ class Ballot(models.Model):
             models.UniqueConstraint(
                 fields=["resolution", "voter"],
                 name="ballot_one_per_voter",
-                violation_error_message=gettext_lazy("Cette personne a déjà voté sur cette résolution."),
+                violation_error_message=gettext_lazy(
+                    "Cette personne a déjà voté sur cette résolution."
+                ),
             )
         ]
         indexes = [

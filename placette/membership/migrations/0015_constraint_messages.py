@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contacts', '0003_constraint_messages'),
-        ('lib', '0008_constraint_messages'),
+        ('lib', '0008_outgoing_message'),
         ('membership', '0014_documents_old_fields_removed'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
