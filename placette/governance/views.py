@@ -33,6 +33,7 @@ from placette.governance.forms import (
     MinutesForm,
     ResolutionForm,
 )
+from placette.governance.lists import MEETINGS
 from placette.governance.models import (
     Action,
     Attendance,
@@ -71,14 +72,8 @@ def render_markdown(text: str) -> str:
 @staff_required
 @require_GET
 def meeting_list(request: HttpRequest) -> HttpResponse:
-    page = paginate(
-        request,
-        Meeting.objects.select_related("body")
-        .annotate(voters=Count("roll"))
-        .order_by("-starts_at", "-id"),
-    )
-    return render(
-        request, "governance/meeting_list.html", {"page": page, "bodies": Body.objects.all()}
+    return MEETINGS.render(
+        request, "governance/meeting_list.html", {"bodies": Body.objects.exists()}
     )
 
 

@@ -22,6 +22,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import batched
 from typing import Any
 
 import django_filters
@@ -32,6 +33,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.template import Context
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.module_loading import autodiscover_modules
@@ -177,6 +179,8 @@ def keyset_page(
     if not any(name.lstrip("-") in ("pk", "id") for name in ordering):
         ordering.append("pk")
     values = _decode(after or before, len(ordering)) if (after or before) else None
+    if values is not None and any(value is None for value in values):
+        values = None  # a NULL sort value has no place in a keyset: start again at page 1
     backwards = bool(before and values is not None) or (last and values is None)
     query = queryset
     if values is not None:
@@ -270,6 +274,12 @@ class ListPage:
     fixed_columns: list[str] = field(default_factory=list)
     export_url_name: str = ""
     actions: dict[str, BulkAction] = field(default_factory=dict)
+    # Figures read for the rows of a page only (one query for the page, not a GROUP BY over
+    # every row): called with the page's records, and with each chunk of an export.
+    prepare_rows: Callable[[list[Any]], None] | None = None
+    # Filters refresh the results as you type (htmx); off when the page shows more than the
+    # results that the filters change (e.g. the places' map).
+    live: bool = True
 
     def __post_init__(self) -> None:
         self.results_id = self.results_id or f"{self.key}-results"
@@ -338,6 +348,7 @@ class ListPage:
         exclude = [name for name, _label in self.all_columns() if name not in chosen]
         sequence = [*self.chosen_columns(params), "..."]
         table = self.table(queryset, exclude=exclude, sequence=sequence)
+        table.params = params  # what a cell may depend on beyond its row (e.g. a date)
         sort = params.get(SORT, "")
         table.order_by = sort if sort.lstrip("-") in chosen else self.default_sort
         if not table.order_by:
@@ -346,9 +357,12 @@ class ListPage:
 
     # the page --------------------------------------------------------------------------------
 
-    def build(self, request: HttpRequest) -> ListState:
+    def build(self, request: HttpRequest, context: dict[str, Any] | None = None) -> ListState:
         filters = self.filtered(request)
         table = self.make_table(filters.qs, request.GET)
+        # What a TemplateColumn reads: the request (csrf, path) and the view's context.
+        table.request = request
+        table.context = Context(context or {})
         ordered = table.data.data
         page = keyset_page(
             ordered,
@@ -357,6 +371,8 @@ class ListPage:
             last=bool(request.GET.get(LAST)),
             per_page=self.per_page,
         )
+        if self.prepare_rows:
+            self.prepare_rows(page.records)
         return ListState(
             page=self,
             request=request,
@@ -368,11 +384,18 @@ class ListPage:
         )
 
     def render(
-        self, request: HttpRequest, template: str, context: dict[str, Any] | None = None
+        self,
+        request: HttpRequest,
+        template: str,
+        context: dict[str, Any] | None = None,
+        extra: Callable[[ListState], dict[str, Any]] | None = None,
     ) -> HttpResponse:
-        """The list page, or only its results when htmx asks for them (live filtering)."""
-        state = self.build(request)
+        """The list page, or only its results when htmx asks for them (live filtering).
+        `extra(state)` adds what depends on the filtered rows (e.g. a map of all of them)."""
+        state = self.build(request, context)
         context = {**(context or {}), "list": state}
+        if extra:
+            context.update(extra(state))
         if getattr(request, "htmx", False) and request.htmx.target == self.results_id:
             return render(request, "includes/list_results.html", context)
         return render(request, template, context)
@@ -394,9 +417,12 @@ class ListPage:
             ordered = ordered.order_by(*ordered.query.order_by, "pk")
 
         def rows() -> Iterator[list[Any]]:
-            for record in ordered.iterator(chunk_size=2000):
-                row = BoundRow(record, table=table)
-                yield [row.get_cell_value(column.name) for column in columns]
+            for chunk in batched(ordered.iterator(chunk_size=2000), 2000):
+                if self.prepare_rows:
+                    self.prepare_rows(list(chunk))
+                for record in chunk:
+                    row = BoundRow(record, table=table)
+                    yield [row.get_cell_value(column.name) for column in columns]
 
         return header, rows()
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from placette.lib.exports import csv_response, xlsx_response
 from placette.lib.models import AuditEntry
 from placette.lib.money import number
-from placette.lib.paging import paginate, querystring_without_page
+from placette.lib.paging import paginate
 from placette.lib.permissions import staff_admin_required, staff_required
 from placette.lib.refusals import Refusal
 from placette.lib.sums import decimal_sum
@@ -35,13 +35,13 @@ from placette.places.forms import (
     OperationForm,
     PaymentForm,
     PlaceCreateForm,
-    PlaceFilterForm,
     PlaceForm,
     RevisionForm,
     ScoringForm,
     SettingsForm,
     StatusChangeForm,
 )
+from placette.places.lists import ARREARS, PLACES, arrears_day, reminder_counts_set
 from placette.places.models import (
     Activity,
     CriteriaState,
@@ -54,7 +54,6 @@ from placette.places.models import (
     Place,
     PlacesSettings,
     RentLine,
-    RentReminder,
 )
 from placette.places.timeline import place_timeline
 
@@ -77,21 +76,19 @@ def _at(request: HttpRequest) -> tuple[FiguresDateForm, dt.date]:
 @staff_required
 @require_GET
 def place_list(request: HttpRequest) -> HttpResponse:
-    form = PlaceFilterForm(request.GET or None)
-    places = form.filter(Place.objects.all())
-    page = paginate(request, places.select_related("operation").order_by("name", "id"))
-    # Counted for the page only: an annotation would make the paginator's count a GROUP BY.
-    counts = dict(
-        Activity.objects.filter(place__in=[p.pk for p in page.object_list])
-        .values("place")
-        .annotate(n=Count("id"))
-        .values_list("place", "n")
+    return PLACES.render(
+        request,
+        "places/place_list.html",
+        {"leaflet": settings.LEAFLET_CONFIG},
+        extra=lambda state: {"markers": _markers(state.filters.qs)},
     )
-    for place in page.object_list:
-        place.open_count = counts.get(place.pk, 0)
-    # Every matching place with coordinates goes on the map (one light query), not only the page.
+
+
+def _markers(places) -> list[dict]:
+    """Every matching place with coordinates goes on the map (one light query), not only the
+    page."""
     url = reverse("places:detail", args=[0]).replace("/0/", "/{}/")
-    markers = [
+    return [
         {
             "name": p["name"],
             "commune": p["commune_name"],
@@ -103,14 +100,6 @@ def place_list(request: HttpRequest) -> HttpResponse:
             :5000
         ]
     ]
-    context = {
-        "form": form,
-        "page": page,
-        "query": querystring_without_page(request),
-        "markers": markers,
-        "leaflet": settings.LEAFLET_CONFIG,
-    }
-    return render(request, "places/place_list.html", context)
 
 
 @staff_required
@@ -371,7 +360,7 @@ def lease_detail(request: HttpRequest, pk: int) -> HttpResponse:
     lines = paginate(
         request, lease.schedule.prefetch_related("payments").order_by("-due_on"), per_page=24
     )
-    _with_reminder_counts(lines.object_list)
+    reminder_counts_set(lines.object_list)
     totals = lease.schedule.filter(due_on__lte=timezone.localdate()).aggregate(
         due=decimal_sum("amount"), paid=decimal_sum("paid_amount")
     )
@@ -434,44 +423,19 @@ def payment_create(request: HttpRequest, pk: int) -> HttpResponse:
 # Arrears -------------------------------------------------------------------------------------
 
 
-def _arrears_queryset(day: dt.date):
-    return (
-        RentLine.objects.unpaid_on(day)
-        .select_related("lease__activity__place", "lease__activity__tenant")
-        .order_by("due_on", "id")
-    )
-
-
-def _with_reminder_counts(lines) -> None:
-    """One query for the page's lines (an annotation would turn the count into a GROUP BY)."""
-    counts = dict(
-        RentReminder.objects.filter(line__in=[line.pk for line in lines])
-        .values("line")
-        .annotate(n=Count("id"))
-        .values_list("line", "n")
-    )
-    for line in lines:
-        line.reminder_count = counts.get(line.pk, 0)
-
-
 @staff_required
 @require_GET
 def arrears_list(request: HttpRequest) -> HttpResponse:
-    form, day = _at(request)
+    day = arrears_day(request.GET)
     today = timezone.localdate()
-    page = paginate(request, _arrears_queryset(day))
-    _with_reminder_counts(page.object_list)
     total = RentLine.objects.unpaid_on(day).aggregate(balance=decimal_sum("balance_at"))
     context = {
-        "form": form,
-        "page": page,
         "day": day,
         "today": today,
         "total": total["balance"],
         "payment_form": PaymentForm(initial={"paid_on": today}),
-        "query": querystring_without_page(request),
     }
-    return render(request, "places/arrears_list.html", context)
+    return ARREARS.render(request, "places/arrears_list.html", context)
 
 
 @staff_required

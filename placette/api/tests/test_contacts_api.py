@@ -160,3 +160,21 @@ class HostileApiInputTests(BaseTestCase):
             paths["/api/contacts"]["post"],
         ):
             self.assertTrue({"400", "401", "404", "409", "422"} <= set(operation["responses"]))
+
+    def test_the_list_costs_the_same_queries_with_5_and_60_contacts(self):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        def count() -> int:
+            with CaptureQueriesContext(connection) as queries:
+                response = self.client.get("/api/contacts", headers=self.auth)
+            self.assertEqual(response.status_code, 200)
+            return len(queries)
+
+        for i in range(5):
+            make_contact(last_name=f"Peu{i}")
+        count()
+        few = count()
+        for i in range(55):
+            make_contact(last_name=f"Beaucoup{i}")
+        self.assertEqual(count(), few)

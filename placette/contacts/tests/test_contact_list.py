@@ -278,3 +278,18 @@ class SavedViewTests(BaseTestCase):
                 make_contact(last_name=f"Ligne{Contact.objects.count()}{i}")
 
         self.assert_constant_queries(LIST, add)
+
+
+class ContactPageQueryTests(BaseTestCase):
+    def test_a_contact_page_costs_the_same_queries_with_5_and_60_timeline_entries(self):
+        from placette.contacts.services import timeline_append
+
+        contact = make_contact(last_name="Historique")
+        self.login(self.staff)
+
+        def add(n: int) -> None:
+            for i in range(n):
+                actor = self.staff if i % 2 else None
+                timeline_append(contact=contact, kind="note", title=f"Note {i}", actor=actor)
+
+        self.assert_constant_queries(reverse("contacts:detail", args=[contact.pk]), add)

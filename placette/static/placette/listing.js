@@ -1,8 +1,10 @@
-// List pages: the header checkbox checks or clears every row of the page.
+// List pages: the header checkbox checks or clears every row of the page (the rows'
+// checkboxes belong to the bulk-action form named by data-check-all, through form=).
 document.addEventListener("change", (event) => {
   const all = event.target.closest("[data-check-all]");
-  if (!all || !all.form) return;
-  for (const box of all.form.querySelectorAll('input[type="checkbox"][name="ids"]')) {
+  if (!all) return;
+  const form = all.dataset.checkAll;
+  for (const box of document.querySelectorAll(`input[type="checkbox"][name="ids"][form="${form}"]`)) {
     box.checked = all.checked;
   }
 });
