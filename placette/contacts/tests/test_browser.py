@@ -33,7 +33,7 @@ def test_a_staff_user_signs_in_searches_a_contact_and_reads_its_timeline(page, l
     page.get_by_role("heading", name="Tableau de bord").wait_for()
 
     page.get_by_role("link", name="Contacts").first.click()
-    page.get_by_label("Rechercher").fill("chapuis die")
+    page.get_by_label("Rechercher", exact=True).fill("chapuis die")
     # htmx replaces the results as the user types.
     page.locator("#contact-results").get_by_text("1 contact").wait_for()
     assert page.locator("#contact-results").get_by_text("Autre PERSONNE").count() == 0
