@@ -69,12 +69,14 @@ class SubscribeForm(BookingForm):
         queryset=Category.objects.all(),
         required=False,
     )
-    reference = forms.CharField(label="Référence (bulletin, virement)", required=False)
+    reference = forms.CharField(
+        label="Référence (bulletin, virement)", required=False, max_length=100
+    )
 
 
 class PaymentForm(BookingForm):
     amount = forms.DecimalField(label="Montant versé (€)", decimal_places=2)
-    reference = forms.CharField(label="Référence du versement", required=False)
+    reference = forms.CharField(label="Référence du versement", required=False, max_length=100)
 
 
 class TransferForm(BookingForm):
@@ -131,7 +133,7 @@ class RefundPaymentForm(BookingForm):
     ago_on = forms.DateField(
         label="Date de l’AGO qui a approuvé les comptes", widget=DATE, required=False
     )
-    reference = forms.CharField(label="Référence du virement", required=False)
+    reference = forms.CharField(label="Référence du virement", required=False, max_length=100)
 
 
 class CancelForm(BookingForm):

@@ -283,7 +283,9 @@ class PaymentRecordForm(DateBoundsMixin, _BootstrapMixin, forms.Form):
     )
     paid_on = forms.DateField(label="Date du paiement", widget=DATE, initial=timezone.localdate)
     method = forms.ChoiceField(label="Mode", choices=PaymentMethod.choices)
-    reference = forms.CharField(label="Référence (n° de chèque, libellé…)", required=False)
+    reference = forms.CharField(
+        label="Référence (n° de chèque, libellé…)", required=False, max_length=200
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -311,6 +313,17 @@ class BankStatementForm(_BootstrapMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._style()
+
+    def clean_file(self) -> Any:
+        from placette.membership.subscriptions import BANK_STATEMENT_MAX_BYTES
+
+        upload = self.cleaned_data["file"]
+        if upload.size > BANK_STATEMENT_MAX_BYTES:
+            raise forms.ValidationError(
+                f"Le relevé dépasse {BANK_STATEMENT_MAX_BYTES // 1_000_000} Mo : exportez une "
+                "période plus courte."
+            )
+        return upload
 
 
 class SettingsForm(_BootstrapMixin, forms.ModelForm):

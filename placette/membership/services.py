@@ -119,6 +119,16 @@ def _check_shares(shares: object) -> int:
     return shares
 
 
+def _check_reference(reference: str) -> str:
+    limit = Movement._meta.get_field("reference").max_length or 100
+    if len(reference) > limit:
+        raise Refusal(
+            f"La référence ne peut pas dépasser {limit} caractères (reçu {len(reference)}).",
+            field="reference",
+        )
+    return reference
+
+
 def _replayed(key: str | None) -> Movement | None:
     """The movement already booked with this idempotency key (a second submission)."""
     return Movement.objects.filter(idempotency_key=key).first() if key else None
@@ -421,7 +431,7 @@ def shares_subscribe(
         quantity=shares,
         amount=amount,
         share_value=value,
-        reference=reference,
+        reference=_check_reference(reference),
         note=note,
         idempotency_key=idempotency_key,
     )
@@ -476,7 +486,7 @@ def shares_pay(
         paid=amount,
         amount=amount,
         share_value=statutes.share_value,
-        reference=reference,
+        reference=_check_reference(reference),
         note=note,
         idempotency_key=idempotency_key,
     )
@@ -908,7 +918,7 @@ def refund_pay(
         amount=decision.amount,
         share_value=decision.share_value,
         related=decision,
-        reference=reference,
+        reference=_check_reference(reference),
         note=f"AGO du {ago_on:%d/%m/%Y}" if ago_on else "",
         idempotency_key=idempotency_key,
     )

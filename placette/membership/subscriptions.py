@@ -620,7 +620,7 @@ def request_payment_record(
         amount=amount,
         paid_on=paid_on,
         method=method,
-        reference=reference.strip(),
+        reference=_payment_reference(reference.strip()),
         source=PaymentSource.BANK if bank_line_key else PaymentSource.MANUAL,
         bank_line_key=bank_line_key,
         recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
@@ -692,12 +692,37 @@ class BankPreview:
         return [line for line in self.lines if line.request and not line.already]
 
 
+BANK_STATEMENT_MAX_BYTES = 5 * 1000 * 1000
+"""Largest statement kept for a dry run (years of a cooperative's account fit in 1 MB)."""
+BANK_AMOUNT_LIMIT = Decimal(10) ** 12
+"""Amounts must fit the money columns (14 digits, 2 after the point)."""
+
+
+def _payment_reference(reference: str) -> str:
+    limit = RequestPayment._meta.get_field("reference").max_length or 200
+    if len(reference) > limit:
+        raise Refusal(
+            f"La référence ne peut pas dépasser {limit} caractères (reçu {len(reference)}).",
+            field="reference",
+        )
+    return reference
+
+
 def _decode(raw: bytes) -> str:
+    if len(raw) > BANK_STATEMENT_MAX_BYTES:
+        raise Refusal(
+            f"Le relevé dépasse {BANK_STATEMENT_MAX_BYTES // 1_000_000} Mo : exportez une période "
+            "plus courte.",
+            field="file",
+        )
     for encoding in ("utf-8-sig", "cp1252"):
         try:
-            return raw.decode(encoding)
+            text = raw.decode(encoding)
         except UnicodeDecodeError:
             continue
+        if "\x00" in text:
+            break
+        return text
     raise Refusal("Le fichier n’est pas un texte lisible (UTF-8 ou Windows-1252).", field="file")
 
 
@@ -712,9 +737,12 @@ def _parse_date(text: str) -> dt.date | None:
 
 def _parse_amount(text: str) -> Decimal | None:
     try:
-        return money.parse_decimal(text).quantize(money.CENT, rounding=ROUND_HALF_UP)
-    except ValueError:
+        amount = money.parse_decimal(text).quantize(money.CENT, rounding=ROUND_HALF_UP)
+    except (ValueError, ArithmeticError):
         return None
+    if not amount.is_finite() or abs(amount) >= BANK_AMOUNT_LIMIT:
+        return None
+    return amount
 
 
 @transaction.atomic

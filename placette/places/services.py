@@ -531,6 +531,11 @@ def schedules_extend(*, actor: Any, until: dt.date) -> int:
 # Index values and revisions ------------------------------------------------------------------
 
 
+INDEX_VALUE_LIMIT = Decimal(10) ** 7
+"""An index value fits its column (9 digits, 2 after the point)."""
+INDEX_YEARS = (1900, 2200)
+
+
 @transaction.atomic
 def index_value_set(
     *,
@@ -545,8 +550,18 @@ def index_value_set(
         raise Refusal(f"Indice inconnu : « {kind} » (ILC, ILAT ou ICC).")
     if not 1 <= quarter <= 4:
         raise Refusal("Le trimestre va de 1 à 4.")
-    if value is None or value <= 0:
+    if value is None or not value.is_finite() or value >= INDEX_VALUE_LIMIT:
+        raise Refusal(
+            f"Valeur d’indice illisible : « {value} » (un nombre positif, inférieur à "
+            f"{INDEX_VALUE_LIMIT}).",
+            field="value",
+        )
+    if value <= 0:
         raise Refusal("La valeur d’un indice est strictement positive.")
+    if not INDEX_YEARS[0] <= year <= INDEX_YEARS[1]:
+        raise Refusal(
+            f"Année impossible : {year} ({INDEX_YEARS[0]} à {INDEX_YEARS[1]}).", field="year"
+        )
     index, created = IndexValue.objects.update_or_create(
         kind=kind,
         year=year,
@@ -580,7 +595,13 @@ def index_values_import(*, actor: Any, raw: bytes) -> IndexImportReport:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = raw.decode("cp1252")
+        try:
+            text = raw.decode("cp1252")
+        except UnicodeDecodeError:
+            text = "\x00"
+    if "\x00" in text:
+        report.errors.append("Ce fichier n’est pas un CSV lisible (UTF-8 ou Windows-1252).")
+        return report
     sample = text[:2000]
     delimiter = ";" if sample.count(";") >= sample.count(",") else ","
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
@@ -613,8 +634,12 @@ def index_values_import(*, actor: Any, raw: bytes) -> IndexImportReport:
             report.errors.append(f"Ligne {number} : indice inconnu « {kind} ».")
         elif not 1 <= quarter <= 4:
             report.errors.append(f"Ligne {number} : trimestre {quarter} impossible (1 à 4).")
+        elif not value.is_finite() or value >= INDEX_VALUE_LIMIT:
+            report.errors.append(f"Ligne {number} : valeur d’indice trop grande « {value} ».")
         elif value <= 0:
             report.errors.append(f"Ligne {number} : une valeur d’indice est positive.")
+        elif not INDEX_YEARS[0] <= year <= INDEX_YEARS[1]:
+            report.errors.append(f"Ligne {number} : année {year} impossible.")
         else:
             rows.append((kind, year, quarter, value, published_on))
     if report.errors:
