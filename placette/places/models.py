@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from placette.contacts import communes
-from placette.lib.money import euros
+from placette.lib.money import euros, number
 from placette.lib.sums import MoneyOutput, decimal_exact, decimal_sum
 
 ZERO = Decimal("0")
@@ -881,7 +881,7 @@ class ProjectScoring(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Note {self.total}/5 ({self.version}) le {self.scored_on:%d/%m/%Y}"
+        return f"Note {number(self.total, 2)}/5 ({self.version}) le {self.scored_on:%d/%m/%Y}"
 
 
 class CriterionScore(models.Model):

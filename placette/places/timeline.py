@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from placette.lib.money import decimal_text, euros
+from placette.lib.money import decimal_text, euros, number
 from placette.places.models import Place, RentRevision
 
 
@@ -82,7 +82,7 @@ def place_timeline(place: Place) -> list[Moment]:
             Moment(
                 scoring.scored_on,
                 "Notation",
-                f"Projet noté {scoring.total} / 5 (grille v{scoring.version.number})",
+                f"Projet noté {number(scoring.total, 2)} / 5 (grille v{scoring.version.number})",
                 scoring.comment,
             )
         )

@@ -205,7 +205,7 @@ class ScoringAndDecisionTests(BaseTestCase):
         self.assertEqual(decision.scoring, scoring)
         self.assertEqual(decision.actor, self.staff)
         titles = [m.title for m in place_timeline(self.place)]
-        self.assertIn("Projet noté 4.25 / 5 (grille v1)", titles)
+        self.assertIn("Projet noté 4,25 / 5 (grille v1)", titles)
         self.assertIn("Comité d’investissement : Projet retenu", titles)
         self.assertContains(response, "Dernier commerce du village")
         actions = set(AuditEntry.objects.for_object(self.place).values_list("action", flat=True))
