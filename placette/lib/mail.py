@@ -151,12 +151,10 @@ def mail_send(
     None, and queues nothing, when there is no address. A `key` already used returns the
     existing message and sends nothing more. `keep_body=False` (sign-in codes) empties the
     stored texts once the message is sent."""
-    existing = OutgoingMessage.objects.filter(key=key).first()
-    if existing is not None:
-        return existing
+    # No lookup first: the unique key answers a repeat (one INSERT per message in a batch).
     to = to_email or (to_contact.mail_to if to_contact is not None else "")
     if not to:
-        return None
+        return OutgoingMessage.objects.filter(key=key).first()
     subject, text, html = mail_render(
         template, {**(context or {}), "recipient": to_contact, "to": to}
     )

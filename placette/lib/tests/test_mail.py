@@ -232,3 +232,24 @@ def test_the_message_id_stays_the_same_on_every_attempt(smtp_server, settings):
     [received] = smtp_server.messages
     assert received["Message-ID"] == expected
     assert message_from_bytes(received.as_bytes())["Subject"]
+
+
+def test_no_module_but_lib_mail_sends_an_email():
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    sending = re.compile(
+        r"from django\.core\.mail import .*\b(send_mail|send_mass_mail|mail_admins|mail_managers"
+        r"|EmailMessage|EmailMultiAlternatives|get_connection|mailers)\b"
+        r"|from django\.core import mail\b|(?<!def )\bsend_mail\("
+        r"|\bEmail(Message|MultiAlternatives)\("
+    )
+    offenders = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if "tests" not in path.parts
+        and path.relative_to(root).as_posix() != "lib/mail.py"
+        and sending.search(path.read_text())
+    ]
+    assert offenders == []

@@ -1,5 +1,6 @@
 """Faults with a real worker: `manage.py db_worker` in a subprocess, killed mid-batch."""
 
+import importlib
 import os
 import signal
 import sqlite3
@@ -9,10 +10,11 @@ import time
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 from django.conf import settings as django_settings
 from django.db import connection
 
-from placette.lib.mail import mail_send
+from placette.governance.models import Convocation
 from placette.lib.models import MessageStatus, OutgoingMessage
 
 BATCH = 16
@@ -46,6 +48,14 @@ def _statuses(path: Path | None) -> dict[str, int]:
         return dict(db.execute("SELECT status, COUNT(*) FROM lib_outgoingmessage GROUP BY 1"))
 
 
+def _stamped(path: Path | None) -> int:
+    if path is None:
+        return Convocation.objects.filter(sent_at__isnull=False).count()
+    with sqlite3.connect(path) as db:
+        query = "SELECT COUNT(*) FROM governance_convocation WHERE sent_at IS NOT NULL"
+        return db.execute(query).fetchone()[0]
+
+
 def _worker(url: str, smtp_port: int) -> subprocess.Popen:
     env = {
         **os.environ,
@@ -76,17 +86,22 @@ def _worker(url: str, smtp_port: int) -> subprocess.Popen:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_worker_killed_mid_batch_leaves_a_batch_the_next_worker_finishes_sending_each_once(
+def test_a_worker_killed_mid_convocation_batch_leaves_a_batch_the_next_worker_finishes_once(
     smtp_server, settings, tmp_path
 ):
+    from placette.governance.services import meeting_convene
+    from placette.governance.tests.helpers import make_ag, make_member, make_statutes
+    from placette.test import give_consent
+
+    # A transactional test runs on a flushed database: seed the consent purposes again.
+    seed = importlib.import_module("placette.contacts.migrations.0002_consent_ledger")
+    seed.purposes_seed(django_apps, None)
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    make_statutes()
     for n in range(BATCH):
-        mail_send(
-            template="account/login_code",
-            to_email=f"membre{n:02}@exemple.fr",
-            context={"code": n},
-            key=f"batch:{n}",
-        )
+        give_consent(make_member(f"Membre{n:02}", "abcd"[n % 4]))
+    meeting = make_ag()
+    assert meeting_convene(actor=None, meeting=meeting) == {"email": BATCH, "letter": 0}
     url, path = _database_for_subprocess(tmp_path)
 
     seen: list[str] = []
@@ -128,5 +143,7 @@ def test_a_worker_killed_mid_batch_leaves_a_batch_the_next_worker_finishes_sendi
 
     received = sorted(m["To"] for m in smtp_server.messages)
     assert received == [f"membre{n:02}@exemple.fr" for n in range(BATCH)]  # each exactly once
+    assert all(m["Subject"] == "Convocation : AG 2025" for m in smtp_server.messages)
     assert _statuses(path) == {MessageStatus.SENT: BATCH}
+    assert _stamped(path) == BATCH  # every convocation carries its evidence of sending
     assert locked == []
