@@ -23,7 +23,8 @@ PRODUCTION_ENV = {
 
 
 def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "PLACETTE_TESTING"}}
+    skip = {"DEBUG", "PLACETTE_TESTING", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean = {k: v for k, v in os.environ.items() if k not in skip}
     clean.pop("DJANGO_SETTINGS_MODULE", None)
     clean.update(env)
     clean["PYTHONPATH"] = str(ROOT)

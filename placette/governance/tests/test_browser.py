@@ -66,7 +66,7 @@ def test_an_ag_from_convocation_to_the_decision_register_matches_example_11(page
     page.get_by_label("Ouverture du vote à distance").fill(
         f"{now - dt.timedelta(hours=1):%Y-%m-%dT%H:%M}"
     )
-    page.get_by_label("Lieu").fill("Salle des fêtes de Dieulefit")
+    page.get_by_label("Lieu", exact=True).fill("Salle des fêtes de Dieulefit")
     page.get_by_role("button", name="Enregistrer").click()
     page.get_by_role("heading", name="AG 2025").wait_for()
     page.locator("#id_agenda-title").fill("Comptes de l’exercice 2024")
