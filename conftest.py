@@ -58,7 +58,7 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
 @pytest.fixture
-def page(live_server):
+def page(live_server, monkeypatch):
     """A Playwright page in Debian's Chromium (never a downloaded browser)."""
     if not os.path.exists(CHROMIUM) and not shutil.which("chromium"):
         if os.environ.get("CI"):
@@ -67,8 +67,9 @@ def page(live_server):
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
-    # test itself are still synchronous and safe.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    # test itself are still synchronous and safe. monkeypatch: only for this test (a later
+    # subprocess such as `check --deploy` must not inherit it).
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
