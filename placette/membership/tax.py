@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -29,6 +30,8 @@ from django.utils import timezone
 
 from placette.contacts.models import Contact
 from placette.lib.audit import audit_log
+from placette.lib.jobs import JobResult
+from placette.lib.models import Job
 from placette.lib.pdf import pdf_render
 from placette.lib.refusals import Refusal
 from placette.membership.mails import tax_statement_mail
@@ -159,10 +162,8 @@ def _company(year: int) -> dict[str, Any]:
     }
 
 
-def tax_statements_generate(*, actor: Any, year: int, send: bool = False) -> BatchResult:
-    """Produce (or refresh) the états individuels of `year`; with `send`, email those not yet
-    sent. Refused when the year's IR-PME settings (`TaxYear`) or the company's object and seat
-    are missing."""
+def tax_statements_check(year: int) -> tuple[TaxYear, dict[str, Any]]:
+    """The year's settings and the company's identity, or a `Refusal` saying what is missing."""
     tax_year = TaxYear.objects.filter(year=year).first()
     if tax_year is None:
         raise Refusal(
@@ -171,9 +172,36 @@ def tax_statements_generate(*, actor: Any, year: int, send: bool = False) -> Bat
                 "ajoutez-les avant de produire les états individuels."
             ]
         )
-    company = _company(year)
+    return tax_year, _company(year)
+
+
+def tax_statements_to_send(year: int) -> int:
+    """How many investors of `year` have not received their statement yet (those whose facts
+    changed since it was sent receive the corrected one too)."""
+    contacts = {statement.contact.pk for statement in eligible_statements(year)}
+    sent = SubscriptionDocument.objects.filter(
+        kind=DocumentKind.TAX_STATEMENT, year=year, contact_id__in=contacts, sent_at__isnull=False
+    ).count()
+    return len(contacts) - sent
+
+
+def tax_statements_generate(
+    *,
+    actor: Any,
+    year: int,
+    send: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> BatchResult:
+    """Produce (or refresh) the états individuels of `year`; with `send`, email those not yet
+    sent. Refused when the year's IR-PME settings (`TaxYear`) or the company's object and seat
+    are missing. Each statement is stored in its own transaction (`progress(done, total)`
+    after each): a batch interrupted half-way is simply run again."""
+    tax_year, company = tax_statements_check(year)
     result = BatchResult()
-    for statement in eligible_statements(year):
+    statements = eligible_statements(year)
+    for done, statement in enumerate(statements, start=1):
+        if progress:
+            progress(done - 1, len(statements))
         with transaction.atomic():
             document, state = _statement_store(statement, company=company, tax_year=tax_year)
             setattr(result, state, getattr(result, state) + 1)
@@ -188,6 +216,8 @@ def tax_statements_generate(*, actor: Any, year: int, send: bool = False) -> Bat
                     )
                 else:
                     result.queued += 1
+    if progress:
+        progress(len(statements), len(statements))
     audit_log(
         actor=actor,
         action="membership.tax_statements.generated",
@@ -198,6 +228,25 @@ def tax_statements_generate(*, actor: Any, year: int, send: bool = False) -> Bat
         queued=result.queued,
     )
     return result
+
+
+def tax_statements_job(job: Job, *, year: int, send: bool) -> JobResult:
+    """Background job (`placette.lib.jobs`): one PDF per investor, a few hundred for a year."""
+    result = tax_statements_generate(
+        actor=job.started_by,
+        year=year,
+        send=send,
+        progress=lambda done, total: job.progress(done, total, "États individuels produits…"),
+    )
+    return JobResult(message=batch_summary(year, result, send=send))
+
+
+def batch_summary(year: int, result: BatchResult, *, send: bool) -> str:
+    return (
+        f"{year} : {result.created} état(s) créé(s), {result.updated} mis à jour, "
+        f"{result.unchanged} inchangé(s)"
+        + (f", {result.queued} envoi(s) programmé(s)." if send else ".")
+    )
 
 
 def _statement_store(

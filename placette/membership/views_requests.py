@@ -7,8 +7,12 @@ from django.contrib import messages
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from placette.lib.confirm import Confirmation, confirm
+from placette.lib.jobs import job_start
 from placette.lib.permissions import staff_required
 from placette.lib.refusals import Refusal
 from placette.lib.views import refusal_show
@@ -207,25 +211,54 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
 def tax_batch(request: HttpRequest) -> HttpResponse:
     form = TaxBatchForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        year = form.cleaned_data["year"]
+        year, send = form.cleaned_data["year"], form.cleaned_data["send"]
         try:
-            result = tax.tax_statements_generate(
-                actor=request.user, year=year, send=form.cleaned_data["send"]
-            )
+            tax.tax_statements_check(year)
         except Refusal as exc:
             refusal_show(request, exc, form)
         else:
-            messages.success(
-                request,
-                f"{year} : {result.created} état(s) créé(s), {result.updated} mis à jour, "
-                f"{result.unchanged} inchangé(s)"
-                + (
-                    f", {result.queued} envoi(s) programmé(s)."
-                    if form.cleaned_data["send"]
-                    else "."
-                ),
+            back = f"{request.path}?year={year}"
+            if send:
+                n = tax.tax_statements_to_send(year)
+                response = confirm(
+                    request,
+                    Confirmation(
+                        title=_("Envoyer les états individuels IR-PME %(year)s") % {"year": year},
+                        what=_(
+                            "Les états de %(year)s seront produits (ou mis à jour) puis envoyés "
+                            "par e-mail, avec leur PDF, aux investisseurs qui ne l’ont pas encore "
+                            "reçu et à ceux dont l’état a changé depuis son envoi."
+                        )
+                        % {"year": year},
+                        count=n,
+                        count_label=ngettext(
+                            "investisseur recevra son état par e-mail",
+                            "investisseurs recevront leur état par e-mail",
+                            n,
+                        ),
+                        button=ngettext(
+                            "Produire et envoyer %(n)s état", "Produire et envoyer %(n)s états", n
+                        )
+                        % {"n": n},
+                        cancel_url=back,
+                    ),
+                )
+                if response is not None:
+                    return response
+            job = job_start(
+                kind="membership.tax_statements",
+                label=(
+                    _("États individuels IR-PME %(year)s, produits et envoyés")
+                    if send
+                    else _("États individuels IR-PME %(year)s")
+                )
+                % {"year": year},
+                actor=request.user,
+                func_path="placette.membership.tax.tax_statements_job",
+                kwargs={"year": year, "send": send},
+                return_url=back,
             )
-            return redirect(f"{request.path}?year={year}")
+            return redirect(job)
     year = request.GET.get("year", "")
     documents = SubscriptionDocument.objects.none()
     if year.isdigit():

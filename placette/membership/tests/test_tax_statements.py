@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from placette.lib.models import Job
 from placette.lib.refusals import Refusal
 from placette.lib.testing import pdf_text
 from placette.membership.models import TaxYear
@@ -97,10 +98,43 @@ class TaxStatementTests(BaseTestCase):
         self.approved(tax_resident_fr=True)
         call_command("tax_statements", "--year", str(self.year))
         self.login(self.staff)
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(
+                reverse("membership_public:tax"), {"year": self.year, "conditions_met": "on"}
+            )
+        job = Job.objects.get()
+        self.assertRedirects(response, job.get_absolute_url())
+        page = self.client.get(job.get_absolute_url())
+        self.assertContains(page, "0 état(s) créé(s), 0 mis à jour, 1 inchangé(s)")
+        page = self.client.get(job.return_url)
+        self.assertContains(page, "Léa MARTIN")
+
+    def test_sending_the_statements_asks_first_how_many_investors_will_receive_one(self):
+        self.approved(tax_resident_fr=True)
+        self.approved(tax_resident_fr=True, email="hugo@exemple.fr", last_name="Hugo")
+        self.approved(tax_resident_fr=True, email="ines@exemple.fr", last_name="Ines")
+        tax_statements_generate(actor=None, year=self.year, send=False)
+        sent = SubscriptionDocument.objects.filter(kind=DocumentKind.TAX_STATEMENT).first()
+        SubscriptionDocument.objects.filter(pk=sent.pk).update(sent_at=timezone.now())
+        mail.outbox.clear()
+        self.login(self.staff)
+        url = reverse("membership_public:tax")
+        data = {"year": self.year, "conditions_met": "on", "send": "on"}
+        page = self.client.post(url, data)
+        self.assertContains(page, 'data-count="2"')
+        self.assertContains(page, "Produire et envoyer 2 états")
+        self.assertContains(page, '<input type="hidden" name="send" value="on">')
+        self.assertFalse(Job.objects.exists())
+        self.assertEqual(mail.outbox, [])
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(url, {**data, "confirm": "1"})
+        self.assertEqual(Job.objects.get().status, "done")
+        self.assertEqual(len([m for m in mail.outbox if "IR-PME" in m.subject]), 2)
+
+    def test_a_year_without_settings_is_refused_on_the_form_before_any_job_starts(self):
+        self.login(self.staff)
         response = self.client.post(
-            reverse("membership_public:tax"),
-            {"year": self.year, "conditions_met": "on"},
-            follow=True,
+            reverse("membership_public:tax"), {"year": 2001, "conditions_met": "on"}
         )
-        self.assertContains(response, "0 état(s) créé(s), 0 mis à jour, 1 inchangé(s)")
-        self.assertContains(response, "Léa MARTIN")
+        self.assertContains(response, "paramètres IR-PME de 2001")
+        self.assertFalse(Job.objects.exists())
