@@ -27,6 +27,7 @@ recorded yet, the defaults of the statutes model apply (the legal defaults above
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
@@ -34,7 +35,7 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Field, Q
+from django.db.models import Count, Field, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -71,7 +72,7 @@ from placette.lib import money
 from placette.lib.audit import audit_log
 from placette.lib.dates import date_check
 from placette.lib.documents import document_store
-from placette.lib.mail import mail_send
+from placette.lib.mail import mail_render, mail_send
 from placette.lib.models import OutgoingMessage
 from placette.lib.refusals import Refusal
 from placette.lib.text import normalize
@@ -477,12 +478,7 @@ def roll_freeze(*, actor: Any, meeting: Meeting) -> int:
             "La convocation est partie : la liste des votants est définitivement arrêtée."
         )
     if meeting.is_board:
-        mandates = (
-            Mandate.objects.filter(body=meeting.body, starts_on__lte=meeting.cutoff_date)
-            .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=meeting.cutoff_date))
-            .select_related("contact", "college")
-            .order_by("contact__name_key", "id")
-        )
+        mandates = _directors_mandates(meeting)
         seen: set[int] = set()
         entries: list[tuple] = []
         for m in mandates:
@@ -548,6 +544,31 @@ def roll_freeze(*, actor: Any, meeting: Meeting) -> int:
         cutoff=meeting.cutoff_date,
     )
     return len(entries)
+
+
+def _directors_mandates(meeting: Meeting) -> QuerySet[Mandate]:
+    return (
+        Mandate.objects.filter(body=meeting.body, starts_on__lte=meeting.cutoff_date)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=meeting.cutoff_date))
+        .select_related("contact", "college")
+        .order_by("contact__name_key", "id")
+    )
+
+
+def roll_freeze_preview(meeting: Meeting) -> dict[str, int]:
+    """What `roll_freeze` would do now: the voters it would list, and the online ballots and
+    proxies of a previous freeze that it would erase."""
+    if meeting.is_board:
+        voters = _directors_mandates(meeting).order_by().values("contact_id").distinct().count()
+    else:
+        from placette.membership.projections import electoral_roll
+
+        voters = len(electoral_roll(meeting.cutoff_date))
+    return {
+        "voters": voters,
+        "ballots": Ballot.objects.filter(resolution__meeting=meeting).count(),
+        "proxies": Proxy.objects.filter(meeting=meeting).count(),
+    }
 
 
 def _roll_replace(meeting: Meeting, rows: list[tuple]) -> None:
@@ -633,12 +654,7 @@ def meeting_convene(
             f"réunion ({'première' if meeting.call == 1 else 'seconde'} convocation), soit au "
             f"plus tard le {latest:%d/%m/%Y} ; il ne reste que {max(days, 0)} jours."
         )
-    # Prior written consent (R225-63) as recorded in the consent ledger at this moment.
-    consenting = set(
-        consent_givers(ConsentPurpose.AG_CONVOCATION, on=now)
-        .filter(roll_entries__meeting=meeting)
-        .values_list("pk", flat=True)
-    )
+    consenting = _electronic_consents(meeting, now)
     rows = []
     for entry in meeting.roll.select_related("contact").order_by("id").iterator(chunk_size=5000):
         contact = entry.contact
@@ -674,6 +690,103 @@ def convocation_mail_key(convocation: Convocation, *, reminder: bool = False) ->
     return f"{kind}:{convocation.meeting_id}:{convocation.pk}"
 
 
+def _electronic_consents(meeting: Meeting, now: dt.datetime | None = None) -> set[int]:
+    """Contacts on the roll who gave prior written consent to electronic convocation
+    (R225-63), as recorded in the consent ledger at `now`."""
+    return set(
+        consent_givers(ConsentPurpose.AG_CONVOCATION, on=now or timezone.now())
+        .filter(roll_entries__meeting=meeting)
+        .values_list("pk", flat=True)
+    )
+
+
+def convene_sample(meeting: Meeting) -> Convocation | None:
+    """An unsaved convocation of the first voter `meeting_convene` would convene by email (for
+    the preview and the test send), None when nobody would be."""
+    consenting = _electronic_consents(meeting)
+    for entry in meeting.roll.select_related("contact").order_by("name", "id").iterator():
+        address = entry.contact.mail_to
+        if address and (meeting.is_board or entry.contact_id in consenting):
+            return Convocation(
+                meeting=meeting, contact=entry.contact, channel=Channel.EMAIL, email=address
+            )
+    return None
+
+
+def convene_counts(meeting: Meeting) -> dict[str, int]:
+    """How `meeting_convene` would convene the roll now: {"email": n, "letter": n}."""
+    consenting = _electronic_consents(meeting)
+    counts = {"email": 0, "letter": 0}
+    for entry in meeting.roll.select_related("contact").iterator(chunk_size=5000):
+        # the same rule as meeting_convene: an address (Contact.mail_to) and consent
+        by_email = bool(entry.contact.mail_to) and (
+            meeting.is_board or entry.contact_id in consenting
+        )
+        counts["email" if by_email else "letter"] += 1
+    return counts
+
+
+def reminders_pending(meeting: Meeting) -> QuerySet[Convocation]:
+    """The email convocations a reminder would go to: sent, not yet reminded, to members who
+    have neither voted online nor given a proxy."""
+    acted = RollEntry.objects.filter(meeting=meeting).filter(
+        Q(ballots__isnull=False) | Q(proxy_given__isnull=False)
+    )
+    return Convocation.objects.filter(
+        meeting=meeting, channel=Channel.EMAIL, sent_at__isnull=False, reminded_at__isnull=True
+    ).exclude(contact_id__in=acted.values("contact_id"))
+
+
+def convocation_mail_context(meeting: Meeting, *, reminder: bool) -> dict[str, Any]:
+    """What the `governance/convocation` email of `meeting` shows, but the convocation."""
+    return {
+        "meeting": meeting,
+        "reminder": reminder,
+        "resolutions": list(meeting.resolutions.all()),
+        "agenda": list(meeting.agenda.all()),
+        "portal_url": settings.SITE_URL + reverse("governance_portal:meeting", args=[meeting.pk]),
+    }
+
+
+def convocation_preview(
+    meeting: Meeting, convocation: Convocation, *, reminder: bool
+) -> tuple[str, str, str]:
+    """(subject, text, html) of the convocation email as `convocation`'s recipient gets it."""
+    context = {
+        **convocation_mail_context(meeting, reminder=reminder),
+        "convocation": convocation,
+        "recipient": convocation.contact,
+        "to": convocation.email,
+    }
+    return mail_render("governance/convocation", context)
+
+
+def convocation_test_send(
+    *, actor: Any, meeting: Meeting, convocation: Convocation, reminder: bool, to: str
+) -> None:
+    """Send to `to` (the staff member) the email `convocation`'s recipient will get, marked as
+    a test; nothing is recorded on the convocation."""
+    mail_send(
+        template="governance/convocation",
+        to_email=to,
+        context={
+            **convocation_mail_context(meeting, reminder=reminder),
+            "convocation": convocation,
+            "recipient": convocation.contact,
+        },
+        kind="governance.convocation.test",
+        key=f"governance.convocation.test:{meeting.pk}:{secrets.token_hex(8)}",
+        headers={"X-Placette-Essai": "1"},
+    )
+    audit_log(
+        actor=actor,
+        action="governance.convocation.test_sent",
+        obj=meeting,
+        to=to,
+        reminder=reminder,
+    )
+
+
 def convocations_send(*, meeting: Meeting, reminder: bool = False, limit: int | None = None) -> int:
     """Queue the email convocations (or reminders) not queued yet, one message each through
     `placette.lib.mail` (sent after commit by the mail task, resumable, never twice: the key
@@ -682,31 +795,19 @@ def convocations_send(*, meeting: Meeting, reminder: bool = False, limit: int | 
 
     Reminders go to the convened members who have neither voted online nor given a proxy.
     """
-    pending = Convocation.objects.filter(meeting=meeting, channel=Channel.EMAIL).select_related(
-        "contact"
-    )
     if reminder:
-        acted = RollEntry.objects.filter(meeting=meeting).filter(
-            Q(ballots__isnull=False) | Q(proxy_given__isnull=False)
-        )
-        pending = pending.filter(sent_at__isnull=False, reminded_at__isnull=True).exclude(
-            contact_id__in=acted.values("contact_id")
-        )
+        pending = reminders_pending(meeting).select_related("contact")
     else:
-        pending = pending.filter(sent_at__isnull=True)
+        pending = Convocation.objects.filter(
+            meeting=meeting, channel=Channel.EMAIL, sent_at__isnull=True
+        ).select_related("contact")
     kind = "governance.convocation.reminder" if reminder else "governance.convocation"
     known = set(
         OutgoingMessage.objects.filter(key__startswith=f"{kind}:{meeting.pk}:").values_list(
             "key", flat=True
         )
     )
-    context = {
-        "meeting": meeting,
-        "reminder": reminder,
-        "resolutions": list(meeting.resolutions.all()),
-        "agenda": list(meeting.agenda.all()),
-        "portal_url": settings.SITE_URL + reverse("governance_portal:meeting", args=[meeting.pk]),
-    }
+    context = convocation_mail_context(meeting, reminder=reminder)
     queued = 0
     for convocation in pending.order_by("id")[:limit] if limit else pending.order_by("id"):
         key = convocation_mail_key(convocation, reminder=reminder)

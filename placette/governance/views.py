@@ -50,7 +50,7 @@ from placette.governance.models import (
     RollEntry,
 )
 from placette.governance.presenters import meeting_results, resolution_view
-from placette.lib.confirm import Confirmation, confirm
+from placette.lib.confirm import Confirmation, MailPreview, confirm
 from placette.lib.exports import csv_response, xlsx_response
 from placette.lib.jobs import job_start
 from placette.lib.models import MessageStatus, OutgoingMessage
@@ -188,9 +188,54 @@ def document_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def roll_freeze(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=pk)
+    preview = services.roll_freeze_preview(meeting)
+    erased = []
+    if preview["ballots"]:
+        erased.append(
+            ngettext(
+                "%(n)s vote à distance déjà reçu sera effacé : il faudra revoter.",
+                "%(n)s votes à distance déjà reçus seront effacés : il faudra revoter.",
+                preview["ballots"],
+            )
+            % {"n": preview["ballots"]}
+        )
+    if preview["proxies"]:
+        erased.append(
+            ngettext(
+                "%(n)s pouvoir déjà donné sera effacé.",
+                "%(n)s pouvoirs déjà donnés seront effacés.",
+                preview["proxies"],
+            )
+            % {"n": preview["proxies"]}
+        )
+    response = confirm(
+        request,
+        Confirmation(
+            title=_("Arrêter la liste des votants"),
+            what=_(
+                "La liste des votants sera arrêtée d’après le registre au %(day)s : elle fixe "
+                "qui est convoqué et qui vote, avec son collège et ses parts. Elle pourra être "
+                "arrêtée à nouveau tant que la convocation n’est pas partie."
+            )
+            % {"day": f"{meeting.cutoff_date:%d/%m/%Y}"},
+            count=preview["voters"],
+            count_label=ngettext("votant", "votants", preview["voters"]),
+            details=erased,
+            button=_("Arrêter la liste de %(n)s votants") % {"n": preview["voters"]},
+            cancel_url=meeting.get_absolute_url(),
+            irreversible=bool(erased),
+            blocked=(
+                _("La convocation est partie : la liste des votants est définitivement arrêtée.")
+                if meeting.convened_at
+                else ""
+            ),
+        ),
+    )
+    if response is not None:
+        return response
     try:
         n = services.roll_freeze(actor=request.user, meeting=meeting)
         messages.success(
@@ -224,6 +269,9 @@ def roll_list(request: HttpRequest, pk: int) -> HttpResponse:
 def convocation(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=pk)
     if request.method == "POST":
+        response = confirm(request, _convene_confirmation(request, meeting))
+        if response is not None:
+            return response
         try:
             counts = services.meeting_convene(actor=request.user, meeting=meeting)
             messages.success(
@@ -267,10 +315,85 @@ def convocation(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _convocation_preview(meeting: Meeting, convocation: Convocation | None, *, reminder: bool):
+    """The email of one recipient as it will leave (none when nobody is convened by email)."""
+    if convocation is None:
+        return None
+    subject, text, html = services.convocation_preview(meeting, convocation, reminder=reminder)
+    return MailPreview(
+        recipient=f"{convocation.contact.display_name} <{convocation.email}>",
+        subject=subject,
+        text=text,
+        html=html,
+    )
+
+
+def _convocation_test_send(request: HttpRequest, meeting: Meeting, sample, *, reminder: bool):
+    if sample is None:
+        return None
+    return lambda to: services.convocation_test_send(
+        actor=request.user, meeting=meeting, convocation=sample, reminder=reminder, to=to
+    )
+
+
+def _convene_confirmation(request: HttpRequest, meeting: Meeting) -> Confirmation:
+    counts = services.convene_counts(meeting)
+    total = counts["email"] + counts["letter"]
+    sample = services.convene_sample(meeting)
+    blocked = ""
+    if meeting.convened_at:
+        blocked = _("La réunion est déjà convoquée.")
+    elif meeting.roll_frozen_at is None:
+        blocked = _("Arrêtez d’abord la liste des votants.")
+    return Confirmation(
+        title=_("Convoquer « %(title)s »") % {"title": meeting.title},
+        what=_(
+            "Chaque votant de la liste reçoit sa convocation : par e-mail s’il l’a accepté "
+            "(l’envoi part aussitôt), par courrier sinon (les lettres sont à imprimer et à "
+            "poster). La date de convocation fait foi pour le délai statutaire."
+        ),
+        count=total,
+        count_label=ngettext("votant convoqué", "votants convoqués", total),
+        details=[
+            ngettext("%(n)s par e-mail", "%(n)s par e-mail", counts["email"])
+            % {"n": counts["email"]},
+            ngettext("%(n)s par courrier", "%(n)s par courrier", counts["letter"])
+            % {"n": counts["letter"]},
+        ],
+        button=ngettext("Convoquer %(n)s votant", "Convoquer %(n)s votants", total) % {"n": total},
+        cancel_url=reverse("governance:convocation", args=[meeting.pk]),
+        blocked=blocked,
+        preview=lambda: _convocation_preview(meeting, sample, reminder=False),
+        test_send=_convocation_test_send(request, meeting, sample, reminder=False),
+    )
+
+
 @staff_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def reminders(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=pk)
+    pending = services.reminders_pending(meeting)
+    n = pending.count()
+    sample = pending.select_related("contact").order_by("id").first()
+    response = confirm(
+        request,
+        Confirmation(
+            title=_("Relancer par e-mail"),
+            what=_(
+                "Un rappel part par e-mail à chaque votant convoqué par e-mail qui n’a encore "
+                "ni voté à distance ni donné pouvoir, et qui n’a pas déjà été relancé."
+            ),
+            count=n,
+            count_label=ngettext("votant relancé", "votants relancés", n),
+            button=ngettext("Relancer %(n)s votant", "Relancer %(n)s votants", n) % {"n": n},
+            cancel_url=reverse("governance:convocation", args=[meeting.pk]),
+            blocked="" if n else _("Personne n’est à relancer."),
+            preview=lambda: _convocation_preview(meeting, sample, reminder=True),
+            test_send=_convocation_test_send(request, meeting, sample, reminder=True),
+        ),
+    )
+    if response is not None:
+        return response
     try:
         services.reminders_send(actor=request.user, meeting=meeting)
         messages.success(request, "Rappels envoyés à ceux qui n’ont ni voté ni donné pouvoir.")
@@ -280,9 +403,32 @@ def reminders(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def letters_posted(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=pk)
+    n = pdfs.letters(meeting).filter(sent_at__isnull=True).count()
+    response = confirm(
+        request,
+        Confirmation(
+            title=_("Noter les courriers postés aujourd’hui"),
+            what=_(
+                "Les lettres de convocation pas encore notées sont enregistrées comme postées "
+                "aujourd’hui, ce qui fait foi de la convocation par courrier."
+            ),
+            count=n,
+            count_label=ngettext("lettre postée", "lettres postées", n),
+            button=ngettext(
+                "Noter %(n)s lettre postée aujourd’hui",
+                "Noter %(n)s lettres postées aujourd’hui",
+                n,
+            )
+            % {"n": n},
+            cancel_url=reverse("governance:convocation", args=[meeting.pk]),
+            blocked="" if n else _("Toutes les lettres sont déjà notées postées."),
+        ),
+    )
+    if response is not None:
+        return response
     n = services.letters_mark_posted(actor=request.user, meeting=meeting)
     messages.success(request, f"{n} courrier(s) notés postés aujourd’hui.")
     return redirect("governance:convocation", pk=meeting.pk)
@@ -494,9 +640,46 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def meeting_close(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=pk)
+    open_ones = list(
+        meeting.resolutions.filter(closed_at__isnull=True).values_list("number", flat=True)
+    )
+    voters = meeting.roll.count()
+    present = meeting.roll.filter(attendance__in=[Attendance.PRESENT, Attendance.REMOTE]).count()
+    voted = meeting.resolutions.count()
+    response = confirm(
+        request,
+        Confirmation(
+            title=_("Clore « %(title)s »") % {"title": meeting.title},
+            what=_(
+                "La réunion sera close : plus aucune présence ni aucun vote ne pourra être "
+                "enregistré, et le procès-verbal sera prêt à relire."
+            ),
+            count=present,
+            count_label=ngettext(
+                "votant présent ou à distance, sur %(voters)s",
+                "votants présents ou à distance, sur %(voters)s",
+                present,
+            )
+            % {"voters": voters},
+            details=[
+                ngettext("%(n)s résolution votée", "%(n)s résolutions votées", voted) % {"n": voted}
+            ],
+            button=_("Clore la réunion"),
+            cancel_url=meeting.get_absolute_url(),
+            danger=True,
+            blocked=(
+                _("Clôturez d’abord le vote des résolutions n° %(numbers)s.")
+                % {"numbers": ", ".join(map(str, open_ones))}
+                if open_ones
+                else ""
+            ),
+        ),
+    )
+    if response is not None:
+        return response
     try:
         services.meeting_close(actor=request.user, meeting=meeting)
         messages.success(request, "Réunion close ; le procès-verbal est prêt à relire.")

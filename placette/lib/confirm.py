@@ -89,5 +89,12 @@ def confirm(
         for value in request.POST.getlist(name)
     ]
     preview = confirmation.preview() if confirmation.preview else None
-    context = {"c": confirmation, "carried": carried, "preview": preview, **confirmation.extra}
+    context = {
+        "c": confirmation,
+        "carried": carried,
+        "preview": preview,
+        # (a template would call the function itself if given `c.test_send`)
+        "can_test_send": confirmation.test_send is not None and not confirmation.blocked,
+        **confirmation.extra,
+    }
     return render(request, template, context)

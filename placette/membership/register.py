@@ -226,3 +226,14 @@ def pdf_job(job: Job, *, on: str) -> JobResult:
     day = dt.date.fromisoformat(on)
     content = pdf(day, progress=pdf_progress(job, pages=pdf_pages_estimate(day)))
     return JobResult(filename=f"registre-{day:%Y-%m-%d}.pdf", content=content)
+
+
+def snapshot_job(job: Job, *, on: str) -> JobResult:
+    """Background job: freeze and archive the register at `on` (its PDF is the long part)."""
+    from placette.membership.services import register_snapshot_create
+
+    day = dt.date.fromisoformat(on)
+    register_snapshot_create(
+        actor=job.started_by, on=day, progress=pdf_progress(job, pages=pdf_pages_estimate(day))
+    )
+    return JobResult(message=f"Registre arrêté au {day:%d/%m/%Y} et archivé (PDF et CSV).")

@@ -1183,9 +1183,21 @@ def college_create(*, actor: Any, data: dict[str, Any]) -> College:
 
 
 @transaction.atomic
-def register_snapshot_create(*, actor: Any, on: dt.date) -> Any:
+def register_snapshot_check(on: dt.date) -> None:
+    """Refused when a snapshot of that date exists or the date is in the future."""
+    from placette.membership.models import RegisterSnapshot
+
+    if RegisterSnapshot.objects.filter(on=on).exists():
+        raise Refusal(f"Le registre est déjà arrêté au {on:%d/%m/%Y}.")
+    if on > timezone.localdate():
+        raise Refusal("On n’arrête pas le registre à une date future.")
+
+
+def register_snapshot_create(*, actor: Any, on: dt.date, progress: Any = None) -> Any:
     """Freeze the register at `on` (usually 31 December): totals and the PDF and CSV files are
-    stored once and never recomputed. Refused when a snapshot of that date exists."""
+    stored once and never recomputed. Refused when a snapshot of that date exists. The PDF
+    takes minutes at scale: staff run it as a background job (`register.snapshot_job`;
+    `progress` is `pdf_render`'s)."""
     import hashlib
     import io
 
@@ -1194,12 +1206,9 @@ def register_snapshot_create(*, actor: Any, on: dt.date) -> Any:
     from placette.membership.documents import REGISTER_SCOPE
     from placette.membership.models import RegisterSnapshot
 
-    if RegisterSnapshot.objects.filter(on=on).exists():
-        raise Refusal(f"Le registre est déjà arrêté au {on:%d/%m/%Y}.")
-    if on > timezone.localdate():
-        raise Refusal("On n’arrête pas le registre à une date future.")
+    register_snapshot_check(on)
     capital = projections.capital_on(on)
-    content = register.pdf(on)
+    content = register.pdf(on, progress=progress)
     text = io.StringIO()
     register.write_csv(on, text)
     last = (

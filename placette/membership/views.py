@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from placette.contacts.models import Contact
@@ -556,11 +557,13 @@ def snapshot_list(request: HttpRequest) -> HttpResponse:
         if not request.user.is_staff_admin:
             messages.error(request, "Seule l’administration peut arrêter le registre.")
         elif form.is_valid() and form.cleaned_data["date"]:
+            on = form.cleaned_data["date"]
             try:
-                services.register_snapshot_create(actor=request.user, on=form.cleaned_data["date"])
-                messages.success(request, "Registre arrêté et archivé.")
+                services.register_snapshot_check(on)
             except Refusal as exc:
                 refusal_show(request, exc)
+            else:
+                return _snapshot_start(request, on)
         return redirect("membership:snapshots")
     year_end = dt.date(timezone.localdate().year - 1, 12, 31)
     context = {
@@ -569,6 +572,37 @@ def snapshot_list(request: HttpRequest) -> HttpResponse:
         "year_end": year_end,
     }
     return render(request, "membership/snapshots.html", context)
+
+
+def _snapshot_start(request: HttpRequest, on: dt.date) -> HttpResponse:
+    movements = Movement.objects.filter(date__lte=on).count()
+    response = confirm(
+        request,
+        Confirmation(
+            title=_("Arrêter le registre au %(day)s") % {"day": f"{on:%d/%m/%Y}"},
+            what=_(
+                "Le registre des mouvements de titres sera arrêté au %(day)s : ses totaux, son "
+                "PDF à parapher et son CSV sont archivés une fois pour toutes et ne seront plus "
+                "recalculés. Le PDF est produit en arrière-plan (environ %(pages)s pages)."
+            )
+            % {"day": f"{on:%d/%m/%Y}", "pages": register.pdf_pages_estimate(on)},
+            count=movements,
+            count_label=ngettext("mouvement arrêté", "mouvements arrêtés", movements),
+            button=_("Arrêter et archiver le registre"),
+            cancel_url=reverse("membership:snapshots"),
+        ),
+    )
+    if response is not None:
+        return response
+    job = job_start(
+        kind="membership.register_snapshot",
+        label=_("Arrêté du registre au %(day)s") % {"day": f"{on:%d/%m/%Y}"},
+        actor=request.user,
+        func_path="placette.membership.register.snapshot_job",
+        kwargs={"on": on.isoformat()},
+        return_url=reverse("membership:snapshots"),
+    )
+    return redirect(job)
 
 
 # --------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -16,7 +17,7 @@ from placette.lib.jobs import job_start
 from placette.lib.permissions import staff_required
 from placette.lib.refusals import Refusal
 from placette.lib.views import refusal_show
-from placette.membership import tax
+from placette.membership import batches, tax
 from placette.membership.forms_public import (
     BankStatementForm,
     PaymentRecordForm,
@@ -24,7 +25,7 @@ from placette.membership.forms_public import (
     SettingsForm,
     TaxBatchForm,
 )
-from placette.membership.lists import REQUESTS, requests_decide_and_say
+from placette.membership.lists import REQUESTS
 from placette.membership.models_requests import (
     BankStatement,
     DocumentKind,
@@ -63,7 +64,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
 def request_batch(request: HttpRequest) -> HttpResponse:
     """The former batch form's address: the list's bulk actions do the same (lists.py)."""
     ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit()]
-    chosen = list(SubscriptionRequest.objects.filter(pk__in=ids).order_by("created_at", "id"))
+    chosen = batches.requests_chosen(ids)
     action = request.POST.get("action")
     if not chosen:
         messages.error(request, "Cochez au moins une demande.")
@@ -75,8 +76,56 @@ def request_batch(request: HttpRequest) -> HttpResponse:
     if action == "refuse" and not reason.strip():
         messages.error(request, "Indiquez le motif du refus : il est envoyé au souscripteur.")
         return redirect("membership_public:request_list")
-    requests_decide_and_say(request, chosen, approve=action == "approve", reason=reason)
-    return redirect("membership_public:request_list")
+    n, approve = len(chosen), action == "approve"
+    response = confirm(
+        request,
+        Confirmation(
+            title=_("Approuver des demandes en lot")
+            if approve
+            else _("Refuser des demandes en lot"),
+            what=(
+                _(
+                    "Chaque souscription sera inscrite au registre des mouvements de titres, son "
+                    "certificat produit et envoyé par e-mail au souscripteur. Une demande que les "
+                    "règles refusent (paiement insuffisant…) reste en attente et vous est signalée."
+                )
+                if approve
+                else _(
+                    "Chaque demande sera refusée et ce motif envoyé par e-mail au souscripteur : "
+                    "« %(reason)s »."
+                )
+                % {"reason": reason.strip()}
+            ),
+            count=n,
+            count_label=ngettext("demande", "demandes", n),
+            details=[f"{r.reference} — {r.contact}" for r in chosen[:20]]
+            + ([_("… et %(n)s autres") % {"n": n - 20}] if n > 20 else []),
+            button=(
+                ngettext("Approuver %(n)s demande", "Approuver %(n)s demandes", n)
+                if approve
+                else ngettext("Refuser %(n)s demande", "Refuser %(n)s demandes", n)
+            )
+            % {"n": n},
+            cancel_url=reverse("membership_public:request_list"),
+            danger=not approve,
+        ),
+    )
+    if response is not None:
+        return response
+    job = job_start(
+        kind="membership.requests_decide",
+        label=(
+            ngettext("Approbation de %(n)s demande", "Approbation de %(n)s demandes", n)
+            if approve
+            else ngettext("Refus de %(n)s demande", "Refus de %(n)s demandes", n)
+        )
+        % {"n": n},
+        actor=request.user,
+        func_path="placette.membership.batches.requests_decide_job",
+        kwargs={"ids": [r.pk for r in chosen], "approve": approve, "reason": reason},
+        return_url=reverse("membership_public:request_list"),
+    )
+    return redirect(job)
 
 
 def _detail_context(req: SubscriptionRequest, **forms) -> dict:
@@ -147,6 +196,24 @@ def request_refuse(request: HttpRequest, pk: int) -> HttpResponse:
     req = get_object_or_404(SubscriptionRequest, pk=pk)
     form = RefuseForm(request.POST)
     if form.is_valid():
+        response = confirm(
+            request,
+            Confirmation(
+                title=_("Refuser la demande %(ref)s") % {"ref": req.reference},
+                what=_(
+                    "La demande de %(who)s sera refusée et ce motif lui sera envoyé par e-mail : "
+                    "« %(reason)s »."
+                )
+                % {"who": req.contact, "reason": form.cleaned_data["reason"]},
+                count=1,
+                count_label=_("souscripteur prévenu"),
+                button=_("Refuser la demande"),
+                cancel_url=reverse("membership_public:request_detail", args=[pk]),
+                danger=True,
+            ),
+        )
+        if response is not None:
+            return response
         try:
             subscription_request_refuse(
                 actor=request.user, request=req, reason=form.cleaned_data["reason"]

@@ -7,11 +7,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from placette.lib.confirm import Confirmation, confirm
 from placette.lib.exports import csv_response, xlsx_response
 from placette.lib.models import AuditEntry
-from placette.lib.money import number
+from placette.lib.money import euros, number
 from placette.lib.paging import paginate
 from placette.lib.permissions import staff_admin_required, staff_required
 from placette.lib.refusals import Refusal
@@ -273,10 +275,32 @@ def financing_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def financing_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    line = get_object_or_404(FinancingLine.objects.select_related("operation__place"), pk=pk)
+    line = get_object_or_404(
+        FinancingLine.objects.select_related("operation__place", "funder"), pk=pk
+    )
     place = line.operation.place
+    now = services.financing_balance(operation=line.operation)
+    after = services.FinancingBalance(cost=now.cost, financed=now.financed - line.amount)
+    source = line.get_source_display() + (f" — {line.funder}" if line.funder else "")
+    response = confirm(
+        request,
+        Confirmation(
+            title=_("Retirer une source de financement"),
+            what=_(
+                "La source « %(source)s » (%(amount)s) sera retirée du plan de financement de "
+                "%(place)s."
+            )
+            % {"source": source, "amount": euros(line.amount), "place": place},
+            details=[_("Après le retrait : %(balance)s") % {"balance": after.message}],
+            button=_("Retirer cette source"),
+            cancel_url=place.get_absolute_url(),
+            danger=True,
+        ),
+    )
+    if response is not None:
+        return response
     balance = services.financing_line_remove(actor=request.user, line=line)
     messages.success(request, "Source de financement retirée.")
     if not balance.balanced:

@@ -75,10 +75,13 @@ def test_an_ag_from_convocation_to_the_decision_register_matches_example_11(page
     page.get_by_role("button", name="Ajouter la résolution").click()
     page.get_by_text("Résolution ajoutée.").wait_for()
     page.get_by_role("button", name="Arrêter la liste des votants").click()
+    page.get_by_role("button", name="Arrêter la liste de 8 votants").click()
     page.get_by_text("8 votant(s)").first.wait_for()
     meeting = Meeting.objects.get()
     page.get_by_role("link", name="Convocation", exact=True).click()
     page.get_by_role("button", name="Convoquer").click()
+    assert page.locator("[data-count]").inner_text() == "8"  # the confirmation says how many
+    page.get_by_role("button", name="Convoquer 8 votants").click()
     page.get_by_text("Réunion convoquée").wait_for()
 
     # Alice votes online; Bruno gives his proxy to Carla.
@@ -127,6 +130,8 @@ def test_an_ag_from_convocation_to_the_decision_register_matches_example_11(page
     assert "adoptée" in outcome and "23/36" in outcome
 
     page.goto(f"/gestion/gouvernance/reunions/{meeting.pk}/")
+    page.get_by_role("button", name="Clore la réunion").click()
+    page.get_by_text("votants présents ou à distance, sur 8").wait_for()
     page.get_by_role("button", name="Clore la réunion").click()
     page.get_by_text("Réunion close").wait_for()
     pdf = page.request.get(f"/gestion/gouvernance/reunions/{meeting.pk}/pv.pdf")

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from placette.lib.models import Job
 from placette.lib.testing import pdf_text
-from placette.membership.models import Member, Movement, Statutes
+from placette.membership.models import Member, Movement, RegisterSnapshot, Statutes
 from placette.membership.services import refund_request, shares_subscribe
 from placette.membership.subscriptions import public_categories
 from placette.membership.tests.helpers import category, make_statutes
@@ -221,6 +221,25 @@ class MembershipViewTests(BaseTestCase):
         self.assertNotIn("MARTIN", b"".join(response.streaming_content).decode("utf-8-sig"))
         response = self.client.get(reverse("membership:register_export", args=["xlsx"]))
         self.assertEqual(response.status_code, 200)
+
+    def test_freezing_the_register_asks_first_then_archives_it_in_the_background(self):
+        self.login(self.staff_admin)
+        url = reverse("membership:snapshots")
+        page = self.client.post(url, {"date": "2024-12-31"})
+        self.assertContains(page, "Arrêter le registre au 31/12/2024")
+        self.assertContains(page, 'data-count="1"')
+        self.assertFalse(RegisterSnapshot.objects.exists())
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(url, {"date": "2024-12-31", "confirm": "1"})
+        job = Job.objects.get(kind="membership.register_snapshot")
+        self.assertRedirects(response, job.get_absolute_url())
+        self.assertEqual(job.status, "done", job.message)
+        snapshot = RegisterSnapshot.objects.get()
+        self.assertEqual((snapshot.on, snapshot.last_movement_number), (D(2024, 12, 31), 1))
+        again = self.client.post(url, {"date": "2024-12-31"}, follow=True)
+        self.assertContains(again, "Le registre est déjà arrêté au 31/12/2024.")
+        snapshot.file.delete(save=False)
+        snapshot.csv_file.delete(save=False)
 
     def test_the_register_pdf_is_produced_in_the_background_with_a_progress_page(self):
         self.login(self.staff)

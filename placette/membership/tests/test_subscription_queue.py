@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from placette.accounts.models import User
 from placette.contacts.models import TimelineEntry
+from placette.lib.models import Job
 from placette.lib.testing import pdf_text
 from placette.membership import projections
 from placette.membership.models import Member, Movement
@@ -225,11 +226,16 @@ class QueueTests(BaseTestCase):
             reverse("membership_public:request_refuse", args=[self.req.pk]), {"reason": ""}
         )
         self.assertContains(response, "Indiquez le motif du refus", status_code=400)
+        url = reverse("membership_public:request_refuse", args=[self.req.pk])
+        reason = {"reason": "Catégorie réservée aux habitants du territoire."}
+        page = self.client.post(url, reason)
+        self.assertContains(page, "Refuser la demande")
+        self.assertContains(page, "« Catégorie réservée aux habitants du territoire. »")
+        self.req.refresh_from_db()
+        self.assertNotEqual(self.req.status, RequestStatus.REFUSED)
+        self.assertEqual(mail.outbox, [])
         with self.captureOnCommitCallbacks(execute=True):
-            self.client.post(
-                reverse("membership_public:request_refuse", args=[self.req.pk]),
-                {"reason": "Catégorie réservée aux habitants du territoire."},
-            )
+            self.client.post(url, {**reason, "confirm": "1"})
         self.req.refresh_from_db()
         self.assertEqual(self.req.status, RequestStatus.REFUSED)
         [message] = mail.outbox
@@ -245,26 +251,34 @@ class QueueTests(BaseTestCase):
             )
         mail.outbox.clear()
         self.login(self.staff)
+        url = reverse("membership_public:request_batch")
+        approve = {"ids": [self.req.pk, other.pk, unpaid.pk], "action": "approve"}
+        page = self.client.post(url, approve)
+        self.assertContains(page, 'data-count="3"')
+        self.assertContains(page, "Approuver 3 demandes")
+        self.assertContains(page, unpaid.reference)
+        self.assertEqual(Movement.objects.count(), 0)
         with self.captureOnCommitCallbacks(execute=True):
-            response = self.client.post(
-                reverse("membership_public:request_batch"),
-                {"ids": [self.req.pk, other.pk, unpaid.pk], "action": "approve"},
-                follow=True,
-            )
-        self.assertContains(response, "2 demande(s) approuvée(s)")
-        self.assertContains(response, f"Paiement insuffisant pour la demande {unpaid.reference}")
+            response = self.client.post(url, {**approve, "confirm": "1"})
+        job = Job.objects.get()
+        self.assertRedirects(response, job.get_absolute_url())
+        self.assertEqual((job.status, job.done, job.total), ("done", 3, 3))
+        page = self.client.get(job.get_absolute_url())
+        self.assertContains(page, "2 demandes approuvées.")
+        self.assertContains(page, f"Paiement insuffisant pour la demande {unpaid.reference}")
         self.assertEqual(Movement.objects.count(), 2)
         self.assertEqual(len(mail.outbox), 2)
-        response = self.client.post(
-            reverse("membership_public:request_batch"),
-            {
-                "ids": [unpaid.pk],
-                "action": "refuse",
-                "reason": "Sans paiement après trois relances.",
-            },
-            follow=True,
-        )
-        self.assertContains(response, "1 demande(s) refusée(s)")
+        refuse = {
+            "ids": [unpaid.pk],
+            "action": "refuse",
+            "reason": "Sans paiement après trois relances.",
+        }
+        page = self.client.post(url, refuse)
+        self.assertContains(page, "« Sans paiement après trois relances. »")
+        self.assertContains(page, "Refuser 1 demande")
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(url, {**refuse, "confirm": "1"}, follow=True)
+        self.assertContains(self.client.get(response.redirect_chain[-1][0]), "1 demande refusée.")
         unpaid.refresh_from_db()
         self.assertEqual(unpaid.status, RequestStatus.REFUSED)
 
