@@ -2,13 +2,14 @@
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from placette.lib import listing
+from placette.lib.confirm import Confirmation, confirm
 from placette.lib.forms import SavedViewForm
 from placette.lib.models import SavedView
 from placette.lib.permissions import staff_required
@@ -54,22 +55,24 @@ def list_action(request: HttpRequest, key: str) -> HttpResponse:
                     messages.error(request, error)
             return redirect(back)
         data = form.cleaned_data
-    if action.confirm and not request.POST.get("confirmed"):
-        hidden = [
-            (name, value)
-            for name, values in request.POST.lists()
-            if name != "csrfmiddlewaretoken"
-            for value in values
-        ]
-        context = {
-            "action": action,
-            "count": count,
-            "form": form,
-            "hidden": hidden,
-            "back": back,
-            "what": ngettext("%(n)s ligne", "%(n)s lignes", count) % {"n": count},
-        }
-        return render(request, "includes/list_confirm.html", context)
+    if action.confirm:
+        response = confirm(
+            request,
+            Confirmation(
+                title=str(action.label),
+                what=_("« %(label)s » : l’action s’applique aux lignes cochées.")
+                % {"label": action.label},
+                count=count,
+                count_label=str(page.plural if count > 1 else page.singular),
+                details=[f"{field.label} : {field.value()}" for field in form] if form else [],
+                button=ngettext("Confirmer pour %(n)s ligne", "Confirmer pour %(n)s lignes", count)
+                % {"n": count},
+                cancel_url=back,
+                danger="danger" in action.button,
+            ),
+        )
+        if response is not None:
+            return response
     response = action.run(request, queryset, data)
     return response or redirect(back)
 

@@ -4,14 +4,36 @@ each approval books the shares and renders the certificate PDF, a few hundred mi
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from placette.lib.jobs import JobResult
+from placette.lib.jobs import JobResult, job_start
 from placette.lib.models import Job
 from placette.membership.models_requests import SubscriptionRequest
 from placette.membership.subscriptions import requests_decide
+
+
+def requests_decide_start(
+    *, actor: Any, chosen: list[SubscriptionRequest], approve: bool, reason: str = ""
+) -> Job:
+    """Start the batch decision as a background job (the caller redirects to it)."""
+    n = len(chosen)
+    return job_start(
+        kind="membership.requests_decide",
+        label=(
+            ngettext("Approbation de %(n)s demande", "Approbation de %(n)s demandes", n)
+            if approve
+            else ngettext("Refus de %(n)s demande", "Refus de %(n)s demandes", n)
+        )
+        % {"n": n},
+        actor=actor,
+        func_path="placette.membership.batches.requests_decide_job",
+        kwargs={"ids": [r.pk for r in chosen], "approve": approve, "reason": reason},
+        return_url=reverse("membership_public:request_list"),
+    )
 
 
 def requests_chosen(ids: list[int]) -> list[SubscriptionRequest]:

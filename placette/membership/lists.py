@@ -6,9 +6,9 @@ from typing import Any
 import django_filters
 import django_tables2 as tables
 from django import forms
-from django.contrib import messages
 from django.db.models import QuerySet
-from django.http import HttpRequest, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +17,7 @@ from placette.lib import listing
 from placette.lib.money import euros
 from placette.lib.sums import decimal_sum
 from placette.lib.text import normalize
-from placette.membership import projections
+from placette.membership import batches, projections
 from placette.membership.forms import DATE
 from placette.membership.forms_public import RefuseForm
 from placette.membership.models import Category, Member
@@ -26,7 +26,6 @@ from placette.membership.models_requests import (
     RequestStatus,
     SubscriptionRequest,
 )
-from placette.membership.subscriptions import requests_decide
 
 
 def date_of(params: QueryDict) -> dt.date:
@@ -233,23 +232,14 @@ REQUESTS = listing.ListPage(
 )
 
 
-def requests_decide_and_say(
-    request: HttpRequest, chosen: list[SubscriptionRequest], *, approve: bool, reason: str = ""
-) -> None:
-    """Decide a batch of requests and tell what was done and what was refused."""
-    done, errors = requests_decide(
-        actor=request.user, requests=chosen, approve=approve, reason=reason
-    )
-    verb = _("approuvée(s)") if approve else _("refusée(s)")
-    if done:
-        messages.success(request, f"{len(done)} demande(s) {verb}.")
-    for message in errors:
-        messages.error(request, message)
-
-
+# Each approval books the shares and renders a certificate: the selection is decided by a
+# background job (placette.membership.batches), after the list's confirmation.
 @REQUESTS.action("approve", _("Approuver les demandes cochées"), confirm=True, button="btn-success")
-def approve_selection(request: HttpRequest, queryset: QuerySet, data: dict[str, Any]) -> None:
-    requests_decide_and_say(request, list(queryset.order_by("created_at", "id")), approve=True)
+def approve_selection(
+    request: HttpRequest, queryset: QuerySet, data: dict[str, Any]
+) -> HttpResponse:
+    chosen = list(queryset.order_by("created_at", "id"))
+    return redirect(batches.requests_decide_start(actor=request.user, chosen=chosen, approve=True))
 
 
 @REQUESTS.action(
@@ -259,7 +249,11 @@ def approve_selection(request: HttpRequest, queryset: QuerySet, data: dict[str, 
     confirm=True,
     button="btn-outline-danger",
 )
-def refuse_selection(request: HttpRequest, queryset: QuerySet, data: dict[str, Any]) -> None:
-    requests_decide_and_say(
-        request, list(queryset.order_by("created_at", "id")), approve=False, reason=data["reason"]
+def refuse_selection(
+    request: HttpRequest, queryset: QuerySet, data: dict[str, Any]
+) -> HttpResponse:
+    chosen = list(queryset.order_by("created_at", "id"))
+    job = batches.requests_decide_start(
+        actor=request.user, chosen=chosen, approve=False, reason=data["reason"]
     )
+    return redirect(job)

@@ -112,18 +112,8 @@ def request_batch(request: HttpRequest) -> HttpResponse:
     )
     if response is not None:
         return response
-    job = job_start(
-        kind="membership.requests_decide",
-        label=(
-            ngettext("Approbation de %(n)s demande", "Approbation de %(n)s demandes", n)
-            if approve
-            else ngettext("Refus de %(n)s demande", "Refus de %(n)s demandes", n)
-        )
-        % {"n": n},
-        actor=request.user,
-        func_path="placette.membership.batches.requests_decide_job",
-        kwargs={"ids": [r.pk for r in chosen], "approve": approve, "reason": reason},
-        return_url=reverse("membership_public:request_list"),
+    job = batches.requests_decide_start(
+        actor=request.user, chosen=chosen, approve=approve, reason=reason
     )
     return redirect(job)
 

@@ -144,7 +144,7 @@ class ContactBulkActionTests(BaseTestCase):
                 "action": "tag",
                 "tag-name": " épargnant ",
                 "ids": self.ids,
-                "confirmed": "1",
+                "confirm": "1",
                 "query": "q=choisi",
             },
             follow=True,
@@ -158,7 +158,7 @@ class ContactBulkActionTests(BaseTestCase):
 
     def test_a_bulk_action_without_a_checked_row_changes_nothing_and_says_so(self):
         response = self.client.post(
-            self.url, {"action": "tag", "tag-name": "x", "confirmed": "1"}, follow=True
+            self.url, {"action": "tag", "tag-name": "x", "confirm": "1"}, follow=True
         )
         self.assertContains(response, "Cochez au moins une ligne")
         self.assertFalse(Tag.objects.filter(name="x").exists())
@@ -166,7 +166,7 @@ class ContactBulkActionTests(BaseTestCase):
     def test_tagging_without_a_tag_name_changes_nothing(self):
         response = self.client.post(
             self.url,
-            {"action": "tag", "tag-name": "", "ids": self.ids, "confirmed": "1"},
+            {"action": "tag", "tag-name": "", "ids": self.ids, "confirm": "1"},
             follow=True,
         )
         self.assertContains(response, "obligatoire")

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from placette.lib.models import Job
 from placette.membership.models import Movement
 from placette.membership.models_requests import RequestStatus, SubscriptionRequest
 from placette.membership.services import shares_subscribe
@@ -137,24 +138,31 @@ class RequestListTests(BaseTestCase):
         )
         ids = [self.req.pk, other.pk]
         response = self.client.post(self.action, {"action": "approve", "ids": ids})
-        self.assertContains(response, "2 lignes")
+        self.assertContains(response, 'data-count="2"')
+        self.assertContains(response, "Confirmer pour 2 lignes")
         self.assertEqual(Movement.objects.count(), 0)
-        response = self.client.post(
-            self.action, {"action": "approve", "ids": ids, "confirmed": "1"}, follow=True
-        )
-        self.assertContains(response, "1 demande(s) approuvée(s)")
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(
+                self.action, {"action": "approve", "ids": ids, "confirm": "1"}
+            )
+        job = Job.objects.get()  # certificates take time: a background job
+        self.assertRedirects(response, job.get_absolute_url())
+        response = self.client.get(job.get_absolute_url())
+        self.assertContains(response, "1 demande approuvée.")
         self.assertContains(response, f"Paiement insuffisant pour la demande {other.reference}")
         self.assertEqual(Movement.objects.count(), 1)
 
     def test_refusing_the_selection_needs_a_reason_sent_to_the_subscriber(self):
-        data = {"action": "refuse", "ids": [self.req.pk], "confirmed": "1"}
+        data = {"action": "refuse", "ids": [self.req.pk], "confirm": "1"}
         response = self.client.post(self.action, data, follow=True)
         self.assertContains(response, "Indiquez le motif du refus")
         self.req.refresh_from_db()
         self.assertEqual(self.req.status, RequestStatus.AWAITING_PAYMENT)
         data["refuse-reason"] = "Sans nouvelles depuis trois mois."
-        response = self.client.post(self.action, data, follow=True)
-        self.assertContains(response, "1 demande(s) refusée(s)")
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(self.action, data)
+        response = self.client.get(Job.objects.get().get_absolute_url())
+        self.assertContains(response, "1 demande refusée.")
         self.req.refresh_from_db()
         self.assertEqual(self.req.status, RequestStatus.REFUSED)
 
