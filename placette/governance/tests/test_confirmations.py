@@ -7,7 +7,7 @@ from django.urls import reverse
 from placette.governance import services
 from placette.governance.models import Attendance, Convocation, Meeting, MeetingStatus
 from placette.governance.tests.helpers import make_ag, make_member, make_statutes, start
-from placette.test import BaseTestCase
+from placette.test import BaseTestCase, give_consent
 
 
 class GovernanceConfirmationTests(BaseTestCase):
@@ -18,8 +18,8 @@ class GovernanceConfirmationTests(BaseTestCase):
         cls.alice = make_member("Alice", "a")
         cls.bruno = make_member("Bruno", "b")
         cls.carla = make_member("Carla", "c", email="")
-        services.consent_set(actor=None, contact=cls.alice, electronic=True, source="staff")
-        services.consent_set(actor=None, contact=cls.bruno, electronic=True, source="staff")
+        give_consent(cls.alice)
+        give_consent(cls.bruno)
 
     def setUp(self):
         self.login(self.staff)
