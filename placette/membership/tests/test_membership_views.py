@@ -238,8 +238,8 @@ class MembershipViewTests(BaseTestCase):
         self.assertEqual((snapshot.on, snapshot.last_movement_number), (D(2024, 12, 31), 1))
         again = self.client.post(url, {"date": "2024-12-31"}, follow=True)
         self.assertContains(again, "Le registre est déjà arrêté au 31/12/2024.")
-        snapshot.file.delete(save=False)
-        snapshot.csv_file.delete(save=False)
+        snapshot.pdf.file.delete(save=False)
+        snapshot.csv.file.delete(save=False)
 
     def test_the_register_pdf_is_produced_in_the_background_with_a_progress_page(self):
         self.login(self.staff)
