@@ -7,7 +7,9 @@ the outcome is recorded by `SubscriptionRequest.mail_sent` / `SubscriptionDocume
 
 from __future__ import annotations
 
-from placette.lib.mail import Attachment, mail_attachment, mail_send
+import secrets
+
+from placette.lib.mail import Attachment, mail_attachment, mail_render, mail_send
 from placette.lib.models import OutgoingMessage
 from placette.lib.money import euros
 from placette.membership.models import UnpaidReminder
@@ -98,4 +100,49 @@ def unpaid_reminder_mail(*, reminder: UnpaidReminder) -> OutgoingMessage | None:
         kind="membership.unpaid_reminder",
         key=f"membership.unpaid_reminder:{reminder.pk}",
         related=reminder,
+    )
+
+
+def tax_statement_sample(year: int) -> SubscriptionDocument | None:
+    """A statement of `year` to preview the email with: a stored one when the batch already
+    ran, else an unsaved one for the first eligible investor (None when there is none)."""
+    from placette.membership.tax import eligible_statements
+
+    stored = (
+        SubscriptionDocument.objects.filter(kind=DocumentKind.TAX_STATEMENT, year=year)
+        .select_related("contact")
+        .order_by("contact__name_key", "pk")
+        .first()
+    )
+    if stored is not None:
+        return stored
+    statements = eligible_statements(year)
+    if not statements:
+        return None
+    contact = statements[0].contact
+    return SubscriptionDocument(kind=DocumentKind.TAX_STATEMENT, contact=contact, year=year)
+
+
+def tax_statement_preview(*, document: SubscriptionDocument) -> tuple[str, str, str]:
+    """(subject, text, html) of the statement email as its investor gets it."""
+    context = {"doc": document, "coop_name": statutes_in_force().coop_name}
+    return mail_render(
+        "membership/tax_statement",
+        {**context, "recipient": document.contact, "to": document.contact.mail_to},
+    )
+
+
+def tax_statement_test_send(*, document: SubscriptionDocument, to: str) -> OutgoingMessage | None:
+    """Send to `to` (the staff member) the statement email `document`'s investor will get,
+    with its PDF when the statement is already produced; nothing is recorded as sent."""
+    return mail_send(
+        template="membership/tax_statement",
+        to_email=to,
+        context={"doc": document, "coop_name": statutes_in_force().coop_name},
+        kind="membership.tax_statement.test",
+        key=f"membership.tax_statement.test:{document.year}:{secrets.token_hex(8)}",
+        headers={"X-Placette-Essai": "1"},
+        attachments=(
+            [Attachment.later(document_attachment, document_id=document.pk)] if document.pk else []
+        ),
     )

@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from placette.lib.confirm import Confirmation, confirm
+from placette.lib.confirm import Confirmation, MailPreview, confirm
 from placette.lib.jobs import job_start
 from placette.lib.permissions import staff_required
 from placette.lib.refusals import Refusal
 from placette.lib.views import refusal_show
-from placette.membership import batches, tax
+from placette.membership import batches, mails, tax
 from placette.membership.forms_public import (
     BankStatementForm,
     PaymentRecordForm,
@@ -264,6 +264,18 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
     return render(request, "membership/requests/settings.html", {"form": form})
 
 
+def _tax_preview(sample: SubscriptionDocument | None) -> MailPreview | None:
+    if sample is None:
+        return None
+    subject, text, html = mails.tax_statement_preview(document=sample)
+    return MailPreview(
+        recipient=f"{sample.contact} <{sample.contact.mail_to}>",
+        subject=subject,
+        text=text,
+        html=html,
+    )
+
+
 @staff_required
 def tax_batch(request: HttpRequest) -> HttpResponse:
     form = TaxBatchForm(request.POST or None)
@@ -277,6 +289,7 @@ def tax_batch(request: HttpRequest) -> HttpResponse:
             back = f"{request.path}?year={year}"
             if send:
                 n = tax.tax_statements_to_send(year)
+                sample = mails.tax_statement_sample(year)
                 response = confirm(
                     request,
                     Confirmation(
@@ -298,6 +311,12 @@ def tax_batch(request: HttpRequest) -> HttpResponse:
                         )
                         % {"n": n},
                         cancel_url=back,
+                        preview=lambda: _tax_preview(sample),
+                        test_send=(
+                            (lambda to: mails.tax_statement_test_send(document=sample, to=to))
+                            if sample is not None
+                            else None
+                        ),
                     ),
                 )
                 if response is not None:

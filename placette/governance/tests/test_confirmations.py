@@ -42,6 +42,15 @@ class GovernanceConfirmationTests(BaseTestCase):
         self.assertFalse(Convocation.objects.exists())
         self.assertEqual(mail.outbox, [])
         with self.captureOnCommitCallbacks(execute=True):
+            page = self.client.post(url, {"test_send": "1"})
+        self.assertContains(page, "E-mail d’essai envoyé à equipe@test.fr")
+        [test] = mail.outbox
+        self.assertEqual((test.to, test.subject), (["equipe@test.fr"], "Convocation : AG 2025"))
+        self.assertIn("Bonjour Alice TEST", test.body)  # the first recipient's own email
+        self.assertIsNone(Meeting.objects.get(pk=meeting.pk).convened_at)
+        self.assertFalse(Convocation.objects.exists())
+        mail.outbox.clear()
+        with self.captureOnCommitCallbacks(execute=True):
             done = self.client.post(url, {"confirm": "1"}, follow=True)
         self.assertContains(done, "Réunion convoquée : 2 convocation(s) par e-mail")
         self.assertEqual(Convocation.objects.filter(meeting=meeting).count(), 3)

@@ -14,7 +14,7 @@ from placette.lib.testing import pdf_text
 from placette.membership.models import TaxYear
 from placette.membership.models_requests import DocumentKind, SubscriptionDocument
 from placette.membership.subscriptions import request_payment_record, subscription_request_approve
-from placette.membership.tax import tax_statements_generate
+from placette.membership.tax import tax_statements_generate, tax_statements_to_send
 from placette.membership.tests.helpers import make_statutes
 from placette.membership.tests.test_subscription_public import payment_settings
 from placette.membership.tests.test_subscription_queue import new_request
@@ -124,8 +124,19 @@ class TaxStatementTests(BaseTestCase):
         self.assertContains(page, 'data-count="2"')
         self.assertContains(page, "Produire et envoyer 2 états")
         self.assertContains(page, '<input type="hidden" name="send" value="on">')
+        self.assertContains(page, "Aperçu de l’e-mail")
+        self.assertContains(page, f"Votre état individuel IR-PME {self.year}")
         self.assertFalse(Job.objects.exists())
         self.assertEqual(mail.outbox, [])
+        with self.captureOnCommitCallbacks(execute=True):
+            page = self.client.post(url, {**data, "test_send": "1"})
+        self.assertContains(page, "E-mail d’essai envoyé à equipe@test.fr")
+        [test] = mail.outbox
+        self.assertEqual(test.to, ["equipe@test.fr"])
+        self.assertEqual(test.extra_headers.get("X-Placette-Essai"), "1")
+        self.assertEqual(test.attachments[0][2], "application/pdf")
+        self.assertEqual(tax_statements_to_send(self.year), 2)  # an essay is not a sending
+        mail.outbox.clear()
         with self.captureOnCommitCallbacks(execute=True):
             self.client.post(url, {**data, "confirm": "1"})
         self.assertEqual(Job.objects.get().status, "done")
