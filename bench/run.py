@@ -8,6 +8,7 @@ work as raw SQL, and the whole run writes docs/benchmarks.md. Never part of the 
 import importlib
 import os
 import platform
+import statistics
 import sys
 import time
 from dataclasses import dataclass, field
@@ -18,6 +19,9 @@ sys.path.insert(0, str(ROOT))
 OUT = ROOT / "bench" / "out"
 OUT.mkdir(exist_ok=True)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "placette.settings")
+# Development settings (production ones refuse to start without a mail relay and redirect the
+# test client to HTTPS); DEBUG's query log costs microseconds per query.
+os.environ.setdefault("DEBUG", "1")
 os.environ["DATABASE_URL"] = os.environ.get(
     "BENCH_DATABASE_URL", f"sqlite:///{OUT / 'bench.sqlite3'}"
 )
@@ -31,24 +35,37 @@ class Report:
     rows: list[tuple[str, str, str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
-    def timed(self, label: str, orm, raw_sql=None, repeat: int = 3) -> None:
-        """Best of `repeat` runs of the ORM work, beside the best of the same work in raw SQL."""
+    def timed(self, label: str, orm, raw_sql=None, repeat: int = 3, median: bool = False) -> None:
+        """Best of `repeat` runs of the ORM work, beside the best of the same work in raw SQL
+        (with `median`, the median of the runs: steadier on a machine shared with others)."""
+        measure = _median if median else _best
         self.rows.append(
-            (label, _best(orm, repeat), _best(raw_sql, repeat) if raw_sql else "—", "")
+            (label, measure(orm, repeat), measure(raw_sql, repeat) if raw_sql else "—", "")
         )
 
     def fact(self, label: str, value: str) -> None:
         self.rows.append((label, value, "", ""))
 
 
-def _best(func, repeat: int) -> str:
+def _times(func, repeat: int) -> list[float]:
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
         func()
         times.append(time.perf_counter() - start)
-    best = min(times)
-    return f"{best * 1000:.1f} ms" if best < 10 else f"{best:.1f} s"
+    return times
+
+
+def _text(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms" if seconds < 10 else f"{seconds:.1f} s"
+
+
+def _best(func, repeat: int) -> str:
+    return _text(min(_times(func, repeat)))
+
+
+def _median(func, repeat: int) -> str:
+    return _text(statistics.median(_times(func, repeat)))
 
 
 def main() -> None:

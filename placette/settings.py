@@ -329,6 +329,8 @@ SECURE_CSP = {
 }
 
 PAGINATE_BY = 50
+# A list export of more rows than this is written by a background job (about 2 s of work).
+LIST_EXPORT_INLINE_ROWS = int(os.environ.get("LIST_EXPORT_INLINE_ROWS", "10000"))
 
 LOGGING = {
     "version": 1,

@@ -6,7 +6,7 @@ import django_filters
 import django_tables2 as tables
 from django import forms
 from django.contrib import messages
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, QueryDict
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -83,7 +83,7 @@ class ContactTable(listing.Table):
         empty_text = _("Aucun contact ne correspond à cette recherche.")
 
     def render_kind(self, record: Contact) -> str:
-        return record.get_org_kind_display() if record.org_kind else record.get_kind_display()
+        return str(_ORG_KINDS.get(record.org_kind) or _KINDS.get(record.kind, record.kind))
 
     def value_kind(self, record: Contact) -> str:
         return self.render_kind(record)
@@ -98,11 +98,11 @@ class ContactTable(listing.Table):
         return format_html_join(
             " ",
             '<span class="badge text-bg-light border">{}</span>',
-            ((t.name,) for t in record.tags.all()),
+            ((n,) for n in record.tag_names),
         )
 
     def value_tags(self, record: Contact) -> str:
-        return ", ".join(tag.name for tag in record.tags.all())
+        return ", ".join(record.tag_names)
 
     def value_last_name(self, record: Contact) -> str:
         return record.last_name or record.organisation_name
@@ -111,8 +111,23 @@ class ContactTable(listing.Table):
         return format_html("{}", self.value_last_name(record))
 
 
+_KINDS = dict(ContactKind.choices)
+_ORG_KINDS = dict(OrganisationKind.choices)
+
+
 def _contacts(request: HttpRequest, params: QueryDict) -> QuerySet[Contact]:
-    return Contact.objects.prefetch_related(Prefetch("tags", queryset=Tag.objects.all()))
+    return Contact.objects.defer("search_text", "created_at", "updated_at")
+
+
+def _tag_names(contacts: list[Contact]) -> None:
+    """The tags of a page (or of an export's chunk) in one query on the link table: cheaper
+    than a prefetch, which builds two managers per contact."""
+    names: dict[int, list[str]] = {}
+    links = Contact.tags.through.objects.filter(contact_id__in=[c.pk for c in contacts])
+    for contact_id, name in links.values_list("contact_id", "tag__name").order_by("tag__name"):
+        names.setdefault(contact_id, []).append(name)
+    for contact in contacts:
+        contact.tag_names = names.get(contact.pk, [])
 
 
 CONTACTS = listing.ListPage(
@@ -126,6 +141,7 @@ CONTACTS = listing.ListPage(
     columns=["name", "kind", "email", "commune", "tags"],
     export_name="contacts",
     results_id="contact-results",
+    prepare_rows=_tag_names,
     singular=_("contact"),
     plural=_("contacts"),
 )

@@ -110,6 +110,30 @@ class ContactListColumnsAndExportTests(BaseTestCase):
         self.assertIn("sort=email", link)
         self.assertEqual(_csv(self.client.get(link)), [["E-mail"], ["autre@ex.fr"], ["lea@ex.fr"]])
 
+    def test_a_large_export_is_written_in_the_background_with_the_same_rows(self):
+        from django.test import override_settings
+
+        from placette.lib.models import Job
+
+        params = {"q": "ex.fr", "cols": ["name", "email", "tags"]}
+        inline = _csv(self.client.get(reverse("contacts:export", args=["csv"]), params))
+        with (
+            override_settings(LIST_EXPORT_INLINE_ROWS=1),
+            self.captureOnCommitCallbacks(execute=True),
+        ):
+            response = self.client.get(reverse("contacts:export", args=["csv"]), params)
+        job = Job.objects.get()
+        self.assertRedirects(response, reverse("jobs:detail", args=[job.pk]))
+        self.assertEqual(
+            (job.status, job.kind, job.started_by), ("done", "lib.list_export", self.staff)
+        )
+        self.assertIn("2 lignes", job.message)
+        download = self.client.get(reverse("jobs:download", args=[job.pk]))
+        text = b"".join(download.streaming_content).decode("utf-8-sig")
+        job.result.file.delete(save=False)
+        self.assertEqual(list(csv.reader(io.StringIO(text), delimiter=";")), inline)
+        self.assertEqual(len(inline), 3)
+
     def test_the_lists_shared_export_url_serves_the_same_file(self):
         own = _csv(self.client.get(reverse("contacts:export", args=["csv"]), {"q": "ex.fr"}))
         shared = _csv(
