@@ -221,6 +221,7 @@ def jobs_recover(*, now: Any = None) -> int:
     now = now or timezone.now()
     limit = now - dt.timedelta(seconds=settings.JOB_STALE_AFTER_SECONDS)
     count = 0
+    requeued: set[int] = set()
     stale = Job.objects.filter(status=JobStatus.RUNNING).filter(
         Q(heartbeat_at__lt=limit) | Q(heartbeat_at__isnull=True, created_at__lt=limit)
     )
@@ -236,10 +237,12 @@ def jobs_recover(*, now: Any = None) -> int:
             status=JobStatus.QUEUED, done=0, message=_("Relancé après une interruption.")
         ):
             _enqueue(job.pk)
+            requeued.add(job.pk)
             count += 1
-    for job_id in Job.objects.filter(status=JobStatus.QUEUED, created_at__lt=limit).values_list(
-        "pk", flat=True
-    ):
+    waiting = Job.objects.filter(status=JobStatus.QUEUED, created_at__lt=limit).exclude(
+        pk__in=requeued
+    )
+    for job_id in waiting.values_list("pk", flat=True):
         _enqueue(job_id)
         count += 1
     return count

@@ -148,9 +148,11 @@ class StuckJobTests(JobTestCase):
 
     def test_a_job_stuck_running_after_its_worker_died_is_detected_and_run_again(self):
         job = self.abandon(self.start(run=False, steps=2))
+        Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - dt.timedelta(hours=1))
         self.assertTrue(job.is_stale())
-        with self.captureOnCommitCallbacks(execute=True):
+        with self.captureOnCommitCallbacks(execute=True) as enqueued:
             self.assertEqual(jobs_recover(), 1)
+        self.assertEqual(len(enqueued), 1)  # queued again once, not also as a waiting job
         job.refresh_from_db()
         self.assertEqual((job.status, job.attempts, job.done), (JobStatus.DONE, 2, 2))
         self.assertFalse(job.is_stale())
