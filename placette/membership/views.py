@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.http import (
@@ -98,6 +99,10 @@ def register_export(request: HttpRequest, fmt: str) -> HttpResponse:
     name = f"registre-{on:%Y-%m-%d}"
     if fmt == "pdf":
         return _register_pdf_start(request, on)
+    if fmt in register.EXPORT_TYPES:
+        count = Movement.objects.filter(date__lte=on).count()
+        if count > settings.LIST_EXPORT_INLINE_ROWS:
+            return _register_export_start(request, on, fmt, count)
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
     if fmt == "csv":
@@ -105,6 +110,39 @@ def register_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt == "xlsx":
         return xlsx_response(name, register.HEADER, register.rows(on))
     raise Http404("Format inconnu")
+
+
+def _register_export_start(request: HttpRequest, on: dt.date, fmt: str, count: int):
+    """A large register (more than LIST_EXPORT_INLINE_ROWS movements) is written by a job."""
+    back = f"{reverse('membership:movements')}?date={on:%Y-%m-%d}"
+    response = confirm(
+        request,
+        Confirmation(
+            title=_("Registre au %(day)s en %(fmt)s")
+            % {"day": f"{on:%d/%m/%Y}", "fmt": fmt.upper()},
+            what=_(
+                "Le fichier est écrit en arrière-plan ; une page suit l’avancement puis le "
+                "propose au téléchargement."
+            ),
+            count=count,
+            count_label=ngettext("mouvement", "mouvements", count),
+            button=_("Produire le fichier"),
+            cancel_url=back,
+            irreversible=False,
+        ),
+    )
+    if response is not None:
+        return response
+    job = job_start(
+        kind="membership.register_export",
+        label=_("Registre des mouvements de titres au %(day)s (%(fmt)s)")
+        % {"day": f"{on:%d/%m/%Y}", "fmt": fmt.upper()},
+        actor=request.user,
+        func_path="placette.membership.register.export_job",
+        kwargs={"on": on.isoformat(), "fmt": fmt},
+        return_url=back,
+    )
+    return redirect(job)
 
 
 def _register_pdf_start(request: HttpRequest, on: dt.date) -> HttpResponse:

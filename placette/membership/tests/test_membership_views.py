@@ -2,13 +2,16 @@
 the web with clear French messages."""
 
 import datetime as dt
+import io
 import uuid
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from placette.lib.models import Job
 from placette.lib.testing import pdf_text
@@ -240,6 +243,29 @@ class MembershipViewTests(BaseTestCase):
         self.assertContains(again, "Le registre est déjà arrêté au 31/12/2024.")
         snapshot.pdf.file.delete(save=False)
         snapshot.csv.file.delete(save=False)
+
+    def test_a_large_register_is_exported_by_a_background_job_with_the_same_file(self):
+        self.login(self.staff)
+        url = reverse("membership:register_export", args=["csv"]) + "?date=2024-12-31"
+        direct = b"".join(self.client.get(url).streaming_content)
+        for fmt in ("csv", "xlsx"):
+            url = reverse("membership:register_export", args=[fmt]) + "?date=2024-12-31"
+            with override_settings(LIST_EXPORT_INLINE_ROWS=0):
+                page = self.client.get(url)
+                self.assertContains(page, 'data-count="1"')
+                self.assertContains(page, "Produire le fichier")
+                with self.captureOnCommitCallbacks(execute=True):
+                    response = self.client.post(url, {"confirm": "1"})
+            job = Job.objects.get(kind="membership.register_export", kwargs__fmt=fmt)
+            self.assertRedirects(response, job.get_absolute_url())
+            download = self.client.get(reverse("jobs:download", args=[job.pk]))
+            content = b"".join(download.streaming_content)
+            if fmt == "csv":
+                self.assertEqual(content, direct)
+            else:
+                sheet = load_workbook(io.BytesIO(content)).active
+                self.assertEqual(sheet.cell(2, 4).value, "Alice MARTIN")
+            job.result.file.delete(save=False)
 
     def test_the_register_pdf_is_produced_in_the_background_with_a_progress_page(self):
         self.login(self.staff)
