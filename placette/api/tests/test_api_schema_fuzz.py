@@ -14,6 +14,21 @@ from placette.wsgi import application
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Called as a WSGI app, Django closes the database connection at the end of each request
+    (`close_old_connections`), which would end the test's transaction on PostgreSQL. The test
+    client disconnects these handlers; so do we, for the duration of the test."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def bearer(db):
     user = User.objects.create_user("api@test.fr", "mot-de-passe-de-test", role=Role.STAFF)
