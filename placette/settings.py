@@ -340,22 +340,6 @@ LOGGING = {
 }
 
 
-def production_problems() -> list[str]:
-    """What keeps these settings from serving a public site (checked at start in production)."""
-    problems = []
-    if SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 50:
-        problems.append("SECRET_KEY doit être défini (au moins 50 caractères aléatoires).")
-    if not ALLOWED_HOSTS:
-        problems.append("ALLOWED_HOSTS doit nommer le ou les domaines du site.")
-    backend = MAILERS["default"]["BACKEND"]
-    if not backend.endswith(("smtp.EmailBackend",)) and not backend.startswith("anymail."):
-        problems.append("EMAIL_URL doit désigner un vrai relais (smtp://… ou Brevo).")
-    return problems
-
-
-if PRODUCTION and (_problems := production_problems()):
-    raise RuntimeError(
-        "Placette démarre en production (DEBUG n’est pas activé) mais : "
-        + " ".join(_problems)
-        + " En développement, lancez avec DEBUG=1 (make run le fait)."
-    )
+# The refusal happens where the site starts serving (placette/wsgi.py) and in
+# `check --deploy` (placette.lib.apps), not here: commands such as makemigrations or mypy's
+# settings import must work without the production environment.

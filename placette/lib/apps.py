@@ -11,3 +11,4 @@ class LibConfig(AppConfig):
 
         # Each area's `documents.py` registers who may read the documents of its scopes.
         autodiscover_modules("documents")
+        from placette.lib import checks  # noqa: F401  (registers the production check)

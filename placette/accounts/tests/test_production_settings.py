@@ -38,12 +38,44 @@ def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     )
 
 
-def test_without_debug_it_refuses_to_start_on_the_development_key():
-    result = run_manage("check", env={})
+def run_python(code: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "PLACETTE_TESTING"}}
+    clean.pop("DJANGO_SETTINGS_MODULE", None)
+    clean.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    clean.update(env, PYTHONPATH=str(ROOT))
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env=clean,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_without_debug_the_site_refuses_to_serve_on_the_development_key():
+    result = run_python("import placette.wsgi", env={})
     assert result.returncode != 0
     assert "SECRET_KEY doit être défini" in result.stderr
     assert "ALLOWED_HOSTS" in result.stderr
     assert "EMAIL_URL" in result.stderr
+
+
+def test_without_debug_the_deployment_check_names_what_is_missing():
+    result = run_manage("check", "--deploy", env={})
+    assert result.returncode != 0
+    assert "placette.E001" in result.stderr
+    assert "SECRET_KEY doit être défini" in result.stderr
+
+
+def test_without_debug_makemigrations_still_runs_for_tooling():
+    result = run_manage("makemigrations", "--check", "--dry-run", env={})
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_documented_production_settings_serve():
+    result = run_python("import placette.wsgi", env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
 
 
 def test_the_documented_production_settings_pass_the_deployment_check_without_warning():
