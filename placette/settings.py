@@ -294,10 +294,11 @@ STAFF_SESSION_IDLE_SECONDS = int(os.environ.get("STAFF_SESSION_IDLE_SECONDS", "7
 MEMBER_SESSION_IDLE_SECONDS = int(os.environ.get("MEMBER_SESSION_IDLE_SECONDS", "28800"))
 SESSION_COOKIE_AGE = MEMBER_SESSION_IDLE_SECONDS
 
+MAP_TILES_URL = os.environ.get("MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 LEAFLET_CONFIG = {
     "DEFAULT_CENTER": (45.2, 4.8),
     "DEFAULT_ZOOM": 7,
-    "TILES": os.environ.get("MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+    "TILES": MAP_TILES_URL,
     "ATTRIBUTION_PREFIX": "© contributeurs OpenStreetMap",
 }
 
@@ -314,7 +315,7 @@ def _origin(url: str) -> str:
 # handlers or eval; images from us, data: URIs (Bootstrap's icons) and the map tiles. Inline
 # styles stay allowed: style attributes are spread through the templates and charts, and a
 # style cannot run code. See docs/decisions.md.
-_tiles = _origin(LEAFLET_CONFIG["TILES"])
+_tiles = _origin(MAP_TILES_URL)
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],

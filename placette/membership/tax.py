@@ -120,6 +120,7 @@ def eligible_statements(year: int) -> list[Statement]:
         statement = statements.setdefault(req.contact_id, Statement(contact=req.contact, year=year))
         subscription = subscriptions.get(req.pk)
         if subscription is None:
+            assert req.movement is not None  # the query keeps only requests with a movement
             subscription = subscriptions[req.pk] = Subscription(
                 reference=req.reference,
                 shares=req.shares,
