@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test test-postgres test-browser lint format bench setup setup-test clean mypy
+.PHONY: run test test-postgres test-deploy test-browser lint format bench setup setup-test clean mypy
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || "$$(sh scripts/find_python.sh)" -m venv $(VENV)
@@ -33,6 +33,10 @@ test: setup-test
 
 test-postgres: setup-test
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/placette} $(PY) -m pytest -n 2 -q
+
+# Two gunicorn processes and two workers in the production settings on PostgreSQL (bounded).
+test-deploy: setup-test
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/placette} $(PY) scripts/two_processes.py
 
 test-browser: setup-test
 	$(PY) -m pytest -q -m browser -p no:xdist

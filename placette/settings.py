@@ -180,7 +180,7 @@ USE_TZ = True
 USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 # Leaflet's files come from the django-leaflet package; its app is not installed because it
 # imports GeoDjango (GDAL), which Placette does not need.
 STATICFILES_DIRS = [
