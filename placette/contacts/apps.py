@@ -9,3 +9,5 @@ class ContactsConfig(AppConfig):
     nav_label = "Contacts"
     nav_url = "contacts:list"
     nav_order = 10
+    # Rows its migrations create (placette.lib.backup replaces them by the archive's own).
+    migration_seeded_models = ("ConsentPurpose",)

@@ -10,6 +10,8 @@ class GovernanceConfig(AppConfig):
     nav_label = "Gouvernance"
     nav_url = "governance:meetings"
     nav_order = 30
+    # Rows its migrations create (placette.lib.backup replaces them by the archive's own).
+    migration_seeded_models = ("Body",)
     # The area's tabs (`{% tabs "governance" %}`, placette.lib.templatetags.navigation).
     tabs = {
         "": [

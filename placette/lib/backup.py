@@ -24,13 +24,24 @@ from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 
 from placette.lib.refusals import Refusal
 
 # Rows that `migrate` creates by itself: replaced by the archive's own, same primary keys.
 DERIVED = (ContentType, Permission)
+
+
+def seeded_models() -> list[type[models.Model]]:
+    """Every model whose rows a fresh `migrate` creates: Django's content types and permissions,
+    and the models an area's AppConfig lists in `migration_seeded_models` (its data migrations,
+    e.g. the consent purposes). A restore replaces their rows by the archive's own."""
+    found: list[type[models.Model]] = list(DERIVED)
+    for config in apps.get_app_configs():
+        for name in getattr(config, "migration_seeded_models", ()):
+            found.append(config.get_model(name))
+    return found
 
 
 def _sha256(data: bytes) -> str:
@@ -83,7 +94,7 @@ def backup_write(*, output: Path, using: str = DEFAULT_DB_ALIAS) -> dict[str, An
 
 
 def _business_rows(using: str) -> int:
-    derived = {model._meta.label for model in DERIVED}
+    derived = {model._meta.label for model in seeded_models()}
     total = 0
     for model in apps.get_models():
         if model._meta.label in derived or not model._meta.managed or model._meta.proxy:
@@ -131,7 +142,7 @@ def backup_restore(*, archive_path: Path, using: str = DEFAULT_DB_ALIAS) -> dict
         dump = Path(tmp) / "database.xml"
         dump.write_bytes(contents["database.xml"])
         with transaction.atomic(using=using):
-            for model in reversed(DERIVED):
+            for model in reversed(seeded_models()):
                 model._base_manager.using(using).all().delete()
             call_command("loaddata", str(dump), database=using, verbosity=0)
     for name, data in contents.items():
