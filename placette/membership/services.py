@@ -30,7 +30,7 @@ from placette.lib import money
 from placette.lib.audit import audit_log
 from placette.lib.dates import date_check
 from placette.lib.refusals import Refusal
-from placette.membership import ledger, projections
+from placette.membership import ledger, projections, statutes_law
 from placette.membership.colleges import check_college_weights
 from placette.membership.models import (
     ZERO,
@@ -350,18 +350,34 @@ def member_category_change(
     return change
 
 
-def _authorities_warning(statutes: Statutes, on: dt.date) -> list[str]:
-    total = projections.capital_on(on).subscribed
-    if total <= 0:
-        return []
-    share = Fraction(projections.authorities_capital(on)) / Fraction(total)
+def _is_authority(contact: Contact) -> bool:
+    from placette.contacts.models import LOCAL_AUTHORITY_KINDS
+
+    if contact.org_kind in LOCAL_AUTHORITY_KINDS:
+        return True
+    member = Member.objects.filter(contact=contact).select_related("category").first()
+    return bool(member and member.category.is_local_authorities)
+
+
+def authorities_cap_check(statutes: Statutes, on: dt.date) -> None:
+    """Refuse (inside the booking's transaction, so nothing stays written) a state where the
+    local authorities hold more than their cap of the capital (loi 47-1775 art. 19 septies:
+    at most 50 %; setting `local_authorities_cap_percent`), at the value date `on` and today."""
     cap = Fraction(statutes.local_authorities_cap_percent) / 100
-    if share > cap:
-        return [
-            f"Attention : les collectivités détiennent {money.ratio_percent(share)} du capital, "
-            f"au-delà du plafond de {money.percent(statutes.local_authorities_cap_percent)}."
-        ]
-    return []
+    for day in sorted({on, max(on, timezone.localdate())}):
+        total = projections.capital_on(day).subscribed
+        held = projections.authorities_capital(day)
+        if total <= 0 or not held:
+            continue
+        share = Fraction(held) / Fraction(total)
+        if share > cap:
+            raise Refusal(
+                f"Refusé : les collectivités publiques détiendraient {money.ratio_percent(share)} "
+                f"du capital au {day:%d/%m/%Y}, au-delà du plafond de "
+                f"{money.percent(statutes.local_authorities_cap_percent)} "
+                f"({statutes_law.ART_AUTHORITIES}).",
+                code="authorities_cap",
+            )
 
 
 # --------------------------------------------------------------------------------------------
@@ -440,8 +456,9 @@ def shares_subscribe(
     # skip the two sums (booking cost independent of the size of the ledger).
     from placette.contacts.models import LOCAL_AUTHORITY_KINDS
 
-    is_authority = holder.org_kind in LOCAL_AUTHORITY_KINDS or category.is_local_authorities
-    movement.warnings = _authorities_warning(statutes, on) if is_authority else []
+    if holder.org_kind in LOCAL_AUTHORITY_KINDS or category.is_local_authorities:
+        authorities_cap_check(statutes, on)
+    movement.warnings = []
     _trace(
         actor=actor,
         action="membership.shares.subscribed",
@@ -588,6 +605,8 @@ def _hand_over(
     )
     _member_sync(actor=actor, contact=target, on=on, category=target_category)
     _member_sync(actor=actor, contact=source, on=on)
+    if _is_authority(target) and not _is_authority(source):
+        authorities_cap_check(statutes, on)
     label = "Cession" if kind == MovementKind.TRANSFER else "Donation"
     _trace(
         actor=actor,
@@ -844,6 +863,8 @@ def refund_decide(
         idempotency_key=idempotency_key,
     )
     _member_sync(actor=actor, contact=holder, on=on)
+    if not _is_authority(holder):  # the others' capital shrinks: the authorities' share grows
+        authorities_cap_check(statutes, on)
     _trace(
         actor=actor,
         action="membership.refund.accepted",
@@ -1009,6 +1030,10 @@ def movement_cancel(
         )
     for leg in legs:
         _member_sync(actor=actor, contact=leg.holder, on=on)
+    if any(
+        (leg.capital > 0) != _is_authority(leg.holder) for leg in legs if leg.capital
+    ):  # an authority's refund or another member's subscription undone
+        authorities_cap_check(statutes_in_force(on), on)
     for reversal in reversals:
         _trace(
             actor=actor,
@@ -1074,6 +1099,8 @@ def statutes_check(
     for rule in rules:
         if rule.get("max_shares") is not None and rule["max_shares"] < rule["min_shares"]:
             errors.append(f"« {rule['category']} » : le maximum est inférieur au minimum.")
+    law = statutes_law.statutes_law_problems(data, {c.name: w for c, w in weights.items()})
+    errors.extend(problem.replace("\u00a0", " ") for problem in law)
     if data.get("colleges_enabled"):
         used = {r["college"] for r in rules if r.get("college") is not None}
         missing = [str(r["category"]) for r in rules if r.get("college") is None]
@@ -1082,13 +1109,14 @@ def statutes_check(
         orphan = used - set(weights)
         if orphan:
             errors.append("Ces collèges n’ont pas de poids : " + ", ".join(str(c) for c in orphan))
-        try:
-            check_college_weights(
-                {c.name: Fraction(w) / 100 for c, w in weights.items()},
-                min_colleges=data.get("min_colleges") or 3,
-                min_weight=Fraction(data.get("min_college_percent") or 10) / 100,
-                max_weight=Fraction(data.get("max_college_percent") or 50) / 100,
-            )
+        try:  # the bounds of this version (at least as strict as the law, checked above)
+            if not any(statutes_law.ART_COLLEGES in problem for problem in law):
+                check_college_weights(
+                    {c.name: Fraction(w) / 100 for c, w in weights.items()},
+                    min_colleges=data.get("min_colleges") or 3,
+                    min_weight=Fraction(data.get("min_college_percent") or 10) / 100,
+                    max_weight=Fraction(data.get("max_college_percent") or 50) / 100,
+                )
         except Refusal as exc:
             errors.extend(m.replace("\u00a0", " ") for m in exc.messages)
         except ValueError as exc:

@@ -74,7 +74,7 @@ def make_statutes(
         "min_paid_percent": Decimal(25),
         "balance_delay_months": 60,
         "floor_percent": Decimal(25),
-        "floor_amount": None,
+        "floor_amount": Decimal(18500) if legal_form == "SA" else None,  # the SA's legal floor
         "refund_after_ago": True,
         "refund_min_delay_months": 0,
         "refund_max_delay_months": 60,

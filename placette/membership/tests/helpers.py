@@ -76,6 +76,8 @@ def make_statutes(
         "growth_target_year": None,
     }
     data.update(overrides)
+    if data["legal_form"] == "SA" and data["floor_amount"] is None:
+        data["floor_amount"] = Decimal(18500)  # the legal floor of a SCIC SA
     return statutes_update(
         actor=actor,
         data=data,
