@@ -223,6 +223,15 @@ class StatutesForm(DateBoundsMixin, forms.ModelForm):
         return data
 
 
+class FecForm(PeriodForm):
+    encoding = forms.ChoiceField(
+        label="Encodage",
+        choices=[("iso-8859-15", "ISO 8859-15 (Latin-9)"), ("utf-8", "UTF-8")],
+        initial="iso-8859-15",
+        help_text="Les deux sont admis ; en UTF-8, signalez-le à l’administration fiscale.",
+    )
+
+
 class CategoryRuleForm(forms.Form):
     category = forms.ModelChoiceField(queryset=Category.objects.all(), widget=forms.HiddenInput)
     included = forms.BooleanField(label="Prévue", required=False)

@@ -342,6 +342,15 @@ class SettingsForm(_BootstrapMixin, forms.ModelForm):
             "company_seat",
             "siren",
             "esus_reference",
+            "fec_journal_code",
+            "fec_journal_label",
+            "fec_account_bank",
+            "fec_account_capital_unpaid",
+            "fec_account_capital_paid",
+            "fec_account_called_unpaid",
+            "fec_account_received",
+            "fec_account_to_refund",
+            "fec_account_losses",
         ]
         widgets = {
             "cheque_address": forms.Textarea(attrs={"rows": 2}),

@@ -11,6 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -55,6 +56,18 @@ OPEN_STATUSES = (
 )
 
 
+ACCOUNT_NUMBER = RegexValidator(
+    r"^\d{3,20}$", _("Un numéro de compte s’écrit avec 3 à 20 chiffres (plan comptable).")
+)
+JOURNAL_CODE = RegexValidator(
+    r"^[A-Z0-9]{1,10}$", _("Le code du journal s’écrit en majuscules et chiffres (10 au plus).")
+)
+
+
+def _account(label: str, default: str) -> models.CharField:
+    return models.CharField(label, max_length=20, default=default, validators=[ACCOUNT_NUMBER])
+
+
 class SubscriptionSettings(models.Model):
     """Where and how subscribers pay, and the identity printed on IR-PME statements. Versioned:
     the latest row is in force; a change is a new row."""
@@ -77,6 +90,22 @@ class SubscriptionSettings(models.Model):
     esus_reference = models.CharField(
         "agrément ESUS (référence et date)", max_length=200, blank=True
     )
+    # The capital journal of the FEC (membership/fec.py): journal and account numbers.
+    fec_journal_code = models.CharField(
+        "FEC : code du journal", max_length=10, default="CAP", validators=[JOURNAL_CODE]
+    )
+    fec_journal_label = models.CharField(
+        "FEC : libellé du journal", max_length=100, default="Capital social"
+    )
+    fec_account_bank = _account("FEC : compte de banque", "512")
+    fec_account_capital_unpaid = _account("FEC : capital souscrit appelé non versé", "1012")
+    fec_account_capital_paid = _account("FEC : capital souscrit appelé versé", "1013")
+    fec_account_called_unpaid = _account("FEC : associés, capital appelé non versé", "4562")
+    fec_account_received = _account(
+        "FEC : associés, versements reçus avant l’augmentation du capital", "4563"
+    )
+    fec_account_to_refund = _account("FEC : associés, capital à rembourser", "4567")
+    fec_account_losses = _account("FEC : pertes imputées aux remboursements", "119")
 
     class Meta:
         verbose_name = "paramètres de souscription"

@@ -553,14 +553,21 @@ def college_create(request: HttpRequest) -> HttpResponse:
 @staff_required
 @require_GET
 def fec_export(request: HttpRequest) -> HttpResponse:
-    form = forms.PeriodForm(request.GET or None)
+    form = forms.FecForm(request.GET or None)
     if form.is_bound and form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-        response = HttpResponse(
-            fec.fec_text(start, end).encode("utf-8"), content_type="text/plain; charset=utf-8"
-        )
-        response["Content-Disposition"] = f'attachment; filename="FEC-capital-{end:%Y%m%d}.txt"'
-        return response
+        encoding = form.cleaned_data["encoding"]
+        try:
+            filename = fec.fec_filename(end)
+        except Refusal as exc:
+            form.add_error(None, exc.message)
+        else:
+            response = HttpResponse(
+                fec.fec_bytes(start, end, encoding),
+                content_type=f"text/plain; charset={encoding}",
+            )
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
+            return response
     return render(request, "membership/fec.html", {"form": form})
 
 
