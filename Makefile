@@ -53,7 +53,7 @@ mypy: setup-test
 	DEBUG=1 $(VENV)/bin/mypy placette/lib placette/governance/tally.py placette/membership/ledger.py placette/membership/colleges.py \
 		placette/places/indexation.py placette/contacts/communes.py placette/contacts/services.py \
 		placette/accounts/services.py placette/membership/services.py placette/places/services.py \
-		placette/governance/services.py placette/membership/subscriptions.py
+		placette/governance/services.py placette/governance/live.py placette/membership/subscriptions.py
 
 bench: setup-test
 	DEBUG=1 $(PY) bench/run.py

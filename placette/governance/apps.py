@@ -26,6 +26,8 @@ class GovernanceConfig(AppConfig):
             (_("Liste des votants"), "governance:roll"),
             (_("Convocation"), "governance:convocation"),
             (_("Séance et quorum"), "governance:attendance"),
+            (_("Accueil"), "governance:live_desk"),
+            (_("En direct"), "governance:live_console"),
             (_("Résultats"), "governance:results"),
             (_("Procès-verbal"), "governance:minutes"),
         ],

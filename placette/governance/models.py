@@ -616,3 +616,6 @@ class EvaluationAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contact} — {self.meeting}"
+
+
+from placette.governance import models_live  # noqa: E402, F401  (issue 11: registration, live votes)

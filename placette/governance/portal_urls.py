@@ -1,5 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
+from placette.governance import live_urls
 from placette.governance import portal_views as views
 
 app_name = "governance_portal"
@@ -10,4 +11,5 @@ urlpatterns = [
     path("reunions/<int:pk>/pouvoir/", views.proxy, name="proxy"),
     path("reunions/<int:pk>/pouvoir/retirer/", views.proxy_withdraw, name="proxy_withdraw"),
     path("reunions/<int:pk>/questionnaire/", views.evaluation, name="evaluation"),
+    path("", include(live_urls.portal_urlpatterns)),
 ]

@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
-from placette.governance import views
+from placette.governance import live_urls, views
 
 app_name = "governance"
 urlpatterns = [
@@ -41,4 +41,5 @@ urlpatterns = [
     path("mandats/<int:pk>/terminer/", views.mandate_end, name="mandate_end"),
     path("evaluation/", views.evaluation, name="evaluation"),
     path("evaluation/export/<str:fmt>/", views.evaluation_export, name="evaluation_export"),
+    path("", include(live_urls.staff_urlpatterns)),
 ]

@@ -31,6 +31,19 @@ STAFF_ADMIN_ONLY = {
 SIGN_IN_FLOW = {"home", "mfa_authenticate", "account_confirm_login_code", "account_logout"}
 # Pages of the board's own space (read-only): board members and the team.
 BOARD = {"board", "board_member", "staff", "staff_admin"}
+# The meeting in session (issue 11): the desk, the chair's console and the projector are for the
+# team and the board (the chair is a staff member or a director).
+LIVE_CHAIR = {
+    "governance:live_desk",
+    "governance:live_checkin_code",
+    "governance:live_console",
+    "governance:live_open",
+    "governance:live_close",
+    "governance:live_show",
+    "governance:live_amendment_add",
+    "governance:live_projector",
+    "governance:live_state",
+}
 # Sign-in pages only the team has (they answer 404 to the others).
 TEAM_SIGN_IN = {
     "account_reauthenticate",
@@ -75,6 +88,8 @@ def walk(patterns=None, prefix="/", namespaces=()):
 def expected(path: str, name: str) -> set[str]:
     if path.startswith("/admin/"):
         return TEAM
+    if name in LIVE_CHAIR:
+        return BOARD - {"board"}
     if path.startswith("/gestion/"):
         return {"staff_admin"} if name in STAFF_ADMIN_ONLY else TEAM
     if path.startswith("/espace/conseil/"):
