@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "placette.membership",
     "placette.places",
     "placette.governance",
+    "placette.mailing",
     "placette.portal",
     "placette.api",
 ]
@@ -247,6 +248,15 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # died), and attempts before a message that the relay never accepted is marked failed.
 MAIL_CLAIM_TIMEOUT = int(os.environ.get("MAIL_CLAIM_TIMEOUT", "600"))
 MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "8"))
+# Non-transactional email (newsletters) is checked against the mailing area's suppression list.
+MAIL_SUPPRESSION_CHECK = "placette.mailing.suppression.suppressed_reason"
+# placette.mailing: newsletters handed to the mail queue per second (0: no limit), the
+# unsubscribe mailbox of the List-Unsubscribe header, and the soft-bounce threshold.
+MAILING_RATE_PER_SECOND = float(os.environ.get("MAILING_RATE_PER_SECOND", "20"))
+MAILING_UNSUBSCRIBE_MAILTO = os.environ.get("MAILING_UNSUBSCRIBE_MAILTO", "")
+MAILING_SOFT_BOUNCE_LIMIT = int(os.environ.get("MAILING_SOFT_BOUNCE_LIMIT", "3"))
+MAILING_SENDING_DOMAIN = os.environ.get("MAILING_SENDING_DOMAIN", "")
+MAILING_DKIM_SELECTORS = os.environ.get("MAILING_DKIM_SELECTORS", "brevo,mail,default").split(",")
 
 TASKS = {
     "default": {

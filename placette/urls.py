@@ -23,6 +23,9 @@ urlpatterns = [
     # Public pages of the membership area (the online subscription form lives at /souscrire/).
     path("", include("placette.membership.public_urls")),
     path("gestion/gouvernance/", include("placette.governance.urls")),
+    path("gestion/communication/", include("placette.mailing.urls")),
+    # Public pages of the mailing area: archive, sign-up, preferences, one-click unsubscribe.
+    path("lettres/", include("placette.mailing.public_urls")),
     path("espace/conseil/", include("placette.portal.board_urls")),
     path("espace/", include("placette.portal.urls")),
     path("espace/consentements/", include("placette.contacts.portal_urls")),

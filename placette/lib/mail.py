@@ -144,17 +144,26 @@ def mail_send(
     headers: Mapping[str, str] | None = None,
     related: models.Model | None = None,
     keep_body: bool = True,
+    transactional: bool = True,
 ) -> OutgoingMessage | None:
     """Queue one email, sent after the current transaction commits.
 
     The address is `to_email` when given, else `to_contact.mail_to` (the one rule). Returns
     None, and queues nothing, when there is no address. A `key` already used returns the
     existing message and sends nothing more. `keep_body=False` (sign-in codes) empties the
-    stored texts once the message is sent."""
+    stored texts once the message is sent.
+
+    `transactional=False` (newsletters, event announcements: mail that needs consent) first
+    asks the suppression list (`mail_suppressed`): an address there gets nothing, and None is
+    returned. Relationship mail (convocations, certificates, sign-in codes) stays
+    transactional."""
     # No lookup first: the unique key answers a repeat (one INSERT per message in a batch).
     to = to_email or (to_contact.mail_to if to_contact is not None else "")
     if not to:
         return OutgoingMessage.objects.filter(key=key).first()
+    if not transactional and mail_suppressed(to):
+        logger.info("E-mail %s non envoyé : %s est sur la liste d’opposition.", key, to)
+        return None
     subject, text, html = mail_render(
         template, {**(context or {}), "recipient": to_contact, "to": to}
     )
@@ -180,6 +189,16 @@ def mail_send(
         return OutgoingMessage.objects.get(key=key)
     _enqueue_after_commit(message.pk)
     return message
+
+
+def mail_suppressed(address: str) -> str:
+    """Why `address` must get no non-transactional email ("" when it may): the check named by
+    the setting `MAIL_SUPPRESSION_CHECK` (a dotted path to `f(address) -> str`; the mailing
+    area's suppression list), none when unset."""
+    path = getattr(settings, "MAIL_SUPPRESSION_CHECK", "")
+    if not path:
+        return ""
+    return str(import_string(path)(address) or "")
 
 
 def _enqueue_after_commit(message_id: int) -> None:
