@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test test-postgres test-deploy test-browser lint format bench setup setup-test clean mypy
+.PHONY: run test test-postgres test-deploy test-browser lint format bench bench-load setup setup-test clean mypy
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || "$$(sh scripts/find_python.sh)" -m venv $(VENV)
@@ -57,6 +57,10 @@ mypy: setup-test
 
 bench: setup-test
 	DEBUG=1 $(PY) bench/run.py
+
+# Bounded load test on loopback (gunicorn, 100,000 members): throughput and p95 per phase.
+bench-load: setup-test
+	$(PY) bench/load.py
 
 clean:
 	rm -rf $(VENV) staticfiles .test-media .dev-mail .test-private

@@ -8,6 +8,7 @@ work as raw SQL, and the whole run writes docs/benchmarks.md. Never part of the 
 import importlib
 import os
 import platform
+import re
 import statistics
 import sys
 import time
@@ -112,7 +113,10 @@ def main() -> None:
         lines += [f"| {label} | {orm} | {raw} |" for label, orm, raw, _ in report.rows]
         lines += [""] + [f"- {note}" for note in report.notes] + [""]
     if not only:
-        (ROOT / "docs" / "benchmarks.md").write_text("\n".join(lines))
+        doc = ROOT / "docs" / "benchmarks.md"
+        # The load test's sections (bench/load.py) are kept as they are.
+        kept = re.findall(r"<!-- load:start -->.*?<!-- load:end -->", doc.read_text(), re.S)
+        doc.write_text("\n".join(lines + kept) + "\n")
         print("→ docs/benchmarks.md")
 
 

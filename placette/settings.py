@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "placette.lib.i18n.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -94,6 +95,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
@@ -171,7 +173,10 @@ MFA_TOTP_ISSUER = "Placette"
 # Always French: the browser's language is not followed until an English translation exists
 # (otherwise an English browser gets English dates and number formats in a French UI).
 LANGUAGE_CODE = "fr"
-LANGUAGES = [("fr", "Français")]
+# French is the language of the cooperative; English is offered to whoever chooses it (the
+# choice is the person's, never the browser's: placette.lib.i18n). Names in their own language.
+LANGUAGES = [("fr", "Français"), ("en", "English")]
+LANGUAGE_COOKIE_NAME = "placette_langue"
 LOCALE_PATHS = [BASE_DIR / "placette" / "locale"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from placette.api.urls import api
 from placette.backoffice import views as backoffice_views
+from placette.lib import views as lib_views
 from placette.lib.health import health
 
 admin.site.site_header = "Placette — administration technique"
@@ -34,6 +35,7 @@ urlpatterns = [
     path("comptes/", include("placette.accounts.signin_urls")),
     # Every stored file is read through this one guarded view; MEDIA_ROOT has no URL at all.
     path("documents/", include("placette.lib.urls")),
+    path("langue/", lib_views.language_set, name="language_set"),
     # Development mailbox: answers 404 unless DEBUG (placette.lib.devmail).
     path("dev/courriels/", include("placette.lib.devmail_urls")),
     path("api/", api.urls),

@@ -1,6 +1,7 @@
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
@@ -53,6 +54,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         related_name="user",
     )
     date_joined = models.DateTimeField("inscrit le", default=timezone.now)
+    # Empty: the site's language (French). See placette.lib.i18n.
+    language = models.CharField(
+        "langue", max_length=8, blank=True, default="", choices=settings.LANGUAGES
+    )
 
     objects = UserManager()
 

@@ -6,9 +6,17 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
-from django.shortcuts import get_object_or_404
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseForbidden,
+)
+from django.shortcuts import get_object_or_404, redirect
 from django.template import loader
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from placette.lib.documents import Document, document_readable_by, document_response
 from placette.lib.permissions import signed_in_required
@@ -56,3 +64,33 @@ def next_url(request: HttpRequest, default: str) -> str:
     ):
         return wanted
     return default
+
+
+@require_POST
+def language_set(request: HttpRequest) -> HttpResponse:
+    """The language switch of every page: kept on the person's account when signed in, in a
+    cookie otherwise; back to the page it was used on."""
+    from django.conf import settings
+
+    from placette.lib.i18n import language_codes
+
+    language = request.POST.get("language", "")
+    if language not in language_codes():
+        return HttpResponseBadRequest(
+            _("Langue inconnue : %(language)s.") % {"language": language[:20]},
+            content_type="text/plain; charset=utf-8",
+        )
+    user = request.user
+    if user.is_authenticated and user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    response = redirect(next_url(request, "/"))
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+    )
+    return response
