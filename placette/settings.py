@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "placette.places",
     "placette.governance",
     "placette.mailing",
+    "placette.studies",
     "placette.portal",
     "placette.api",
 ]

@@ -21,6 +21,7 @@ urlpatterns = [
     path("gestion/contacts/", include("placette.contacts.urls")),
     path("gestion/societariat/", include("placette.membership.urls")),
     path("gestion/lieux/", include("placette.places.urls")),
+    path("gestion/etudes/", include("placette.studies.urls")),
     # Public pages of the membership area (the online subscription form lives at /souscrire/).
     path("", include("placette.membership.public_urls")),
     path("gestion/gouvernance/", include("placette.governance.urls")),

@@ -57,10 +57,15 @@ _progress_logger.propagate = False  # these INFO lines are for the callback, not
 
 
 def pdf_render(
-    template: str, context: dict[str, Any], *, progress: PdfProgress | None = None
+    template: str,
+    context: dict[str, Any],
+    *,
+    progress: PdfProgress | None = None,
+    variant: str | None = None,
 ) -> bytes:
     """Render a template to PDF. `progress` (for background jobs, see
-    `placette.lib.jobs.pdf_progress`) is told of each page laid out."""
+    `placette.lib.jobs.pdf_progress`) is told of each page laid out; `variant` asks WeasyPrint
+    for a PDF variant (``"pdf/a-3b"`` for an archivable invoice)."""
     from weasyprint import HTML
 
     html = render_to_string(template, context)
@@ -68,7 +73,8 @@ def pdf_render(
     try:
         if progress:
             progress("prepare", 0)
-        return HTML(string=html, base_url=settings.SITE_URL, url_fetcher=_fetch_static).write_pdf()
+        document = HTML(string=html, base_url=settings.SITE_URL, url_fetcher=_fetch_static)
+        return document.write_pdf(pdf_variant=variant) if variant else document.write_pdf()
     finally:
         _reporting.progress = None
 

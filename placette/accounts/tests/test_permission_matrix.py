@@ -26,6 +26,7 @@ STAFF_ADMIN_ONLY = {
     "membership:college_create",
     "membership:import",
     "places:settings",
+    "studies:settings",
 }
 # Steps of the sign-in flow that send back to the sign-in page when no sign-in is under way.
 SIGN_IN_FLOW = {"home", "mfa_authenticate", "account_confirm_login_code", "account_logout"}
