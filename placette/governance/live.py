@@ -20,7 +20,7 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.core import signing
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -216,8 +216,6 @@ def checkin_record(
             }
         )
     _check_no_proxy_given(entry)
-    if entry.attendance == Attendance.POSTAL and mode == Attendance.REMOTE:
-        pass  # a postal voter may follow remotely; their online ballots stay counted
     return services.attendance_set(actor=actor, meeting=meeting, entry=entry, mode=mode)
 
 
@@ -487,11 +485,12 @@ def live_vote_close(
     """The chair closes the vote: no more ballots, the result is frozen (a resolution through
     `services.resolution_close`: quorum, register; an amendment here). All or nothing."""
     _check_item(resolution, amendment)
-    resolution = _resolution_locked(resolution)
-    now = timezone.now()
+    # Stop the vote first: the row lock of this UPDATE makes a ballot being cast (which reads
+    # the vote FOR SHARE, `_vote_locked`) finish before, or see the vote closed after.
     LiveVote.objects.filter(
         resolution=resolution, amendment=amendment, stopped_at__isnull=True
-    ).update(stopped_at=now)
+    ).update(stopped_at=timezone.now())
+    resolution = _resolution_locked(resolution)
     if amendment is None:
         return services.resolution_close(actor=actor, resolution=resolution)
     amendment = Amendment.objects.select_for_update().get(pk=amendment.pk)
@@ -546,11 +545,38 @@ def live_ballot_cast(
     constraint decides, so two concurrent submissions end in one ballot)."""
     now = now or timezone.now()
     _check_item(resolution, amendment)
-    meeting = resolution.meeting
     label = _item_label(resolution, amendment)
     if choice not in Choice.values:
         raise Refusal(_("Vote inconnu : choisissez pour, contre ou abstention."), field="choice")
+    with transaction.atomic():
+        _ballot_insert(actor, resolution, amendment, voter, for_entry, choice, now, label)
+
+
+def _vote_locked(resolution: Resolution, amendment: Amendment | None) -> LiveVote | None:
+    """The live vote, read under a shared lock on PostgreSQL: voters do not wait for one
+    another, but a ballot waits for the chair's closing to commit, then sees the vote closed
+    (so no ballot lands after the result was frozen). SQLite writes one at a time anyway."""
     vote = live_vote_of(resolution, amendment)
+    if vote is None or connection.vendor != "postgresql":
+        return vote
+    table = LiveVote._meta.db_table
+    return next(
+        iter(LiveVote.objects.raw(f"SELECT * FROM {table} WHERE id = %s FOR SHARE", [vote.pk]))
+    )
+
+
+def _ballot_insert(
+    actor: Any,
+    resolution: Resolution,
+    amendment: Amendment | None,
+    voter: Contact,
+    for_entry: RollEntry,
+    choice: str,
+    now: dt.datetime,
+    label: str,
+) -> None:
+    meeting = resolution.meeting
+    vote = _vote_locked(resolution, amendment)
     if vote is None or vote.opened_at > now:
         raise Refusal(_("Le vote de %(item)s n’est pas ouvert.") % {"item": label})
     if vote.stopped_at is not None or now >= vote.closes_at:

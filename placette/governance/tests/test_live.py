@@ -8,6 +8,7 @@ from fractions import Fraction
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from placette.contacts.models import TimelineEntry
 from placette.governance import live, services
@@ -137,6 +138,20 @@ class LiveTests(BaseTestCase):
         decoded = zxingcpp.read_barcodes(image)
         self.assertEqual([d.text for d in decoded], [live.checkin_url(entry)])
         self.assertIn("<svg", live.checkin_qr_svg(entry))
+
+    def test_the_letter_can_carry_the_check_in_qr_code_of_each_convocation(self):
+        from django.template import Context, Template
+
+        from placette.governance.models import Convocation
+
+        meeting = self.convened()
+        convocation = Convocation.objects.get(meeting=meeting, contact=self.alice)
+        html = Template("{% load governance_live %}{% checkin_qr c %}|{% checkin_link c %}").render(
+            Context({"c": convocation})
+        )
+        svg, link = html.split("|")
+        self.assertTrue(svg.startswith("<svg"))
+        self.assertEqual(link, live.checkin_url(self.entry(meeting, self.alice)))
 
     def test_check_in_writes_the_attendance_the_quorum_reads(self):
         meeting = self.convened()
@@ -512,6 +527,38 @@ class LiveTests(BaseTestCase):
             url = reverse(f"governance_portal:{name}", args=[meeting.pk])
             self.assertEqual(self.client.get(url).status_code, 403, name)
 
+    def test_a_live_vote_costs_the_same_queries_whatever_the_size_of_the_roll(self):
+        from django.db import connection as db
+        from django.test.utils import CaptureQueriesContext
+
+        meeting = make_ag(resolutions=2)
+        services.meeting_convene(actor=self.staff, meeting=meeting)
+        start(meeting)
+        self.present(meeting, self.member.contact, self.alice)
+        first, second = meeting.resolutions.all()
+        self.login(self.member)
+        url = reverse("governance_portal:live_vote", args=[meeting.pk])
+        me = self.entry(meeting, self.member.contact)
+
+        def vote(resolution):
+            live.live_vote_open(actor=None, resolution=resolution)
+            with CaptureQueriesContext(db) as queries:
+                response = self.client.post(
+                    url, {"item": f"r:{resolution.pk}", "for": me.pk, "choice": "yes"}
+                )
+            self.assertEqual(response.status_code, 302)
+            LiveVote.objects.filter(resolution=resolution).update(stopped_at=timezone.now())
+            return len(queries)
+
+        few = vote(first)
+        for i in range(200):
+            contact = make_contact(first_name=f"Zoé{i}", last_name="Nombreuse")
+            RollEntry.objects.create(
+                meeting=meeting, contact=contact, name=f"Zoé{i}", attendance="present"
+            )
+        self.assertEqual(vote(second), few)
+        self.assertLessEqual(few, 25)
+
     def test_a_member_joins_remotely_from_their_space(self):
         meeting = self.convened()
         self.login(self.member)
@@ -566,3 +613,56 @@ def test_concurrent_double_submissions_of_a_live_vote_leave_one_ballot():
     assert outcomes.count("ok") == 1
     assert all("déjà voté" in o for o in outcomes if o != "ok")
     assert Ballot.objects.filter(resolution=resolution).count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_ballot_cast_while_the_chair_closes_waits_and_is_refused():
+    if connection.vendor != "postgresql":
+        pytest.skip("Test de concurrence réservé à PostgreSQL.")
+    import time
+
+    from django.db import connections, transaction
+
+    make_statutes()
+    alice = make_member("Alice", "a")
+    make_member("Bruno", "b")
+    meeting = make_ag()
+    services.meeting_convene(actor=None, meeting=meeting)
+    meeting = start(Meeting.objects.get(pk=meeting.pk))
+    entry = RollEntry.objects.get(meeting=meeting, contact=alice)
+    live.checkin_record(actor=None, entry=entry)
+    entry.refresh_from_db()
+    resolution = meeting.resolutions.get()
+    live.live_vote_open(actor=None, resolution=resolution)
+    stopped = threading.Event()
+    outcome = []
+
+    def chair():
+        try:
+            with transaction.atomic():
+                LiveVote.objects.filter(resolution=resolution).update(stopped_at=timezone.now())
+                stopped.set()
+                time.sleep(0.5)  # the chair's closing is still computing the result
+        finally:
+            connections.close_all()
+
+    def member():
+        try:
+            stopped.wait()
+            live.live_ballot_cast(
+                actor=None, resolution=resolution, voter=alice, for_entry=entry, choice="yes"
+            )
+            outcome.append("ok")
+        except Refusal as exc:
+            outcome.append(exc.message)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=chair), threading.Thread(target=member)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(outcome) == 1 and "est clos depuis" in outcome[0]
+    assert not Ballot.objects.filter(resolution=resolution).exists()

@@ -27,3 +27,7 @@ def test_an_empty_qr_code_is_refused_in_french():
         qr_svg("")
     with pytest.raises(ValueError, match="ne peut pas être vide"):
         qr_png("")
+
+
+def test_the_title_of_an_svg_qr_code_is_escaped():
+    assert "<title>&lt;b&gt;Léa &amp; Co</title>" in qr_svg("abc", title="<b>Léa & Co")
