@@ -180,10 +180,11 @@ def vote_close(request: HttpRequest, pk: int) -> HttpResponse:
         closed = live.live_vote_close(
             actor=request.user, resolution=resolution, amendment=amendment
         )
-        return _("Vote clos : %(item)s %(outcome)s.") % {
-            "item": str(closed),
-            "outcome": _("adopté·e") if closed.adopted else _("rejeté·e"),
-        }
+        if isinstance(closed, Amendment):
+            outcome = _("adopté") if closed.adopted else _("rejeté")
+        else:
+            outcome = _("adoptée") if closed.adopted else _("rejetée")
+        return _("Vote clos : %(item)s, %(outcome)s.") % {"item": str(closed), "outcome": outcome}
 
     return _console_action(request, pk, action)
 

@@ -138,7 +138,7 @@ def test_check_in_by_qr_live_votes_with_proxies_and_the_projector_shows_13_18(pa
     # The chair closes: adopted, 13/18; no vote choice on any timeline or audit entry.
     page.goto(reverse("governance:live_console", args=[meeting.pk]))
     page.get_by_role("button", name=f"Clore le vote : {resolution}").click()
-    page.get_by_text("adopté·e").first.wait_for()
+    page.get_by_text(f"Vote clos : {resolution}, adoptée.").wait_for()
     resolution.refresh_from_db()
     assert resolution.adopted is True and resolution.result["yes_share"] == "13/18"
     projector.get_by_test_id("live-status").filter(has_text="Vote clos").wait_for()
