@@ -262,6 +262,9 @@ MAILING_RATE_PER_SECOND = float(os.environ.get("MAILING_RATE_PER_SECOND", "20"))
 MAILING_UNSUBSCRIBE_MAILTO = os.environ.get("MAILING_UNSUBSCRIBE_MAILTO", "")
 MAILING_SOFT_BOUNCE_LIMIT = int(os.environ.get("MAILING_SOFT_BOUNCE_LIMIT", "3"))
 MAILING_SENDING_DOMAIN = os.environ.get("MAILING_SENDING_DOMAIN", "")
+# Brevo's tracking webhook (/lettres/webhooks/brevo/, bounces and complaints) is checked by
+# django-anymail against this "user:password" basic-auth secret; unset, the webhook is off.
+ANYMAIL = {"WEBHOOK_SECRET": os.environ.get("ANYMAIL_WEBHOOK_SECRET", "")}
 MAILING_DKIM_SELECTORS = os.environ.get("MAILING_DKIM_SELECTORS", "brevo,mail,default").split(",")
 
 TASKS = {

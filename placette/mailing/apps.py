@@ -19,3 +19,11 @@ class MailingConfig(AppConfig):
             (_("Délivrabilité"), "mailing:deliverability"),
         ],
     }
+
+    def ready(self) -> None:
+        # anymail tells its tracking events by a signal (its API); the receiver calls a service.
+        from anymail.signals import tracking
+
+        from placette.mailing.events import tracking_received
+
+        tracking.connect(tracking_received, dispatch_uid="placette.mailing.tracking")

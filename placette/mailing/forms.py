@@ -21,7 +21,13 @@ from placette.mailing.models import (
 class SignupForm(forms.Form):
     """The public sign-up: every box unticked, each showing its purpose's own words."""
 
-    email = forms.EmailField(label=_("Adresse e-mail"), max_length=254)
+    email = forms.EmailField(
+        label=_("Adresse e-mail"),
+        max_length=254,
+        error_messages={
+            "invalid": _("Saisissez une adresse e-mail valide (exemple : nom@domaine.fr).")
+        },
+    )
     first_name = forms.CharField(label=_("Prénom"), max_length=100, required=False)
     last_name = forms.CharField(label=_("Nom"), max_length=100, required=False)
 

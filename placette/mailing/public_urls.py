@@ -11,4 +11,5 @@ urlpatterns = [
     path("preferences/<str:token>/", views.preferences, name="preferences"),
     path("desinscription/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("images/<str:key>/", views.image, name="image"),
+    path("webhooks/brevo/", views.webhook_brevo, name="webhook_brevo"),
 ]

@@ -10,6 +10,7 @@ rows (`jobs_recover`, « Relancer »), and the kernel delivers each message once
 
 from __future__ import annotations
 
+import json
 import secrets
 import time
 from collections.abc import Mapping
@@ -470,7 +471,11 @@ def _deliver_batch(campaign: Campaign, batch: list[Delivery]) -> None:
                 to_email=delivery.email,
                 context=_context(campaign, campaign.sent_html, campaign.sent_text, values),
                 kind="mailing.campaign",
-                headers=list_headers(campaign, delivery.token),
+                headers={
+                    **list_headers(campaign, delivery.token),
+                    # Brevo echoes it in its webhook: a bounce finds its delivery.
+                    "X-Mailin-custom": json.dumps({"delivery": delivery.token}),
+                },
                 transactional=False,
             )
             if message is None:

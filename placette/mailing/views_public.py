@@ -168,3 +168,17 @@ def image(request: HttpRequest, key: str) -> HttpResponse:
     if found is None:
         raise Http404
     return document_response(found.document)
+
+
+@csrf_exempt  # the relay posts without a page of ours; anymail checks the shared secret
+def webhook_brevo(request: HttpRequest) -> HttpResponse:
+    """Brevo's tracking webhook (bounces, complaints), through django-anymail, which refuses
+    a request without the configured basic-auth secret (ANYMAIL_WEBHOOK_SECRET). Without a
+    secret configured the webhook does not exist (404), never open to anyone."""
+    from django.conf import settings
+
+    if not (getattr(settings, "ANYMAIL", {}) or {}).get("WEBHOOK_SECRET"):
+        raise Http404(_("Webhook désactivé : ANYMAIL_WEBHOOK_SECRET n’est pas défini."))
+    from anymail.webhooks.brevo import BrevoTrackingWebhookView
+
+    return BrevoTrackingWebhookView.as_view()(request)
