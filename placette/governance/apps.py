@@ -25,6 +25,7 @@ class GovernanceConfig(AppConfig):
             (_("Préparation"), "governance:meeting"),
             (_("Liste des votants"), "governance:roll"),
             (_("Convocation"), "governance:convocation"),
+            (_("Pouvoirs et formulaires papier"), "governance:paper"),
             (_("Séance et quorum"), "governance:attendance"),
             (_("Accueil"), "governance:live_desk"),
             (_("En direct"), "governance:live_console"),

@@ -6,6 +6,7 @@ come with migration 0003 on a fresh install)."""
 
 import datetime as dt
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from placette.contacts.models import Contact
@@ -16,6 +17,52 @@ from placette.membership.models import CategoryRule, Member, Statutes
 
 def _at(day: dt.date, hour: int) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
+
+
+def _accounts_text(year: int) -> str:
+    return (
+        "L’assemblée générale, après avoir entendu la lecture du rapport de gestion du conseil "
+        "d’administration et du rapport du commissaire aux comptes, approuve les comptes "
+        f"annuels de l’exercice clos le 31 décembre {year}, tels qu’ils lui ont été présentés, "
+        "ainsi que les opérations traduites dans ces comptes ou résumées dans ces rapports. "
+        "Elle donne quitus aux administrateurs de leur gestion pour cet exercice."
+    )
+
+
+def _reserves_text(year: int) -> str:
+    return (
+        "L’assemblée générale, sur proposition du conseil d’administration, décide d’affecter "
+        f"le résultat de l’exercice {year} en totalité à la réserve impartageable, "
+        "conformément à l’article 19 nonies de la loi du 10 septembre 1947 ; il ne sera "
+        "distribué aucun dividende."
+    )
+
+
+def _tiny_pdf(title: str) -> bytes:
+    """A one-page PDF saying `title` (written by hand: rendering with WeasyPrint would slow the
+    demo down)."""
+    text = title.encode("latin-1", "replace").replace(b"(", b"[").replace(b")", b"]")
+    stream = b"BT /F1 18 Tf 72 760 Td (" + text + b") Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{i} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    for offset in offsets:
+        out += f"{offset:010d} 00000 n \n".encode()
+    size = len(objects) + 1
+    out += f"trailer\n<< /Size {size} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
 
 
 def seed(rng, out) -> None:
@@ -45,6 +92,7 @@ def seed(rng, out) -> None:
     ca = Contact.objects.filter(email__iexact="ca@placette.demo").first()
     if ca is not None and ca not in directors:
         directors[1] = ca
+    directors_names = [directors[3].display_name]
     starts = dt.date(last_year - 1, 6, 1)
     # each director sits for the college of their category (statutes in force at the start)
     statutes = Statutes.objects.in_force(starts) or Statutes.objects.order_by("effective_from")[0]
@@ -98,17 +146,36 @@ def seed(rng, out) -> None:
         actor=None,
         meeting=meeting,
         title=f"Approbation des comptes {last_year - 1}",
-        text="L’assemblée approuve les comptes de l’exercice.",
+        text=_accounts_text(last_year - 1),
     )
     services.resolution_add(
-        actor=None, meeting=meeting, title="Affectation du résultat en réserves impartageables"
+        actor=None,
+        meeting=meeting,
+        title="Affectation du résultat en réserves impartageables",
+        text=_reserves_text(last_year - 1),
     )
     statutes = services.resolution_add(
         actor=None,
         meeting=meeting,
         title="Création d’un collège « Habitants »",
+        text=(
+            "L’assemblée générale extraordinaire, après avoir entendu le rapport du conseil "
+            "d’administration, décide de créer un cinquième collège de vote « Habitants » et "
+            "de modifier en conséquence l’article 15 des statuts."
+        ),
         kind="extraordinary",
         board_approved=False,
+    )
+    services.resolution_add(
+        actor=None,
+        meeting=meeting,
+        title="Élection d’un administrateur (scrutin secret)",
+        text=(
+            "L’assemblée générale élit, à bulletin secret, un administrateur pour trois ans, "
+            f"jusqu’à l’assemblée qui statuera sur les comptes de l’exercice {last_year + 1}. "
+            f"Candidature : {directors_names[0]}."
+        ),
+        secret=True,
     )
     services.roll_freeze(actor=None, meeting=meeting)
     services.meeting_convene(
@@ -145,6 +212,8 @@ def seed(rng, out) -> None:
     meeting.chair = directors[0]
     meeting.secretary = directors[2]
     meeting.save(update_fields=["chair", "secretary"])
+    # R225-101: the two members present holding the most votes who accept (one vote each here)
+    meeting.scrutineers.set([present[-1].contact_id, present[-2].contact_id])
     services.meeting_close(actor=None, meeting=meeting)
     decision = accounts.decision
     services.action_add(
@@ -217,15 +286,73 @@ def seed(rng, out) -> None:
     services.agenda_item_add(
         actor=None, meeting=upcoming, title=f"Comptes de l’exercice {last_year}"
     )
-    services.resolution_add(
-        actor=None, meeting=upcoming, title=f"Approbation des comptes {last_year}"
+    services.agenda_item_add(actor=None, meeting=upcoming, title="Affectation du résultat")
+    services.agenda_item_add(
+        actor=None, meeting=upcoming, title="Renouvellement du conseil d’administration"
     )
-    services.resolution_add(
-        actor=None, meeting=upcoming, title="Renouvellement de deux administrateurs"
+    upcoming_resolutions = [
+        services.resolution_add(
+            actor=None,
+            meeting=upcoming,
+            title=f"Approbation des comptes {last_year}",
+            text=_accounts_text(last_year),
+        ),
+        services.resolution_add(
+            actor=None,
+            meeting=upcoming,
+            title="Affectation du résultat en réserves impartageables",
+            text=_reserves_text(last_year),
+        ),
+    ]
+    candidates = [d.display_name for d in directors[4:6]] + [former.contact.display_name]
+    upcoming_resolutions.append(
+        services.resolution_add(
+            actor=None,
+            meeting=upcoming,
+            title="Renouvellement de deux administrateurs (scrutin secret)",
+            text=(
+                "L’assemblée générale, constatant que les mandats de deux administrateurs "
+                "arrivent à échéance, élit à bulletin secret deux administrateurs pour trois "
+                "ans, jusqu’à l’assemblée qui statuera sur les comptes de l’exercice "
+                f"{last_year + 3}. Candidatures déclarées : {', '.join(candidates)}."
+            ),
+            secret=True,
+        )
     )
+    for title, name in (
+        (f"Rapport de gestion {last_year}", "rapport-de-gestion.pdf"),
+        (f"Comptes annuels {last_year}", "comptes-annuels.pdf"),
+    ):
+        services.meeting_document_add(
+            actor=None,
+            meeting=upcoming,
+            title=title,
+            file=ContentFile(_tiny_pdf(title), name=name),
+        )
     n = services.roll_freeze(actor=None, meeting=upcoming)
     services.meeting_convene(actor=None, meeting=upcoming)
+    upcoming.refresh_from_db()
+    # Paper proxies and postal voting forms received by post, recorded by the staff.
+    roll = list(upcoming.roll.order_by("member_number", "id"))
+    rng.shuffle(roll)
+    for i, entry in enumerate(roll[:4]):
+        services.proxy_paper_record(
+            actor=None,
+            meeting=upcoming,
+            giver=entry,
+            holder=roll[10].contact_id if i % 2 else None,
+            file=ContentFile(_tiny_pdf("Pouvoir"), name="pouvoir.pdf"),
+        )
+    for entry in roll[4:9]:
+        services.postal_form_record(
+            actor=None,
+            meeting=upcoming,
+            voter=entry,
+            choices={r: rng.choice(["yes", "yes", "no", "abstain"]) for r in upcoming_resolutions},
+            received_on=today,
+            file=ContentFile(_tiny_pdf("Formulaire de vote"), name="formulaire.pdf"),
+        )
     out.write(
         f"Gouvernance : 4 instances, 8 mandats, AG {last_year} close avec PV, 3 CA, "
-        f"AG à venir convoquée ({n} votants)."
+        f"AG à venir convoquée ({n} votants, 4 pouvoirs et 5 formulaires papier)."
     )

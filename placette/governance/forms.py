@@ -36,6 +36,12 @@ class MeetingForm(DateBoundsMixin, forms.Form):
     )
     place = forms.CharField(label="Lieu", max_length=300, required=False)
     video_link = forms.URLField(label="Lien de visioconférence", required=False)
+    first_call = forms.ModelChoiceField(
+        Meeting.objects.filter(quorum_failed_at__isnull=False, call=1),
+        label="Réunion de première convocation (seconde convocation)",
+        required=False,
+        help_text="Une seconde convocation suit une première réunion sans quorum.",
+    )
 
 
 class MeetingEditForm(DateBoundsMixin, forms.ModelForm):
@@ -51,14 +57,20 @@ class MeetingEditForm(DateBoundsMixin, forms.ModelForm):
             "casting_vote",
             "chair",
             "secretary",
+            "scrutineers",
         ]
         widgets = {"starts_at": DT, "vote_opens_at": DT}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         ids = self.instance.roll.values("contact_id") if self.instance.pk else []
-        for name in ("chair", "secretary"):
-            self.fields[name].queryset = Contact.objects.filter(pk__in=ids)
+        for name in ("chair", "secretary", "scrutineers"):
+            self.fields[name].queryset = Contact.objects.filter(pk__in=ids).order_by("name_key")
+        self.fields[
+            "scrutineers"
+        ].help_text = (
+            "Les deux associés présents qui détiennent le plus de voix et acceptent (R225-101)."
+        )
 
     def clean(self):
         data = super().clean()
@@ -80,15 +92,26 @@ class AgendaItemForm(forms.Form):
 class ResolutionForm(forms.Form):
     title = forms.CharField(label="Intitulé", max_length=300)
     text = forms.CharField(label="Texte", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    secret = forms.BooleanField(
+        label="Scrutin secret",
+        required=False,
+        help_text="On enregistre qui a voté, jamais ce qu’il ou elle a voté.",
+    )
     kind = forms.ChoiceField(label="Nature", choices=ResolutionKind.choices)
     board_approved = forms.BooleanField(
         label="Agréée par le conseil d’administration", required=False, initial=True
     )
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(DateBoundsMixin, forms.Form):
     title = forms.CharField(label="Titre", max_length=200)
     file = DocumentFileField(label="Fichier")
+    published_on = forms.DateField(
+        label="Mis à disposition des associés le",
+        widget=D,
+        required=False,
+        help_text="Par défaut 15 jours avant la réunion (délai légal).",
+    )
 
 
 class VoteForm(forms.Form):
@@ -114,18 +137,108 @@ class VoteForm(forms.Form):
         }
 
 
-class ProxyForm(forms.Form):
-    holder = forms.ChoiceField(label="Je donne pouvoir à")
+BLANK = "blank"
 
-    def __init__(self, *args, meeting, me, **kwargs):
+
+def roll_label(entry) -> str:
+    """A voter told apart from homonyms: name, member number, commune, college."""
+    parts = [entry.name]
+    if entry.member_number:
+        parts.append(f"n° {entry.member_number}")
+    commune = getattr(entry.contact, "commune_name", "")
+    if commune:
+        parts.append(commune)
+    if entry.college:
+        parts.append(entry.college)
+    return " — ".join(parts)
+
+
+class ProxyForm(forms.Form):
+    """The member's proxy: a holder found by a search (not a list of the whole roll), or the
+    chair (blank proxy). The posted holder is checked against the roll by the service."""
+
+    holder = forms.ChoiceField(label="Je donne pouvoir à", widget=forms.RadioSelect)
+
+    def __init__(self, *args, meeting, me, q: str = "", **kwargs):
+        from placette.governance.services import roll_search
+
         super().__init__(*args, **kwargs)
-        entries = (
-            meeting.roll.exclude(contact=me).order_by("name").values_list("contact_id", "name")
-        )
-        self.fields["holder"].choices = [("", "la présidence de séance (pouvoir en blanc)")] + [
-            (str(cid), name) for cid, name in entries
-        ]
-        self.fields["holder"].required = False
+        choices = [(BLANK, "la présidence de séance (pouvoir en blanc)")]
+        for entry in roll_search(meeting, q, exclude_contact=me) if q else []:
+            choices.append((str(entry.contact_id), roll_label(entry)))
+        posted = self.data.get(self.add_prefix("holder")) if self.is_bound else None
+        if posted and posted != BLANK and posted.isdigit():
+            entry = meeting.roll.filter(contact_id=int(posted)).select_related("contact").first()
+            if entry is not None:
+                choices.append((posted, roll_label(entry)))
+        self.fields["holder"].choices = choices
+
+    def holder_id(self) -> int | None:
+        value = self.cleaned_data["holder"]
+        return None if value == BLANK else int(value)
+
+
+class PaperProxyForm(DateBoundsMixin, forms.Form):
+    """Staff: a paper proxy received by post or handed in at the meeting."""
+
+    past_dates = ("received_at",)
+
+    giver = forms.IntegerField(widget=forms.HiddenInput)
+    holder = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    to = forms.ChoiceField(
+        label="Pouvoir donné à",
+        widget=forms.RadioSelect,
+        choices=[
+            ("member", "un associé de la liste"),
+            (BLANK, "la présidence (pouvoir en blanc)"),
+            ("outside", "le conjoint ou partenaire de PACS (SA)"),
+        ],
+        initial="member",
+    )
+    holder_name = forms.CharField(
+        label="Nom du conjoint ou partenaire", max_length=250, required=False
+    )
+    holder_relation = forms.ChoiceField(
+        label="Lien",
+        required=False,
+        choices=[("", "—"), ("spouse", "conjoint·e"), ("pacs", "partenaire de PACS")],
+    )
+    received_at = forms.DateTimeField(label="Reçu le", widget=DT)
+    file = DocumentFileField(label="Formulaire numérisé", required=False)
+
+
+class PostalFormForm(DateBoundsMixin, forms.Form):
+    """Staff: a paper postal voting form, one choice per resolution."""
+
+    past_dates = ("received_on",)
+
+    giver = forms.IntegerField(widget=forms.HiddenInput)
+    received_on = forms.DateField(label="Reçu le", widget=D)
+    file = DocumentFileField(label="Formulaire numérisé", required=False)
+
+    def __init__(self, *args, resolutions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.resolutions = list(resolutions)
+        for r in self.resolutions:
+            self.fields[f"r{r.pk}"] = forms.ChoiceField(
+                label=f"Résolution n° {r.number} — {r.title}",
+                choices=Choice.choices,
+                widget=forms.RadioSelect,
+                required=False,
+            )
+
+    def choices(self):
+        return {
+            r: self.cleaned_data[f"r{r.pk}"]
+            for r in self.resolutions
+            if self.cleaned_data.get(f"r{r.pk}")
+        }
+
+
+class LettersPostedForm(DateBoundsMixin, forms.Form):
+    past_dates = ("posted_on",)
+
+    posted_on = forms.DateField(label="Courriers déposés à la poste le", widget=D)
 
 
 class EvaluationForm(forms.ModelForm):

@@ -39,6 +39,7 @@ from placette.governance.models import (
     Proxy,
     Resolution,
     RollEntry,
+    VoteMark,
 )
 from placette.governance.models_live import (
     Amendment,
@@ -297,7 +298,7 @@ def amendment_counts(amendment: Amendment) -> dict[str, dict[str, int]]:
         add(row["college"], row["choice"], row["n"])
     if LiveVote.objects.filter(amendment=amendment).exists():
         for row in (
-            Proxy.objects.filter(meeting=meeting, holder__isnull=True)
+            Proxy.objects.filter(meeting=meeting, holder__isnull=True, holder_name="")
             .values("giver__college")
             .annotate(n=Count("id"))
             .order_by()
@@ -619,14 +620,18 @@ def _ballot_insert(
     )
     try:
         with transaction.atomic():
-            model.objects.create(
-                **fields,
-                voter=for_entry,
-                college=for_entry.college,
-                choice=choice,
-                channel=channel,
-                cast_at=now,
-            )
+            if amendment is None and resolution.secret:
+                # A secret ballot: that the member voted, apart from what (services.py).
+                services.secret_ballot_cast(for_entry, resolution, choice, channel)
+            else:
+                model.objects.create(
+                    **fields,
+                    voter=for_entry,
+                    college=for_entry.college,
+                    choice=choice,
+                    channel=channel,
+                    cast_at=now,
+                )
             audit_log(
                 actor=actor,
                 action="governance.live.voted",
@@ -746,5 +751,8 @@ def voted_for(item: CurrentItem, entries: list[RollEntry]) -> set[int]:
     if item.amendment is not None:
         rows = AmendmentBallot.objects.filter(amendment=item.amendment, voter_id__in=ids)
         return set(rows.values_list("voter_id", flat=True))
+    if item.resolution.secret:
+        marks = VoteMark.objects.filter(resolution=item.resolution, voter_id__in=ids)
+        return set(marks.values_list("voter_id", flat=True))
     ballots = Ballot.objects.filter(resolution=item.resolution, voter_id__in=ids)
     return set(ballots.values_list("voter_id", flat=True))

@@ -7,6 +7,7 @@ with the database (GROUP BY college, choice) and feeds them to it.
 
 from __future__ import annotations
 
+import uuid
 from fractions import Fraction
 
 from django.db import models
@@ -163,6 +164,19 @@ class Meeting(models.Model):
         related_name="+",
         verbose_name="secrétaire de séance",
     )
+    scrutineers = models.ManyToManyField(
+        Contact, blank=True, related_name="+", verbose_name="scrutateurs"
+    )
+    first_call = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="second_calls",
+        verbose_name="première convocation",
+        help_text="Réunion de première convocation dont le quorum n’a pas été atteint.",
+    )
+    quorum_failed_at = models.DateTimeField("quorum constaté non atteint le", null=True, blank=True)
     minutes = models.TextField("procès-verbal (markdown)", blank=True)
     minutes_updated_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField("close le", null=True, blank=True)
@@ -203,13 +217,21 @@ class Meeting(models.Model):
     def weights(self) -> dict[str, Fraction]:
         return {name: Fraction(value) for name, value in self.college_weights.items()}
 
+    @property
+    def held(self) -> bool:
+        """The meeting has started (a PV of a meeting not yet held is a draft)."""
+        return timezone.now() >= self.starts_at
+
     def window_open(self, now=None) -> bool:
-        """Online voting counts only if received after opening and before the meeting starts."""
+        """Online voting and proxies count only if received after opening and before the
+        electronic deadline (R225-77: 15:00 the day before, statutes setting)."""
+        from placette.governance.deadlines import electronic_deadline
+
         now = now or timezone.now()
         return (
             self.roll_frozen_at is not None
             and self.vote_opens_at is not None
-            and self.vote_opens_at <= now < self.starts_at
+            and self.vote_opens_at <= now < electronic_deadline(self)
             and self.status != MeetingStatus.CLOSED
         )
 
@@ -253,6 +275,11 @@ class Resolution(models.Model):
     chair_vote = models.CharField(
         "vote du président (CA)", max_length=3, choices=ChairVote.choices, blank=True
     )
+    secret = models.BooleanField(
+        "scrutin secret",
+        default=False,
+        help_text="On enregistre qui a voté, jamais ce qu’il ou elle a voté.",
+    )
     closed_at = models.DateTimeField("vote clos le", null=True, blank=True)
     adopted = models.BooleanField("adoptée", null=True, blank=True)
     result = models.JSONField("résultat figé", default=dict, blank=True)
@@ -293,6 +320,12 @@ class MeetingDocument(models.Model):
         "lib.Document", verbose_name="fichier", on_delete=models.PROTECT, related_name="+"
     )
     added_at = models.DateTimeField(auto_now_add=True)
+    published_on = models.DateField(
+        "mis à disposition des associés le",
+        null=True,
+        blank=True,
+        help_text="Par défaut, le délai légal avant la réunion (15 jours).",
+    )
 
     class Meta:
         verbose_name = "document joint"
@@ -300,6 +333,22 @@ class MeetingDocument(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class DocumentOpening(models.Model):
+    """A member opened a meeting document from their space (who, when): evidence that the
+    documents were made available."""
+
+    document = models.ForeignKey(MeetingDocument, on_delete=models.CASCADE, related_name="openings")
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
+    opened_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "consultation d’un document"
+        ordering = ["-opened_at"]
+
+    def __str__(self) -> str:
+        return f"{self.contact} — {self.document}"
 
 
 # --------------------------------------------------------------------------------------------
@@ -365,6 +414,12 @@ class Convocation(models.Model):
     address = models.TextField("adresse postale", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField("envoyée le", null=True, blank=True)
+    email_refused_at = models.DateTimeField(
+        "e-mail refusé le",
+        null=True,
+        blank=True,
+        help_text="La convocation par e-mail n’a pas été remise : elle part par courrier.",
+    )
     reminded_at = models.DateTimeField("relancé le", null=True, blank=True)
 
     class Meta:
@@ -399,7 +454,13 @@ class Convocation(models.Model):
         )
 
     def mail_failed(self, message: OutgoingMessage) -> None:
-        """placette.lib.mail: the relay refused the address; the staff must post a letter."""
+        """placette.lib.mail: the relay refused the address; the convocation turns into a
+        letter (it joins the letters to print and post)."""
+        if message.kind == "governance.convocation" and self.channel == Channel.EMAIL:
+            self.channel = Channel.LETTER
+            self.email_refused_at = timezone.now()
+            self.sent_at = None
+            self.save(update_fields=["channel", "email_refused_at", "sent_at"])
         timeline_append(
             contact=self.contact,
             kind=TimelineKind.NOTE,
@@ -416,8 +477,16 @@ class Convocation(models.Model):
 # --------------------------------------------------------------------------------------------
 
 
+class ProxySource(models.TextChoices):
+    ONLINE = "online", "en ligne"
+    PAPER = "paper", "formulaire papier reçu"
+    MEETING = "meeting", "remis en séance"
+
+
 class Proxy(models.Model):
-    """A proxy given before the meeting, to a named member on the roll or blank (to the chair).
+    """A proxy, to a named member on the roll, to the giver's spouse or PACS partner (an SA,
+    L225-106: `holder_name`, not on the roll) or blank (to the chair). Given online, on a
+    paper form received by post (`document`: the scanned form) or handed in at the meeting.
 
     It counts in the giver's college."""
 
@@ -431,6 +500,27 @@ class Proxy(models.Model):
         related_name="proxies_held",
         verbose_name="mandataire",
     )
+    holder_name = models.CharField(
+        "conjoint·e ou partenaire de PACS mandataire", max_length=250, blank=True
+    )
+    holder_relation = models.CharField(
+        "lien avec l’associé",
+        max_length=6,
+        blank=True,
+        choices=[("spouse", "conjoint·e"), ("pacs", "partenaire de PACS")],
+    )
+    holder_present = models.BooleanField("mandataire hors liste présent·e", default=False)
+    source = models.CharField(
+        "forme", max_length=8, choices=ProxySource.choices, default=ProxySource.ONLINE
+    )
+    document = models.ForeignKey(
+        "lib.Document",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="formulaire numérisé",
+    )
     given_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -442,15 +532,30 @@ class Proxy(models.Model):
                 violation_error_message=gettext_lazy(
                     "On ne peut pas se donner un pouvoir à soi-même."
                 ),
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(holder__isnull=True) | Q(holder_name=""),
+                name="proxy_one_holder",
+                violation_error_message=gettext_lazy(
+                    "Un pouvoir va à un associé ou au conjoint, pas aux deux."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"Pouvoir de {self.giver} à {self.holder or 'la présidence (en blanc)'}"
+        return f"Pouvoir de {self.giver} à {self.holder_label}"
 
     @property
     def is_blank(self) -> bool:
-        return self.holder_id is None
+        return self.holder_id is None and not self.holder_name
+
+    @property
+    def holder_label(self) -> str:
+        if self.holder_id is not None:
+            return str(self.holder)
+        if self.holder_name:
+            return f"{self.holder_name} (conjoint·e ou partenaire)"
+        return "la présidence (en blanc)"
 
 
 class Choice(models.TextChoices):
@@ -461,8 +566,36 @@ class Choice(models.TextChoices):
 
 class BallotChannel(models.TextChoices):
     ONLINE = "online", "en ligne avant la séance"
+    PAPER = "paper", "formulaire papier de vote par correspondance"
     MEETING = "meeting", "en séance"
     PROXY = "proxy", "par pouvoir"
+
+
+class PostalForm(models.Model):
+    """A postal voting form (formulaire de vote par correspondance, R225-76/R225-77) of one
+    voter: online (electronic form) or on paper received by post and recorded by the staff,
+    with the scanned form. Its ballots are `Ballot` rows (channel online/paper) or, on a
+    secret resolution, a `SecretBallot` and a `VoteMark`."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="postal_forms")
+    voter = models.OneToOneField(RollEntry, on_delete=models.CASCADE, related_name="postal_form")
+    channel = models.CharField("forme", max_length=7, choices=BallotChannel.choices)
+    received_at = models.DateTimeField("reçu le")
+    document = models.ForeignKey(
+        "lib.Document",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="formulaire numérisé",
+    )
+
+    class Meta:
+        verbose_name = "formulaire de vote par correspondance"
+        ordering = ["meeting", "received_at"]
+
+    def __str__(self) -> str:
+        return f"{self.voter} — {self.get_channel_display()}"
 
 
 class Ballot(models.Model):
@@ -492,6 +625,51 @@ class Ballot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.voter} : {self.get_choice_display()}"
+
+
+class VoteMark(models.Model):
+    """Secret ballot: that a voter voted on a resolution (no double vote), never what."""
+
+    resolution = models.ForeignKey(Resolution, on_delete=models.CASCADE, related_name="marks")
+    voter = models.ForeignKey(RollEntry, on_delete=models.CASCADE, related_name="marks")
+    channel = models.CharField("mode", max_length=7, choices=BallotChannel.choices)
+
+    class Meta:
+        verbose_name = "émargement d’un scrutin secret"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resolution", "voter"],
+                name="vote_mark_once",
+                violation_error_message=gettext_lazy(
+                    "Cette personne a déjà voté à ce scrutin secret."
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.voter} a voté"
+
+
+class SecretBallot(models.Model):
+    """Secret ballot: a choice in a college, with no voter and no time (a random key, no
+    sequence: nothing links it to its `VoteMark`). `fingerprint` = SHA-256 of the resolution,
+    the voter's receipt code and the choice: the voter checks it in the published list."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    resolution = models.ForeignKey(
+        Resolution, on_delete=models.CASCADE, related_name="secret_ballots"
+    )
+    college = models.CharField("collège", max_length=100, blank=True)
+    choice = models.CharField("vote", max_length=7, choices=Choice.choices)
+    fingerprint = models.CharField("empreinte", max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = "bulletin secret"
+        ordering = ["resolution", "fingerprint"]
+        indexes = [models.Index(fields=["resolution", "college", "choice"], name="secret_tally")]
+
+    def __str__(self) -> str:
+        return self.fingerprint
 
 
 class HandCount(models.Model):

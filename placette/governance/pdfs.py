@@ -28,30 +28,62 @@ def letters(meeting: Meeting):
 
 
 def letters_pdf(meeting: Meeting, *, progress: PdfProgress | None = None) -> bytes:
+    """One letter per member convened by post, with the legal content of the convocation
+    (services.convocation_legal) and the paper form to return (proxy or postal vote)."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    from placette.governance.services import convocation_legal
+
     return pdf_render(
         "governance/letters_pdf.html",
         {
             "meeting": meeting,
             "letters": letters(meeting),
-            "resolutions": meeting.resolutions.all(),
-            "agenda": meeting.agenda.all(),
-            "coop_name": coop_name(meeting),
+            **convocation_legal(meeting),
+            "portal_url": settings.SITE_URL + reverse("governance_portal:home"),
         },
         progress=progress,
     )
 
 
-def attendance_pdf(meeting: Meeting, *, progress: PdfProgress | None = None) -> bytes:
-    from placette.governance.services import quorum_status
+def attendance_entries(meeting: Meeting) -> list:
+    """The roll with each voter's domicile (the contact's postal address, one line), proxy
+    and postal voting form — three queries whatever the size of the roll."""
+    entries = list(
+        meeting.roll.select_related("contact", "proxy_given__holder", "postal_form").order_by(
+            "name", "id"
+        )
+    )
+    for e in entries:
+        c = e.contact
+        parts = [c.address_line1, c.address_line2, f"{c.postcode} {c.commune_name}".strip()]
+        e.domicile = ", ".join(p for p in parts if p)
+    return entries
 
-    entries = meeting.roll.select_related("proxy_given__holder").order_by("name")
+
+def attendance_pdf(meeting: Meeting, *, progress: PdfProgress | None = None) -> bytes:
+    """The attendance sheet (feuille de présence, R225-95): each voter with domicile, shares,
+    presence, proxy or postal form; the proxies per holder; certified by the bureau."""
+    from placette.governance.models import Proxy
+    from placette.governance.services import convocation_legal, quorum_status
+
+    holders: dict[str, list[str]] = {}
+    for proxy in Proxy.objects.filter(meeting=meeting).select_related("giver", "holder"):
+        if not proxy.is_blank:
+            holders.setdefault(proxy.holder_label, []).append(proxy.giver.name)
+    blank = Proxy.objects.filter(meeting=meeting, holder__isnull=True, holder_name="").count()
     return pdf_render(
         "governance/attendance_pdf.html",
         {
             "meeting": meeting,
             "coop_name": coop_name(meeting),
-            "entries": entries,
+            "legal_mention": convocation_legal(meeting)["legal_mention"],
+            "entries": attendance_entries(meeting),
             "quorum": quorum_status(meeting),
+            "holders": sorted(holders.items()),
+            "blank_count": blank,
+            "scrutineers": list(meeting.scrutineers.order_by("name_key")),
         },
         progress=progress,
     )

@@ -12,4 +12,6 @@ urlpatterns = [
     path("reunions/<int:pk>/pouvoir/retirer/", views.proxy_withdraw, name="proxy_withdraw"),
     path("reunions/<int:pk>/questionnaire/", views.evaluation, name="evaluation"),
     path("", include(live_urls.portal_urlpatterns)),
+    path("reunions/<int:pk>/documents/<int:doc>/", views.document, name="document"),
+    path("resolutions/<int:pk>/empreintes/", views.fingerprints, name="fingerprints"),
 ]

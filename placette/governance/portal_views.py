@@ -4,6 +4,8 @@ A member sees only meetings they are on the roll of."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -13,14 +15,16 @@ from django.views.decorators.http import require_POST
 
 from placette.contacts.models import ConsentPurpose, Contact
 from placette.contacts.services import ConsentState, consent_purpose_offered, consent_state
-from placette.governance import services
+from placette.governance import deadlines, services
 from placette.governance.forms import EvaluationForm, ProxyForm, VoteForm
 from placette.governance.models import (
     EvaluationAnswer,
     Meeting,
     Proxy,
+    Resolution,
     RollEntry,
 )
+from placette.lib.documents import document_response
 from placette.lib.permissions import contact_of_user, signed_in_required
 from placette.lib.refusals import Refusal
 from placette.lib.views import refusal_show
@@ -61,7 +65,11 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _entry(request, meeting)
     resolutions = list(meeting.resolutions.all())
     mine = dict(entry.ballots.values_list("resolution_id", "choice"))
-    vote_form = VoteForm(resolutions=resolutions, initial_choices=mine)
+    secret_voted = set(entry.marks.values_list("resolution_id", flat=True))
+    vote_form = VoteForm(
+        resolutions=[r for r in resolutions if r.pk not in secret_voted], initial_choices=mine
+    )
+    q = request.GET.get("mandataire", "").strip()
     proxy = Proxy.objects.filter(giver=entry).select_related("holder").first()
     held = Proxy.objects.filter(holder=entry).select_related("giver")
     answered = EvaluationAnswer.objects.filter(meeting=meeting, contact=entry.contact).exists()
@@ -70,7 +78,12 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
         "entry": entry,
         "resolutions": resolutions,
         "vote_form": vote_form,
-        "proxy_form": ProxyForm(meeting=meeting, me=entry.contact),
+        "proxy_form": ProxyForm(meeting=meeting, me=entry.contact, q=q),
+        "holder_q": q,
+        "secret_voted": secret_voted,
+        "voted": bool(mine or secret_voted),
+        "electronic_deadline": deadlines.electronic_deadline(meeting),
+        "receipts": request.session.pop(f"governance.receipts.{meeting.pk}", []),
         "proxy": proxy,
         "held": held,
         "mine": mine,
@@ -79,8 +92,8 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
         if not answered and entry.attendance and timezone.now() >= meeting.starts_at
         else None,
         "answered": answered,
-        # Published once the meeting is convened (the same rule as the download guard).
-        "documents": meeting.documents.select_related("document") if meeting.convened_at else [],
+        # Published once convened and from the publication date (as the download guard).
+        "documents": services.documents_published(meeting),
     }
     return render(request, "governance/portal_meeting.html", context)
 
@@ -93,14 +106,24 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
     form = VoteForm(request.POST, resolutions=meeting.resolutions.filter(closed_at__isnull=True))
     if form.is_valid():
         try:
+            receipts: list[services.Receipt] = []
             n = services.ballot_cast(
-                actor=request.user, meeting=meeting, voter=entry.contact, choices=form.choices()
+                actor=request.user,
+                meeting=meeting,
+                voter=entry.contact,
+                choices=form.choices(),
+                receipts=receipts,
             )
             messages.success(
                 request,
-                f"Votre vote est enregistré ({n} résolution(s)). "
-                "Vous pouvez le modifier jusqu’au début de la réunion.",
+                f"Votre vote est enregistré ({n} résolution(s)). Vous pouvez modifier un vote "
+                "à main nominative jusqu’à la clôture du vote en ligne, pas un bulletin secret.",
             )
+            # Shown once on the next page: the receipt is stored nowhere else.
+            request.session[f"governance.receipts.{meeting.pk}"] = [
+                {"number": r.resolution_number, "code": r.code, "fingerprint": r.fingerprint}
+                for r in receipts
+            ]
         except Refusal as exc:
             refusal_show(request, exc)
     return redirect("governance_portal:meeting", pk=meeting.pk)
@@ -113,7 +136,7 @@ def proxy(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _entry(request, meeting)
     form = ProxyForm(request.POST, meeting=meeting, me=entry.contact)
     if form.is_valid():
-        holder = int(form.cleaned_data["holder"]) if form.cleaned_data["holder"] else None
+        holder = form.holder_id()
         try:
             services.proxy_give(
                 actor=request.user, meeting=meeting, giver=entry.contact, holder=holder
@@ -122,7 +145,9 @@ def proxy(request: HttpRequest, pk: int) -> HttpResponse:
         except Refusal as exc:
             refusal_show(request, exc)
     else:
-        messages.error(request, "Choisissez un mandataire sur la liste.")
+        messages.error(
+            request, "Cherchez votre mandataire par son nom, puis choisissez-le (ou la présidence)."
+        )
     return redirect("governance_portal:meeting", pk=meeting.pk)
 
 
@@ -156,3 +181,23 @@ def evaluation(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, "Donnez une note de 1 à 5 à chaque question.")
     return redirect("governance_portal:meeting", pk=meeting.pk)
+
+
+@signed_in_required
+def document(request: HttpRequest, pk: int, doc: int) -> HttpResponse:
+    """A meeting document opened by a voter: who opened it and when is kept."""
+    meeting = get_object_or_404(Meeting, pk=pk)
+    entry = _entry(request, meeting)
+    item = get_object_or_404(services.documents_published(meeting), pk=doc)
+    services.document_open(actor=request.user, document=item, contact=entry.contact)
+    return cast(HttpResponse, document_response(item.document))
+
+
+@signed_in_required
+def fingerprints(request: HttpRequest, pk: int) -> HttpResponse:
+    """The published list of a secret resolution's ballots, for the voters on its roll."""
+    from placette.governance.views import _fingerprints_render
+
+    resolution = get_object_or_404(Resolution.objects.select_related("meeting"), pk=pk)
+    _entry(request, resolution.meeting)
+    return _fingerprints_render(request, resolution, base="base.html")

@@ -27,6 +27,7 @@ recorded yet, the defaults of the statutes model apply (the legal defaults above
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -42,7 +43,7 @@ from django.utils import timezone
 
 from placette.contacts.models import ConsentPurpose, Contact, TimelineKind
 from placette.contacts.services import consent_givers, timeline_append
-from placette.governance import tally
+from placette.governance import deadlines, tally
 from placette.governance.models import (
     Action,
     ActionStatus,
@@ -63,10 +64,14 @@ from placette.governance.models import (
     MeetingDocument,
     MeetingKind,
     MeetingStatus,
+    PostalForm,
     Proxy,
+    ProxySource,
     Resolution,
     ResolutionKind,
     RollEntry,
+    SecretBallot,
+    VoteMark,
 )
 from placette.lib import money
 from placette.lib.audit import audit_log
@@ -321,10 +326,13 @@ def meeting_create(
     place: str = "",
     video_link: str = "",
     vote_opens_at: dt.datetime | None = None,
+    first_call: Meeting | None = None,
 ) -> Meeting:
     """A meeting of a body. The proxy cap (1 for a board) and the chair's casting vote are
     copied now from the statutes in force on the cut-off date; the other settings of the
-    statutes are copied when the roll is frozen."""
+    statutes are copied when the roll is frozen. A second call follows a first-call meeting
+    of the same body whose lack of quorum was recorded (`meeting_quorum_fail`)."""
+    _check_second_call(body=body, kind=kind, call=call, first_call=first_call)
     if (kind == MeetingKind.BOARD) != (body.kind != BodyKind.AG):
         raise Refusal(
             "Une assemblée générale se tient pour l’instance « assemblée générale » et un "
@@ -350,10 +358,69 @@ def meeting_create(
         place=place,
         video_link=video_link,
         vote_opens_at=vote_opens_at,
+        first_call=first_call if call == 2 else None,
         proxy_cap=int(statute("proxy_cap", cutoff_date)) if kind != MeetingKind.BOARD else 1,
         casting_vote=bool(statute("chair_casting_vote", cutoff_date)),
     )
     audit_log(actor=actor, action="governance.meeting.created", obj=meeting, kind=kind)
+    return meeting
+
+
+def _check_second_call(*, body: Body, kind: str, call: int, first_call: Meeting | None) -> None:
+    if call != 2:
+        return
+    if first_call is None:
+        raise Refusal(
+            "Une seconde convocation suit une première réunion dont le quorum n’a pas été "
+            "atteint : choisissez cette réunion de première convocation.",
+            field="first_call",
+        )
+    if first_call.body_id != body.pk or first_call.kind != kind or first_call.call != 1:
+        raise Refusal(
+            f"« {first_call.title} » n’est pas une première convocation de la même instance et "
+            "du même type : une seconde convocation reprend le même ordre du jour.",
+            field="first_call",
+        )
+    if first_call.quorum_failed_at is None:
+        raise Refusal(
+            f"« {first_call.title} » n’a pas été constatée sans quorum : une seconde "
+            "convocation n’est possible qu’après une première réunion qui n’a pas pu "
+            "délibérer faute de quorum.",
+            field="first_call",
+        )
+
+
+@transaction.atomic
+def meeting_quorum_fail(*, actor: Any, meeting: Meeting, now: dt.datetime | None = None) -> Meeting:
+    """Record that a meeting could not deliberate for lack of quorum (procès-verbal de
+    carence): refused before it started or when the quorum is reached; the meeting closes
+    with no resolution voted, and a second call becomes possible."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    now = now or timezone.now()
+    _check_in_session(meeting)
+    if now < meeting.starts_at:
+        raise Refusal("La réunion n’a pas encore commencé : le quorum ne peut pas être constaté.")
+    if meeting.resolutions.filter(closed_at__isnull=False).exists():
+        raise Refusal("Des résolutions ont déjà été votées : la réunion a délibéré.")
+    quorum = quorum_status(meeting, now=now)
+    if quorum.reached:
+        raise Refusal(
+            f"Le quorum est atteint ({quorum.counted} sur {quorum.on_roll}, {quorum.label}) : "
+            "la réunion peut délibérer."
+        )
+    meeting.quorum_failed_at = now
+    meeting.status = MeetingStatus.CLOSED
+    meeting.closed_at = now
+    meeting.minutes = meeting.minutes or minutes_draft(meeting)
+    meeting.save(update_fields=["quorum_failed_at", "status", "closed_at", "minutes"])
+    audit_log(
+        actor=actor,
+        action="governance.meeting.quorum_failed",
+        obj=meeting,
+        counted=quorum.counted,
+        on_roll=quorum.on_roll,
+        threshold=quorum.threshold,
+    )
     return meeting
 
 
@@ -406,6 +473,7 @@ def resolution_add(
     kind: str = ResolutionKind.ORDINARY,
     board_approved: bool = True,
     agenda_item: AgendaItem | None = None,
+    secret: bool = False,
 ) -> Resolution:
     """Only agenda items can be decided: resolutions are fixed before the convocation."""
     if meeting.convened_at:
@@ -428,21 +496,41 @@ def resolution_add(
         kind=kind,
         board_approved=board_approved,
         agenda_item=agenda_item,
+        secret=secret,
     )
-    audit_log(actor=actor, action="governance.resolution.added", obj=resolution)
+    audit_log(actor=actor, action="governance.resolution.added", obj=resolution, secret=secret)
     return resolution
 
 
 @transaction.atomic
-def meeting_document_add(*, actor: Any, meeting: Meeting, title: str, file: Any) -> MeetingDocument:
+def meeting_document_add(
+    *,
+    actor: Any,
+    meeting: Meeting,
+    title: str,
+    file: Any,
+    published_on: dt.date | None = None,
+) -> MeetingDocument:
     """Attach a document to a meeting (checked by type and size, see placette.lib.documents).
-    The voters on the roll read it from their space once the meeting is convened."""
+    The voters on the roll read it from their space once the meeting is convened and from
+    `published_on` — by default the legal date (R225-89: 15 days before the meeting, or the
+    convocation day when it is later); never later than that date."""
     from placette.governance.documents import MEETING_SCOPE
 
+    legal = deadlines.documents_published_on(meeting)
+    published_on = published_on or legal
+    if published_on > legal:
+        raise Refusal(
+            f"Les documents doivent être à la disposition des associés au plus tard le "
+            f"{legal:%d/%m/%Y} (15 jours avant la réunion) : choisissez une date antérieure.",
+            field="published_on",
+        )
     stored = document_store(
         content=file, name=file.name, scope=MEETING_SCOPE, scope_id=meeting.pk, actor=actor
     )
-    document = MeetingDocument.objects.create(meeting=meeting, title=title, document=stored)
+    document = MeetingDocument.objects.create(
+        meeting=meeting, title=title, document=stored, published_on=published_on
+    )
     audit_log(
         actor=actor,
         action="governance.document.added",
@@ -452,6 +540,27 @@ def meeting_document_add(*, actor: Any, meeting: Meeting, title: str, file: Any)
         sha256=stored.sha256,
     )
     return document
+
+
+def documents_published(meeting: Meeting, on: dt.date | None = None) -> QuerySet[MeetingDocument]:
+    """The documents the voters may read on `on` (today): the meeting is convened and the
+    publication date has come."""
+    on = on or timezone.localdate()
+    if not meeting.convened_at:
+        return MeetingDocument.objects.none()
+    return (
+        meeting.documents.filter(Q(published_on__isnull=True) | Q(published_on__lte=on))
+        .select_related("document")
+        .order_by("added_at")
+    )
+
+
+@transaction.atomic
+def document_open(*, actor: Any, document: MeetingDocument, contact: Contact) -> None:
+    """A voter opened a meeting document from their space: who and when is kept."""
+    from placette.governance.models import DocumentOpening
+
+    DocumentOpening.objects.create(document=document, contact=contact)
 
 
 # --------------------------------------------------------------------------------------------
@@ -566,7 +675,8 @@ def roll_freeze_preview(meeting: Meeting) -> dict[str, int]:
         voters = len(electoral_roll(meeting.cutoff_date))
     return {
         "voters": voters,
-        "ballots": Ballot.objects.filter(resolution__meeting=meeting).count(),
+        "ballots": Ballot.objects.filter(resolution__meeting=meeting).count()
+        + VoteMark.objects.filter(resolution__meeting=meeting).count(),
         "proxies": Proxy.objects.filter(meeting=meeting).count(),
     }
 
@@ -578,6 +688,9 @@ def _roll_replace(meeting: Meeting, rows: list[tuple]) -> None:
     dependants (ballots, proxies) are deleted by meeting and the roll is written with plain
     DELETE and executemany INSERT (docs/benchmarks.md)."""
     Ballot.objects.filter(resolution__meeting=meeting).delete()
+    VoteMark.objects.filter(resolution__meeting=meeting).delete()
+    SecretBallot.objects.filter(resolution__meeting=meeting).delete()
+    PostalForm.objects.filter(meeting=meeting).delete()
     Proxy.objects.filter(meeting=meeting).delete()
     table = connection.ops.quote_name(RollEntry._meta.db_table)
     columns = "meeting_id, contact_id, member_number, name, category, college, shares, attendance"
@@ -586,6 +699,26 @@ def _roll_replace(meeting: Meeting, rows: list[tuple]) -> None:
         insert = f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s, '')"
         for start in range(0, len(rows), 5000):
             cursor.executemany(insert, rows[start : start + 5000])
+
+
+def roll_search(
+    meeting: Meeting, q: str, *, exclude_contact: Contact | int | None = None, limit: int = 20
+) -> list[RollEntry]:
+    """Voters of the roll matching `q` — a member number, or words of the name (accents and
+    case ignored) — at most `limit`, with their contact (commune) to tell homonyms apart."""
+    q = q.strip()
+    entries = meeting.roll.select_related("contact")
+    if exclude_contact is not None:
+        exclude_id = exclude_contact if isinstance(exclude_contact, int) else exclude_contact.pk
+        entries = entries.exclude(contact_id=exclude_id)
+    if not q:
+        return []
+    if q.isdigit():
+        entries = entries.filter(member_number=int(q))
+    else:
+        for word in normalize(q).split():
+            entries = entries.filter(contact__name_key__contains=word)
+    return list(entries.order_by("name", "member_number")[:limit])
 
 
 def roll_entry_of(meeting: Meeting, contact: Contact | int | None) -> RollEntry | None:
@@ -730,11 +863,45 @@ def reminders_pending(meeting: Meeting) -> QuerySet[Convocation]:
     """The email convocations a reminder would go to: sent, not yet reminded, to members who
     have neither voted online nor given a proxy."""
     acted = RollEntry.objects.filter(meeting=meeting).filter(
-        Q(ballots__isnull=False) | Q(proxy_given__isnull=False)
+        Q(postal_form__isnull=False) | Q(proxy_given__isnull=False)
     )
     return Convocation.objects.filter(
         meeting=meeting, channel=Channel.EMAIL, sent_at__isnull=False, reminded_at__isnull=True
     ).exclude(contact_id__in=acted.values("contact_id"))
+
+
+def convocation_legal(meeting: Meeting) -> dict[str, Any]:
+    """The legal content every convocation carries, letter or email: the company's mentions
+    (name, form « à capital variable », seat, RCS/SIREN), the agenda and the full text of each
+    resolution, how to vote (paper form enclosed for letters, return address, deadlines), the
+    documents made available and how to ask written questions (L225-108, R225-84)."""
+    from placette.membership.models import LegalForm, Statutes
+
+    statutes = Statutes.objects.in_force(meeting.cutoff_date)
+    form = statutes.legal_form if statutes else meeting.legal_form
+    coop = statutes.coop_name if statutes else "Placette"
+    seat = statutes.seat if statutes else ""
+    documents = list(meeting.documents.order_by("added_at"))
+    return {
+        "coop_name": coop,
+        "legal_mention": (
+            f"{coop}, société coopérative d’intérêt collectif, "
+            f"{LegalForm(form).label.split(' (')[0].lower()} à capital variable"
+            + (f", siège social : {seat}" if seat else "")
+            + (f", {statutes.registration}" if statutes and statutes.registration else "")
+        ),
+        "seat": seat,
+        "return_address": f"{coop}\n{seat}" if seat else coop,
+        "resolutions": list(meeting.resolutions.all()),
+        "agenda": list(meeting.agenda.all()),
+        "documents": documents,
+        "documents_on": deadlines.documents_published_on(meeting),
+        "paper_last_day": deadlines.paper_form_last_day(meeting),
+        "electronic_deadline": deadlines.electronic_deadline(meeting),
+        "questions_last_day": deadlines.written_questions_last_day(meeting),
+        "vote_open": meeting.vote_opens_at is not None,
+        "board_only": meeting.is_board,
+    }
 
 
 def convocation_mail_context(meeting: Meeting, *, reminder: bool) -> dict[str, Any]:
@@ -742,8 +909,7 @@ def convocation_mail_context(meeting: Meeting, *, reminder: bool) -> dict[str, A
     return {
         "meeting": meeting,
         "reminder": reminder,
-        "resolutions": list(meeting.resolutions.all()),
-        "agenda": list(meeting.agenda.all()),
+        **convocation_legal(meeting),
         "portal_url": settings.SITE_URL + reverse("governance_portal:meeting", args=[meeting.pk]),
     }
 
@@ -838,26 +1004,62 @@ def reminders_send(*, actor: Any, meeting: Meeting) -> None:
 
 
 @transaction.atomic
-def letters_mark_posted(*, actor: Any, meeting: Meeting) -> int:
-    """Record that the printed letters were posted today (evidence of convocation by post)."""
+def letters_mark_posted(*, actor: Any, meeting: Meeting, posted_on: dt.date | None = None) -> int:
+    """Record that the printed letters were posted on `posted_on` (today by default): the
+    evidence of convocation by post. Refused when that day is in the future, before the
+    convocation, or too late for the notice delay (R225-69: 15 days on first call, 10 on
+    later calls, statutes settings) — a letter posted 2 days before the meeting convenes
+    nobody."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if not meeting.convened_at:
+        raise Refusal("La réunion n’est pas encore convoquée : aucun courrier n’est prêt.")
+    posted_on = posted_on or timezone.localdate()
+    date_check(posted_on, label="Date de dépôt des courriers", field="posted_on")
+    if posted_on < timezone.localdate(meeting.convened_at):
+        raise Refusal(
+            f"Les courriers ne peuvent pas avoir été postés le {posted_on:%d/%m/%Y}, avant la "
+            f"convocation du {timezone.localdate(meeting.convened_at):%d/%m/%Y}.",
+            field="posted_on",
+        )
+    required = (
+        int(statute("board_notice_days", posted_on))
+        if meeting.is_board
+        else notice_days(meeting.call, posted_on)
+    )
+    day = timezone.localdate(meeting.starts_at)
+    days = (day - posted_on).days
+    if days < required:
+        raise Refusal(
+            f"Courriers postés le {posted_on:%d/%m/%Y}, {max(days, 0)} jour(s) avant la "
+            f"réunion du {day:%d/%m/%Y} : il en faut au moins {required} (délai de "
+            "convocation des statuts). Ces associés ne sont pas régulièrement convoqués : "
+            "reportez la réunion ou convoquez-la à nouveau.",
+            field="posted_on",
+        )
     pending = list(
         Convocation.objects.filter(
             meeting=meeting, channel=Channel.LETTER, sent_at__isnull=True
         ).select_related("contact")
     )
-    stamp = timezone.now()
+    stamp = timezone.make_aware(dt.datetime.combine(posted_on, dt.time(12, 0)))
     Convocation.objects.filter(pk__in=[c.pk for c in pending]).update(sent_at=stamp)
     for convocation in pending:
         timeline_append(
             contact=convocation.contact,
             kind=TimelineKind.NOTE,
-            title=f"Convocation par courrier postée : {meeting.title}",
+            title=f"Convocation par courrier postée le {posted_on:%d/%m/%Y} : {meeting.title}"[
+                :200
+            ],
             actor=actor,
             area=AREA,
             at=stamp,
         )
     audit_log(
-        actor=actor, action="governance.convocation.letters_posted", obj=meeting, count=len(pending)
+        actor=actor,
+        action="governance.convocation.letters_posted",
+        obj=meeting,
+        count=len(pending),
+        posted_on=posted_on,
     )
     return len(pending)
 
@@ -868,16 +1070,140 @@ def letters_mark_posted(*, actor: Any, meeting: Meeting) -> int:
 
 
 def _check_window(meeting: Meeting, now: dt.datetime) -> None:
+    """Online votes and proxies: from `vote_opens_at` until the electronic deadline (R225-77:
+    15:00 the day before the meeting, statutes setting `electronic_deadline_hour`)."""
     if meeting.status == MeetingStatus.CLOSED or meeting.roll_frozen_at is None:
         raise Refusal("Le vote à distance n’est pas ouvert pour cette réunion.")
     if meeting.vote_opens_at is None or now < meeting.vote_opens_at:
         opens = f" ; il ouvrira le {_local(meeting.vote_opens_at)}" if meeting.vote_opens_at else ""
         raise Refusal(f"Le vote à distance n’est pas encore ouvert{opens}.")
-    if now >= meeting.starts_at:
+    deadline = deadlines.electronic_deadline(meeting)
+    if now >= deadline:
         raise Refusal(
-            f"Le vote à distance est clos depuis le début de la réunion, le "
-            f"{_local(meeting.starts_at)} : votre vote n’a pas été enregistré."
+            f"Le vote à distance est clos depuis le {_local(deadline)}, ainsi que les pouvoirs "
+            "en ligne (la veille de la réunion, délai fixé par les statuts) : rien n’a été "
+            "enregistré. "
+            "Vous pouvez encore venir à la réunion ou y faire porter un pouvoir."
         )
+
+
+def _holder_checks(meeting: Meeting, giver_entry: RollEntry, holder_entry: RollEntry) -> None:
+    if holder_entry.pk == giver_entry.pk:
+        raise Refusal("Vous ne pouvez pas vous donner un pouvoir à vous-même.")
+    if Proxy.objects.filter(giver=holder_entry).exists():
+        raise Refusal(
+            f"{holder_entry.name} a elle-même ou lui-même donné son pouvoir : un pouvoir ne "
+            "se transmet pas en chaîne. Choisissez un autre mandataire."
+        )
+    held = Proxy.objects.filter(holder=holder_entry).exclude(giver=giver_entry).count()
+    if held >= meeting.proxy_cap:
+        raise Refusal(
+            f"{holder_entry.name} détient déjà {held} pouvoir(s), le maximum fixé par les "
+            f"statuts ({meeting.proxy_cap}) : choisissez un autre mandataire."
+        )
+
+
+def _proxy_write(
+    *,
+    actor: Any,
+    meeting: Meeting,
+    giver_entry: RollEntry,
+    holder: Contact | int | None,
+    holder_name: str = "",
+    holder_relation: str = "",
+    source: str = ProxySource.ONLINE,
+    document: Any = None,
+    now: dt.datetime,
+) -> Proxy:
+    """The checks and the write shared by online and paper proxies."""
+    holder_entry = None
+    holder_name = " ".join(holder_name.split())
+    if holder is not None and holder_name:
+        raise Refusal("Un pouvoir va à un associé ou au conjoint, pas aux deux.")
+    if holder is not None:
+        holder_entry = roll_entry_of(meeting, holder)
+        if holder_entry is None:
+            raise Refusal(
+                "La personne choisie n’est pas sur la liste des votants : elle ne peut pas "
+                "recevoir de pouvoir (seul le conjoint ou le partenaire de PACS d’un associé "
+                "peut être mandataire sans être associé, dans une SA)."
+            )
+        _holder_checks(meeting, giver_entry, holder_entry)
+    elif holder_name:
+        if holder_relation not in ("spouse", "pacs"):
+            raise Refusal(
+                f"{holder_name} n’est pas sur la liste des votants : un pouvoir ne peut aller "
+                "qu’à un associé ou, dans une SA, au conjoint ou au partenaire de PACS de "
+                "l’associé (L225-106). Indiquez le lien ou choisissez un associé."
+            )
+        if meeting.is_board or meeting.legal_form != "SA":
+            raise Refusal(
+                "Le pouvoir au conjoint ou au partenaire de PACS non associé n’est prévu que "
+                "dans une assemblée de SA (L225-106) : choisissez un associé sur la liste."
+            )
+    elif meeting.is_board and not statute("board_blank_proxies", meeting.cutoff_date):
+        raise Refusal(
+            "Les statuts n’admettent pas de pouvoir en blanc au conseil d’administration : "
+            "désignez un autre administrateur."
+        )
+    if Proxy.objects.filter(holder=giver_entry).exists():
+        raise Refusal(
+            f"{giver_entry.name} détient des pouvoirs d’autres associés : impossible de donner "
+            "le sien (pas de pouvoir en chaîne)."
+        )
+    if giver_entry.ballots.exists() or giver_entry.marks.exists():
+        raise Refusal(
+            f"{giver_entry.name} a déjà voté à distance : retirez d’abord ses votes pour donner "
+            "un pouvoir."
+        )
+    Proxy.objects.filter(giver=giver_entry).delete()
+    proxy = Proxy.objects.create(
+        meeting=meeting,
+        giver=giver_entry,
+        holder=holder_entry,
+        holder_name=holder_name,
+        holder_relation=holder_relation if holder_name else "",
+        source=source,
+        document=document,
+        given_at=now,
+    )
+    RollEntry.objects.filter(pk=giver_entry.pk).update(
+        attendance=Attendance.REPRESENTED, attendance_at=now
+    )
+    audit_log(
+        actor=actor,
+        action="governance.proxy.given",
+        obj=meeting,
+        giver=giver_entry.contact_id,
+        holder=holder_entry.contact_id if holder_entry else None,
+        outside_holder=bool(holder_name),
+        source=source,
+        document=document.pk if document is not None else None,
+    )
+    to = proxy.holder_label
+    link = reverse("governance:meeting", args=[meeting.pk])
+    how: dict[str, str] = {
+        ProxySource.PAPER: " (formulaire papier)",
+        ProxySource.MEETING: " (remis en séance)",
+    }
+    timeline_append(
+        contact=giver_entry.contact,
+        kind=TimelineKind.VOTE,
+        title=f"Pouvoir donné à {to}{how.get(source, '')} : {meeting.title}"[:200],
+        actor=actor,
+        area=AREA,
+        link=link,
+    )
+    if holder_entry:
+        timeline_append(
+            contact=holder_entry.contact,
+            kind=TimelineKind.VOTE,
+            title=f"Pouvoir reçu de {giver_entry.name} : {meeting.title}"[:200],
+            actor=actor,
+            area=AREA,
+            link=link,
+        )
+    return proxy
 
 
 @transaction.atomic
@@ -889,81 +1215,92 @@ def proxy_give(
     holder: Contact | int | None,
     now: dt.datetime | None = None,
 ) -> Proxy:
-    """Give a proxy to a named member on the roll, or a blank proxy to the chair (holder None).
+    """Give a proxy online to a named member on the roll, or a blank proxy to the chair
+    (holder None).
 
-    Refused: after the window, by or to someone not on the roll, to oneself, in a chain (the
-    holder gave a proxy, or the giver already holds some), beyond the cap per holder
-    (`meeting.proxy_cap`, statutes setting), or after voting online. A new proxy replaces the
-    previous one of the same giver.
+    Refused: after the electronic deadline, by or to someone not on the roll, to oneself, in
+    a chain (the holder gave a proxy, or the giver already holds some), beyond the cap per
+    holder (`meeting.proxy_cap`, statutes setting), after voting online, blank at a board
+    unless the statutes allow it. A new proxy replaces the previous one of the same giver.
     """
     now = now or timezone.now()
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _check_window(meeting, now)
     giver_entry = _on_roll(meeting, giver)
-    holder_entry = None
-    if holder is not None:
-        holder_entry = roll_entry_of(meeting, holder)
-        if holder_entry is None:
-            raise Refusal(
-                "La personne choisie n’est pas sur la liste des votants : "
-                "elle ne peut pas recevoir de pouvoir."
-            )
-        if holder_entry.pk == giver_entry.pk:
-            raise Refusal("Vous ne pouvez pas vous donner un pouvoir à vous-même.")
-        if Proxy.objects.filter(giver=holder_entry).exists():
-            raise Refusal(
-                f"{holder_entry.name} a elle-même ou lui-même donné son pouvoir : un pouvoir ne "
-                "se transmet pas en chaîne. Choisissez un autre mandataire."
-            )
-        held = Proxy.objects.filter(holder=holder_entry).exclude(giver=giver_entry).count()
-        if held >= meeting.proxy_cap:
-            raise Refusal(
-                f"{holder_entry.name} détient déjà {held} pouvoir(s), le maximum fixé par les "
-                f"statuts ({meeting.proxy_cap}) : choisissez un autre mandataire."
-            )
-    if Proxy.objects.filter(holder=giver_entry).exists():
-        raise Refusal(
-            "Vous détenez des pouvoirs d’autres associés : vous ne pouvez pas donner le vôtre "
-            "(pas de pouvoir en chaîne)."
-        )
-    if giver_entry.ballots.exists():
-        raise Refusal(
-            "Vous avez déjà voté à distance : retirez d’abord vos votes pour donner un pouvoir."
-        )
-    Proxy.objects.filter(giver=giver_entry).delete()
-    proxy = Proxy.objects.create(
-        meeting=meeting, giver=giver_entry, holder=holder_entry, given_at=now
+    return _proxy_write(
+        actor=actor, meeting=meeting, giver_entry=giver_entry, holder=holder, now=now
     )
-    RollEntry.objects.filter(pk=giver_entry.pk).update(
-        attendance=Attendance.REPRESENTED, attendance_at=now
+
+
+@transaction.atomic
+def proxy_paper_record(
+    *,
+    actor: Any,
+    meeting: Meeting,
+    giver: RollEntry,
+    holder: Contact | int | None = None,
+    holder_name: str = "",
+    holder_relation: str = "",
+    received_at: dt.datetime | None = None,
+    file: Any = None,
+) -> Proxy:
+    """The staff records a paper proxy: received by post (before the meeting) or handed in at
+    the meeting (source « remis en séance » once it has started), with the scanned form kept
+    as a document. To a member on the roll, blank (to the chair) or — in an SA — to the
+    giver's spouse or PACS partner, who needs not be on the roll (L225-106)."""
+    now = timezone.now()
+    received_at = received_at or now
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _check_in_session(meeting)
+    if giver.meeting_id != meeting.pk:
+        raise Refusal("Cette personne n’est pas sur la liste des votants de cette réunion.")
+    if received_at > now:
+        raise Refusal("La date de réception d’un pouvoir ne peut pas être dans le futur.")
+    convened_at = cast("dt.datetime", meeting.convened_at)  # checked by _check_in_session
+    if timezone.localdate(received_at) < timezone.localdate(convened_at):
+        raise Refusal(
+            f"Un pouvoir reçu avant la convocation ({_local(convened_at)}) ne vaut pas "
+            "pour cette réunion."
+        )
+    source = ProxySource.MEETING if received_at >= meeting.starts_at else ProxySource.PAPER
+    document = _scan_store(actor, meeting, file, "pouvoir") if file is not None else None
+    return _proxy_write(
+        actor=actor,
+        meeting=meeting,
+        giver_entry=giver,
+        holder=holder,
+        holder_name=holder_name,
+        holder_relation=holder_relation,
+        source=source,
+        document=document,
+        now=received_at,
     )
+
+
+@transaction.atomic
+def proxy_holder_checked_in(*, actor: Any, proxy: Proxy, present: bool = True) -> Proxy:
+    """A spouse or PACS partner holding a proxy (not on the roll) arrived at the meeting: the
+    proxy counts in the quorum and the holder can vote for the giver."""
+    _check_in_session(proxy.meeting)
+    if not proxy.holder_name:
+        raise Refusal("Ce mandataire est sur la liste des votants : notez sa présence.")
+    proxy.holder_present = present
+    proxy.save(update_fields=["holder_present"])
     audit_log(
-        actor=actor,
-        action="governance.proxy.given",
-        obj=meeting,
-        giver=giver_entry.contact_id,
-        holder=holder_entry.contact_id if holder_entry else None,
+        actor=actor, action="governance.proxy.holder_checked_in", obj=proxy.meeting, present=present
     )
-    to = holder_entry.name if holder_entry else "la présidence (pouvoir en blanc)"
-    link = reverse("governance:meeting", args=[meeting.pk])
-    timeline_append(
-        contact=giver_entry.contact,
-        kind=TimelineKind.VOTE,
-        title=f"Pouvoir donné à {to} : {meeting.title}",
-        actor=actor,
-        area=AREA,
-        link=link,
-    )
-    if holder_entry:
-        timeline_append(
-            contact=holder_entry.contact,
-            kind=TimelineKind.VOTE,
-            title=f"Pouvoir reçu de {giver_entry.name} : {meeting.title}",
-            actor=actor,
-            area=AREA,
-            link=link,
-        )
     return proxy
+
+
+def _scan_store(actor: Any, meeting: Meeting, file: Any, label: str) -> Any:
+    """The scanned paper form, kept as a kernel Document readable by the staff only."""
+    return document_store(
+        content=file,
+        name=getattr(file, "name", "") or f"{label}-{meeting.pk}.pdf",
+        scope="governance.form",
+        scope_id=meeting.pk,
+        actor=actor,
+    )
 
 
 @transaction.atomic
@@ -1010,6 +1347,51 @@ def _upsert_ballots(
     )
 
 
+def ballot_fingerprint(resolution_id: int, college: str, choice: str, code: str) -> str:
+    """The published fingerprint of a secret ballot: SHA-256 of the resolution, the college,
+    the choice and the voter's receipt code (known only to the voter)."""
+    return hashlib.sha256(f"{resolution_id}|{college}|{choice}|{code}".encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What a voter keeps of a secret ballot: the code and the fingerprint to look up in the
+    published list (`secret_ballots_published`)."""
+
+    resolution_number: int
+    code: str
+    fingerprint: str
+
+
+def secret_ballot_cast(
+    entry: RollEntry, resolution: Resolution, choice: str, channel: str
+) -> Receipt:
+    """Record that `entry` voted (no double vote: a database constraint) and, apart, the
+    choice without voter, time or sequence. Neither the choice nor the receipt is logged."""
+    if VoteMark.objects.filter(resolution=resolution, voter=entry).exists():
+        raise Refusal(
+            f"{entry.name} a déjà voté à la résolution n° {resolution.number}, à bulletin "
+            "secret : un bulletin secret ne se modifie pas et ne se donne qu’une fois."
+        )
+    VoteMark.objects.create(resolution=resolution, voter=entry, channel=channel)
+    code = secrets.token_hex(12)
+    fingerprint = ballot_fingerprint(resolution.pk, entry.college, choice, code)
+    SecretBallot.objects.create(
+        resolution=resolution, college=entry.college, choice=choice, fingerprint=fingerprint
+    )
+    return Receipt(resolution.number, code, fingerprint)
+
+
+def _cast(
+    entry: RollEntry, choices: dict[Resolution, str], channel: str, at: dt.datetime
+) -> list[Receipt]:
+    """Named ballots for the public resolutions, secret ones for the others."""
+    named = {r: c for r, c in choices.items() if not r.secret}
+    if named:
+        _upsert_ballots(entry, named, channel, at)
+    return [secret_ballot_cast(entry, r, c, channel) for r, c in choices.items() if r.secret]
+
+
 def _check_choices(meeting: Meeting, choices: dict[Resolution, str]) -> None:
     if not choices:
         raise Refusal("Aucun vote à enregistrer.")
@@ -1022,6 +1404,10 @@ def _check_choices(meeting: Meeting, choices: dict[Resolution, str]) -> None:
             raise Refusal(f"Le vote de la résolution n° {resolution.number} est clos.")
 
 
+def _numbers(choices: dict[Resolution, str]) -> str:
+    return ", ".join(f"n° {r.number}" for r in sorted(choices, key=lambda r: r.number))
+
+
 @transaction.atomic
 def ballot_cast(
     *,
@@ -1030,16 +1416,32 @@ def ballot_cast(
     voter: Contact | int,
     choices: dict[Resolution, str],
     now: dt.datetime | None = None,
+    receipts: list[Receipt] | None = None,
 ) -> int:
-    """Vote online before the meeting (vote à distance). Counts only if received during the
-    window, before the meeting starts (L225-107). A member can change a vote until then."""
+    """Vote online before the meeting (electronic postal voting form). Counts only if
+    received during the window, before the electronic deadline (R225-77: 15:00 the day
+    before). A named vote can be changed until then; a secret one cannot (the voter gets a
+    receipt, appended to `receipts`). A board votes before its meeting only if the statutes
+    allow it. Neither the timeline nor the audit log says what was voted."""
     now = now or timezone.now()
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.is_board and not statute("board_remote_votes", meeting.cutoff_date):
+        raise Refusal(
+            "Les statuts ne prévoient pas de vote avant la séance du conseil d’administration : "
+            "les administrateurs votent en séance ou donnent pouvoir à un autre administrateur."
+        )
     _check_window(meeting, now)
     entry = _on_roll(meeting, voter)
     if Proxy.objects.filter(giver=entry).exists():
         raise Refusal("Vous avez donné un pouvoir : retirez-le d’abord pour voter vous-même.")
     _check_choices(meeting, choices)
-    _upsert_ballots(entry, choices, BallotChannel.ONLINE, now)
+    made = _cast(entry, choices, BallotChannel.ONLINE, now)
+    if receipts is not None:
+        receipts.extend(made)
+    PostalForm.objects.update_or_create(
+        voter=entry,
+        defaults={"meeting": meeting, "channel": BallotChannel.ONLINE, "received_at": now},
+    )
     if entry.attendance in ("", Attendance.POSTAL):
         RollEntry.objects.filter(pk=entry.pk).update(
             attendance=Attendance.POSTAL, attendance_at=now
@@ -1049,17 +1451,91 @@ def ballot_cast(
         action="governance.ballot.cast",
         obj=meeting,
         voter=entry.contact_id,
-        resolutions=[r.number for r in choices],
+        resolutions=sorted(r.number for r in choices),
     )
-    summary = ", ".join(f"n° {r.number} : {Choice(c).label}" for r, c in choices.items())
     timeline_append(
         contact=entry.contact,
         kind=TimelineKind.VOTE,
-        title=f"Vote à distance — {meeting.title} ({summary})",
+        title=f"Vote à distance — {meeting.title} (résolutions {_numbers(choices)})"[:200],
         actor=actor,
         area=AREA,
     )
     return len(choices)
+
+
+@transaction.atomic
+def postal_form_record(
+    *,
+    actor: Any,
+    meeting: Meeting,
+    voter: RollEntry,
+    choices: dict[Resolution, str],
+    received_on: dt.date,
+    file: Any = None,
+) -> PostalForm:
+    """The staff records a paper postal voting form received by post, with the scanned form
+    kept as a document. Refused when received after the statutory deadline (R225-77: at least
+    3 days before the meeting, statutes setting `paper_form_days`), in the future, before the
+    convocation, from a voter who gave a proxy or already sent a form."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _check_in_session(meeting)
+    if voter.meeting_id != meeting.pk:
+        raise Refusal("Cette personne n’est pas sur la liste des votants de cette réunion.")
+    date_check(received_on, label="Date de réception du formulaire", field="received_on")
+    last = deadlines.paper_form_last_day(meeting)
+    if received_on > last:
+        raise Refusal(
+            f"Formulaire reçu le {received_on:%d/%m/%Y} : un formulaire papier de vote par "
+            f"correspondance doit parvenir au plus tard le {last:%d/%m/%Y} (délai des "
+            "statuts avant la réunion). Il ne peut pas être compté ; rien n’a été enregistré.",
+            field="received_on",
+        )
+    convened = timezone.localdate(meeting.convened_at)  # type: ignore[arg-type]
+    if received_on < convened:
+        raise Refusal(
+            f"Un formulaire reçu le {received_on:%d/%m/%Y}, avant la convocation du "
+            f"{convened:%d/%m/%Y}, ne vaut pas pour cette réunion.",
+            field="received_on",
+        )
+    if Proxy.objects.filter(giver=voter).exists():
+        raise Refusal(f"{voter.name} a donné un pouvoir : un formulaire de vote ne s’y ajoute pas.")
+    if PostalForm.objects.filter(voter=voter).exists():
+        raise Refusal(
+            f"{voter.name} a déjà un formulaire de vote par correspondance enregistré "
+            "(en ligne ou papier) : un seul formulaire compte."
+        )
+    _check_choices(meeting, choices)
+    received_at = timezone.make_aware(dt.datetime.combine(received_on, dt.time(12, 0)))
+    document = _scan_store(actor, meeting, file, "formulaire") if file is not None else None
+    _cast(voter, choices, BallotChannel.PAPER, received_at)
+    form = PostalForm.objects.create(
+        meeting=meeting,
+        voter=voter,
+        channel=BallotChannel.PAPER,
+        received_at=received_at,
+        document=document,
+    )
+    RollEntry.objects.filter(pk=voter.pk).update(
+        attendance=Attendance.POSTAL, attendance_at=received_at
+    )
+    audit_log(
+        actor=actor,
+        action="governance.postal_form.recorded",
+        obj=meeting,
+        voter=voter.contact_id,
+        received_on=received_on,
+        resolutions=sorted(r.number for r in choices),
+        document=document.pk if document is not None else None,
+    )
+    timeline_append(
+        contact=voter.contact,
+        kind=TimelineKind.VOTE,
+        title=f"Formulaire de vote par correspondance reçu — {meeting.title}"[:200],
+        actor=actor,
+        area=AREA,
+        link=reverse("governance:meeting", args=[meeting.pk]),
+    )
+    return form
 
 
 # --------------------------------------------------------------------------------------------
@@ -1077,7 +1553,7 @@ def _check_in_session(meeting: Meeting) -> None:
 @transaction.atomic
 def attendance_set(*, actor: Any, meeting: Meeting, entry: RollEntry, mode: str) -> RollEntry:
     """Record a voter present, remote, or absent (""); represented/postal come from proxies
-    and online votes."""
+    and postal voting forms."""
     _check_in_session(meeting)
     if entry.meeting_id != meeting.pk:
         raise Refusal("Cette personne n’est pas sur la liste des votants de cette réunion.")
@@ -1086,7 +1562,7 @@ def attendance_set(*, actor: Any, meeting: Meeting, entry: RollEntry, mode: str)
     if mode == "":
         if hasattr(entry, "proxy_given"):
             mode = Attendance.REPRESENTED
-        elif entry.ballots.filter(channel=BallotChannel.ONLINE).exists():
+        elif PostalForm.objects.filter(voter=entry).exists():
             mode = Attendance.POSTAL
     entry.attendance = mode
     entry.attendance_at = timezone.now()
@@ -1102,8 +1578,12 @@ def attendance_set(*, actor: Any, meeting: Meeting, entry: RollEntry, mode: str)
 
 
 @transaction.atomic
-def ballot_record(*, actor: Any, resolution: Resolution, voter: RollEntry, choice: str) -> None:
-    """A named ballot given in the meeting (by the voter, or by the holder of their proxy)."""
+def ballot_record(
+    *, actor: Any, resolution: Resolution, voter: RollEntry, choice: str
+) -> Receipt | None:
+    """A ballot given in the meeting (by the voter, or by the holder of their proxy). On a
+    secret resolution only that the voter voted is kept (a second vote is refused) and the
+    voter's receipt is returned. The choice is never written in the audit log or timeline."""
     meeting = resolution.meeting
     _check_in_session(meeting)
     if voter.meeting_id != meeting.pk:
@@ -1121,21 +1601,39 @@ def ballot_record(*, actor: Any, resolution: Resolution, voter: RollEntry, choic
     ):
         raise Refusal(f"{voter.name} n’est pas noté·e présent·e : enregistrez d’abord sa présence.")
     channel = BallotChannel.PROXY if proxy else BallotChannel.MEETING
-    _upsert_ballots(voter, {resolution: choice}, channel, timezone.now())
+    made = _cast(voter, {resolution: choice}, channel, timezone.now())
     audit_log(
         actor=actor,
         action="governance.ballot.recorded",
         obj=resolution,
         voter=voter.contact_id,
-        choice=choice,
+        secret=resolution.secret,
     )
     timeline_append(
         contact=voter.contact,
         kind=TimelineKind.VOTE,
-        title=f"Vote en séance — {meeting.title}, résolution n° {resolution.number}",
+        title=f"Vote en séance — {meeting.title}, résolution n° {resolution.number}"[:200],
         actor=actor,
         area=AREA,
     )
+    return made[0] if made else None
+
+
+def secret_ballots_published(resolution: Resolution) -> QuerySet[SecretBallot]:
+    """The published list of a secret resolution's ballots (fingerprint, college, choice),
+    sorted by fingerprint: each voter finds theirs; anyone recounts from it."""
+    return SecretBallot.objects.filter(resolution=resolution).order_by("fingerprint")
+
+
+def secret_recount(resolution: Resolution) -> dict[str, dict[str, int]]:
+    """The count of a secret resolution recomputed from the stored ballots one by one (not
+    by the database's GROUP BY), to check the published result."""
+    meeting = resolution.meeting
+    counts: dict[str, dict[str, int]] = {}
+    for college, choice in secret_ballots_published(resolution).values_list("college", "choice"):
+        key = _college_key(meeting, college)
+        counts.setdefault(key, {"yes": 0, "no": 0, "abstain": 0})[choice] += 1
+    return counts
 
 
 def college_names(meeting: Meeting) -> list[str]:
@@ -1199,8 +1697,10 @@ def _hands_available(resolution: Resolution) -> dict[str, int]:
         .filter(
             Q(attendance__in=[Attendance.PRESENT, Attendance.REMOTE])
             | Q(proxy_given__holder__attendance__in=[Attendance.PRESENT, Attendance.REMOTE])
+            | Q(proxy_given__holder_name__gt="", proxy_given__holder_present=True)
         )
         .exclude(ballots__resolution=resolution)
+        .exclude(marks__resolution=resolution)
         .values("college")
         .annotate(n=Count("id"))
         .order_by()
@@ -1264,8 +1764,12 @@ def quorum_status(
     held = (now or timezone.now()) >= meeting.starts_at
     in_room = [Attendance.PRESENT, Attendance.REMOTE]
     represented = Q(attendance=Attendance.REPRESENTED)
-    holder_here = Q(proxy_given__holder__attendance__in=in_room)
-    blank = Q(proxy_given__isnull=False, proxy_given__holder__isnull=True)
+    holder_here = Q(proxy_given__holder__attendance__in=in_room) | Q(
+        proxy_given__holder_name__gt="", proxy_given__holder_present=True
+    )
+    blank = Q(
+        proxy_given__isnull=False, proxy_given__holder__isnull=True, proxy_given__holder_name=""
+    )
     agg = RollEntry.objects.filter(meeting=meeting).aggregate(
         total=Count("id"),
         present=Count("id", filter=Q(attendance=Attendance.PRESENT)),
@@ -1331,14 +1835,22 @@ def resolution_counts(resolution: Resolution) -> dict[str, dict[str, int]]:
         .order_by()
     ):
         add(row["college"], row["choice"], row["n"])
+    for row in (
+        SecretBallot.objects.filter(resolution=resolution)
+        .values("college", "choice")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        add(row["college"], row["choice"], row["n"])
     for hand in HandCount.objects.filter(resolution=resolution):
         add(hand.college, "yes", hand.yes)
         add(hand.college, "no", hand.no)
         add(hand.college, "abstain", hand.abstain)
     blank_choice = "yes" if resolution.board_approved else "no"
     for row in (
-        Proxy.objects.filter(meeting=meeting, holder__isnull=True)
+        Proxy.objects.filter(meeting=meeting, holder__isnull=True, holder_name="")
         .exclude(giver__ballots__resolution=resolution)
+        .exclude(giver__marks__resolution=resolution)
         .values("giver__college")
         .annotate(n=Count("id"))
         .order_by()
@@ -1491,15 +2003,28 @@ def minutes_draft(meeting: Meeting) -> str:
     """The PV drafted from the template `governance/minutes_draft.md` with the frozen results."""
     from placette.governance.presenters import meeting_results
 
+    legal = convocation_legal(meeting)
     return render_to_string(
         "governance/minutes_draft.md",
         {
             "meeting": meeting,
             "quorum": quorum_status(meeting),
             "results": meeting_results(meeting),
-            "agenda": list(meeting.agenda.all()),
+            "agenda": legal["agenda"],
+            "documents": legal["documents"],
+            "legal_mention": legal["legal_mention"],
+            "scrutineers": list(meeting.scrutineers.order_by("name_key")),
         },
     )
+
+
+def minutes_text(meeting: Meeting) -> str:
+    """The PV to show or print: the saved text once the meeting is closed; before, always the
+    draft generated from the state (marked « PROJET », no vote said adopted before it is
+    closed), whatever was saved."""
+    if meeting.status == MeetingStatus.CLOSED and meeting.minutes:
+        return meeting.minutes
+    return minutes_draft(meeting)
 
 
 @transaction.atomic

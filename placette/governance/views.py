@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from placette.governance import pdfs, services
+from placette.governance import deadlines, pdfs, services
 from placette.governance.forms import (
     ActionForm,
     ActionStatusForm,
@@ -25,13 +25,17 @@ from placette.governance.forms import (
     DecisionFilterForm,
     DecisionForm,
     DocumentForm,
+    LettersPostedForm,
     MandateEditForm,
     MandateEndForm,
     MandateForm,
     MeetingEditForm,
     MeetingForm,
     MinutesForm,
+    PaperProxyForm,
+    PostalFormForm,
     ResolutionForm,
+    roll_label,
 )
 from placette.governance.lists import MEETINGS
 from placette.governance.models import (
@@ -45,6 +49,8 @@ from placette.governance.models import (
     EvaluationAnswer,
     Mandate,
     Meeting,
+    MeetingStatus,
+    PostalForm,
     Proxy,
     Resolution,
     RollEntry,
@@ -123,7 +129,9 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "meeting": meeting,
         "agenda": meeting.agenda.all(),
         "resolutions": meeting.resolutions.all(),
-        "documents": meeting.documents.select_related("document"),
+        "documents": meeting.documents.select_related("document").annotate(
+            opened=Count("openings__contact", distinct=True)
+        ),
         "voters": meeting.roll.count(),
         "quorum": services.quorum_status(meeting) if meeting.roll_frozen_at else None,
         "agenda_form": AgendaItemForm(prefix="agenda"),
@@ -176,8 +184,11 @@ def document_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=pk)
     form = DocumentForm(request.POST, request.FILES, prefix="doc")
     if form.is_valid():
-        services.meeting_document_add(actor=request.user, meeting=meeting, **form.cleaned_data)
-        messages.success(request, "Document joint.")
+        try:
+            services.meeting_document_add(actor=request.user, meeting=meeting, **form.cleaned_data)
+            messages.success(request, "Document joint.")
+        except Refusal as exc:
+            refusal_show(request, exc)
     else:
         messages.error(
             request,
@@ -407,30 +418,49 @@ def reminders(request: HttpRequest, pk: int) -> HttpResponse:
 def letters_posted(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=pk)
     n = pdfs.letters(meeting).filter(sent_at__isnull=True).count()
+    form = LettersPostedForm(request.POST or None, initial={"posted_on": timezone.localdate()})
+    posted_on = form.cleaned_data["posted_on"] if form.is_valid() else timezone.localdate()
     response = confirm(
         request,
         Confirmation(
-            title=_("Noter les courriers postés aujourd’hui"),
+            title=_("Noter les courriers postés le %(day)s") % {"day": f"{posted_on:%d/%m/%Y}"},
             what=_(
                 "Les lettres de convocation pas encore notées sont enregistrées comme postées "
-                "aujourd’hui, ce qui fait foi de la convocation par courrier."
-            ),
+                "le %(day)s, ce qui fait foi de la convocation par courrier ; la date est "
+                "vérifiée contre le délai de convocation."
+            )
+            % {"day": f"{posted_on:%d/%m/%Y}"},
             count=n,
             count_label=ngettext("lettre postée", "lettres postées", n),
-            button=ngettext(
-                "Noter %(n)s lettre postée aujourd’hui",
-                "Noter %(n)s lettres postées aujourd’hui",
-                n,
+            button=(
+                ngettext(
+                    "Noter %(n)s lettre postée aujourd’hui",
+                    "Noter %(n)s lettres postées aujourd’hui",
+                    n,
+                )
+                if posted_on == timezone.localdate()
+                else ngettext(
+                    "Noter %(n)s lettre postée le %(day)s",
+                    "Noter %(n)s lettres postées le %(day)s",
+                    n,
+                )
             )
-            % {"n": n},
+            % {"n": n, "day": f"{posted_on:%d/%m/%Y}"},
             cancel_url=reverse("governance:convocation", args=[meeting.pk]),
             blocked="" if n else _("Toutes les lettres sont déjà notées postées."),
         ),
     )
     if response is not None:
         return response
-    n = services.letters_mark_posted(actor=request.user, meeting=meeting)
-    messages.success(request, f"{n} courrier(s) notés postés aujourd’hui.")
+    try:
+        n = services.letters_mark_posted(actor=request.user, meeting=meeting, posted_on=posted_on)
+        messages.success(
+            request,
+            _("%(n)s courrier(s) notés postés le %(day)s.")
+            % {"n": n, "day": f"{posted_on:%d/%m/%Y}"},
+        )
+    except Refusal as exc:
+        refusal_show(request, exc)
     return redirect("governance:convocation", pk=meeting.pk)
 
 
@@ -495,6 +525,16 @@ def letters_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=pk)
+    if request.method == "POST" and request.POST.get("spouse_proxy"):
+        if not request.POST["spouse_proxy"].isdigit():
+            raise Http404("Pouvoir introuvable.")
+        proxy = get_object_or_404(Proxy, pk=request.POST["spouse_proxy"], meeting=meeting)
+        try:
+            services.proxy_holder_checked_in(actor=request.user, proxy=proxy)
+            messages.success(request, f"{proxy.holder_label} est noté·e présent·e.")
+        except Refusal as exc:
+            refusal_show(request, exc)
+        return redirect(request.get_full_path())
     if request.method == "POST":
         entry = get_object_or_404(RollEntry, pk=request.POST.get("entry"), meeting=meeting)
         try:
@@ -609,9 +649,33 @@ def ballot_record(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def resolution_close(request: HttpRequest, pk: int) -> HttpResponse:
-    resolution = get_object_or_404(Resolution, pk=pk)
+    resolution = get_object_or_404(Resolution.objects.select_related("meeting"), pk=pk)
+    view = resolution_view(resolution)
+    totals = view["totals"]
+    response = confirm(
+        request,
+        Confirmation(
+            title=_("Clore le vote de la résolution n° %(n)s") % {"n": resolution.number},
+            what=_(
+                "Le résultat sera figé (décompte par collège, poids, règle) et la décision "
+                "inscrite au registre : aucun bulletin ne pourra plus être ajouté."
+            ),
+            count=totals["yes"] + totals["no"] + totals["abstain"],
+            count_label=_("voix comptées"),
+            details=[
+                _("Pour : %(yes)s — contre : %(no)s — abstentions : %(abstain)s") % totals,
+                _("Résultat en cours : %(r)s")
+                % {"r": _("adoptée") if view["adopted"] else _("rejetée")},
+            ],
+            button=_("Clore le vote"),
+            cancel_url=reverse("governance:resolution", args=[resolution.pk]),
+            blocked=_("Le vote est déjà clos.") if resolution.closed_at else "",
+        ),
+    )
+    if response is not None:
+        return response
     try:
         resolution = services.resolution_close(actor=request.user, resolution=resolution)
         messages.success(
@@ -622,6 +686,176 @@ def resolution_close(request: HttpRequest, pk: int) -> HttpResponse:
     except Refusal as exc:
         refusal_show(request, exc)
     return redirect("governance:resolution", pk=resolution.pk)
+
+
+@staff_required
+@require_GET
+def fingerprints(request: HttpRequest, pk: int) -> HttpResponse:
+    resolution = get_object_or_404(Resolution.objects.select_related("meeting"), pk=pk)
+    return _fingerprints_render(request, resolution, base="base.html")
+
+
+def _fingerprints_render(request: HttpRequest, resolution: Resolution, *, base: str):
+    if not resolution.secret:
+        raise Http404("Cette résolution n’est pas votée à bulletin secret.")
+    ballots = services.secret_ballots_published(resolution)
+    page = paginate(request, ballots, per_page=200)
+    return render(
+        request,
+        "governance/fingerprints.html",
+        {
+            "resolution": resolution,
+            "meeting": resolution.meeting,
+            "page": page,
+            "voted": resolution.marks.count(),
+            "recount": services.secret_recount(resolution),
+            "q": request.GET.get("empreinte", "").strip().lower(),
+            "found": ballots.filter(fingerprint=request.GET.get("empreinte", "").strip().lower())
+            .values_list("choice", flat=True)
+            .first(),
+        },
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def quorum_fail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(Meeting, pk=pk)
+    quorum = services.quorum_status(meeting)
+    response = confirm(
+        request,
+        Confirmation(
+            title=_("Constater l’absence de quorum"),
+            what=_(
+                "La réunion est close sans délibérer (procès-verbal de carence) : une seconde "
+                "convocation pourra être envoyée avec le même ordre du jour."
+            ),
+            count=quorum.counted,
+            count_label=_("votants présents, représentés ou à distance, sur %(n)s")
+            % {"n": quorum.on_roll},
+            details=[
+                _("Quorum requis : %(label)s, soit %(t)s")
+                % {"label": quorum.label, "t": quorum.threshold}
+            ],
+            button=_("Constater l’absence de quorum"),
+            cancel_url=reverse("governance:attendance", args=[meeting.pk]),
+            danger=True,
+            blocked=_("Le quorum est atteint : la réunion peut délibérer.")
+            if quorum.reached
+            else "",
+        ),
+    )
+    if response is not None:
+        return response
+    try:
+        services.meeting_quorum_fail(actor=request.user, meeting=meeting)
+        messages.success(
+            request, _("Absence de quorum constatée : convoquez la seconde assemblée.")
+        )
+    except Refusal as exc:
+        refusal_show(request, exc)
+    return redirect(meeting)
+
+
+# -- paper proxies and postal voting forms ----------------------------------------------------
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def paper(request: HttpRequest, pk: int) -> HttpResponse:
+    """Paper proxies and postal voting forms recorded by the staff: find the voter by a search
+    (member number, name; homonyms told apart by number, commune and college), then record."""
+    meeting = get_object_or_404(Meeting, pk=pk)
+    resolutions = list(meeting.resolutions.filter(closed_at__isnull=True))
+    q = request.GET.get("q", "").strip()
+    holder_q = request.GET.get("mandataire", "").strip()
+    voter_id = request.POST.get("giver") or request.GET.get("votant")
+    voter = (
+        get_object_or_404(RollEntry.objects.select_related("contact"), pk=voter_id, meeting=meeting)
+        if voter_id and str(voter_id).isdigit()
+        else None
+    )
+    proxy_form = PaperProxyForm(
+        request.POST if request.POST.get("action") == "proxy" else None,
+        request.FILES or None,
+        initial={"giver": voter.pk if voter else None, "received_at": timezone.now()},
+    )
+    postal_form = PostalFormForm(
+        request.POST if request.POST.get("action") == "postal" else None,
+        request.FILES or None,
+        resolutions=resolutions,
+        initial={"giver": voter.pk if voter else None, "received_on": timezone.localdate()},
+    )
+    if request.method == "POST" and voter is not None:
+        form = proxy_form if request.POST.get("action") == "proxy" else postal_form
+        if form.is_valid():
+            try:
+                if form is proxy_form:
+                    data = proxy_form.cleaned_data
+                    holder_entry = (
+                        meeting.roll.filter(pk=data["holder"]).first() if data["holder"] else None
+                    )
+                    if data["to"] == "member" and holder_entry is None:
+                        raise Refusal(
+                            "Cherchez et choisissez le mandataire sur la liste des votants.",
+                            field="holder",
+                        )
+                    services.proxy_paper_record(
+                        actor=request.user,
+                        meeting=meeting,
+                        giver=voter,
+                        holder=holder_entry.contact_id
+                        if holder_entry and data["to"] == "member"
+                        else None,
+                        holder_name=data["holder_name"] if data["to"] == "outside" else "",
+                        holder_relation=data["holder_relation"] if data["to"] == "outside" else "",
+                        received_at=data["received_at"],
+                        file=data["file"],
+                    )
+                    messages.success(request, f"Pouvoir papier de {voter.name} enregistré.")
+                else:
+                    services.postal_form_record(
+                        actor=request.user,
+                        meeting=meeting,
+                        voter=voter,
+                        choices=postal_form.choices(),
+                        received_on=postal_form.cleaned_data["received_on"],
+                        file=postal_form.cleaned_data["file"],
+                    )
+                    messages.success(
+                        request,
+                        f"Formulaire de vote par correspondance de {voter.name} enregistré.",
+                    )
+                return redirect("governance:paper", pk=meeting.pk)
+            except Refusal as exc:
+                refusal_show(request, exc, form)
+    context = {
+        "meeting": meeting,
+        "q": q,
+        "holder_q": holder_q,
+        "matches": [(e, roll_label(e)) for e in services.roll_search(meeting, q)] if q else [],
+        "holders": [
+            (e, roll_label(e))
+            for e in services.roll_search(meeting, holder_q, exclude_contact=voter.contact_id)
+        ]
+        if voter and holder_q
+        else [],
+        "voter": voter,
+        "voter_label": roll_label(voter) if voter else "",
+        "proxy_form": proxy_form,
+        "postal_form": postal_form,
+        "resolutions": resolutions,
+        "proxies": Proxy.objects.filter(meeting=meeting)
+        .exclude(source="online")
+        .select_related("giver", "holder", "document")
+        .order_by("-given_at")[:50],
+        "postal_forms": PostalForm.objects.filter(meeting=meeting, channel="paper")
+        .select_related("voter", "document")
+        .order_by("-received_at")[:50],
+        "paper_last_day": deadlines.paper_form_last_day(meeting),
+        "electronic_deadline": deadlines.electronic_deadline(meeting),
+    }
+    return render(request, "governance/paper.html", context)
 
 
 @staff_required
@@ -716,7 +950,7 @@ def minutes(request: HttpRequest, pk: int) -> HttpResponse:
         services.minutes_save(actor=request.user, meeting=meeting, text=form.cleaned_data["text"])
         messages.success(request, "Procès-verbal enregistré.")
         return redirect("governance:minutes", pk=meeting.pk)
-    preview = render_markdown(meeting.minutes or services.minutes_draft(meeting))
+    preview = render_markdown(services.minutes_text(meeting))
     return render(
         request, "governance/minutes.html", {"meeting": meeting, "form": form, "preview": preview}
     )
@@ -726,10 +960,11 @@ def minutes(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=pk)
-    html = render_markdown(meeting.minutes or services.minutes_draft(meeting))
+    html = render_markdown(services.minutes_text(meeting))
     content = pdf_render(
         "governance/minutes_pdf.html",
         {
+            "draft": meeting.status != MeetingStatus.CLOSED,
             "meeting": meeting,
             "coop_name": pdfs.coop_name(meeting),
             "html": html,
@@ -961,6 +1196,27 @@ def mandate_end(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, initial={"ends_on": mandate.ends_on or timezone.localdate()}
     )
     if request.method == "POST" and form.is_valid():
+        response = confirm(
+            request,
+            Confirmation(
+                title=_("Terminer le mandat de %(name)s") % {"name": mandate.contact.display_name},
+                what=_(
+                    "Le mandat « %(role)s » à l’instance « %(body)s » prendra fin le %(day)s "
+                    "(%(reason)s) ; la personne ne sera plus comptée parmi ses membres."
+                )
+                % {
+                    "role": mandate.role,
+                    "body": mandate.body.name,
+                    "day": f"{form.cleaned_data['ends_on']:%d/%m/%Y}",
+                    "reason": form.cleaned_data["reason"],
+                },
+                button=_("Terminer le mandat"),
+                cancel_url=mandate.body.get_absolute_url(),
+                danger=True,
+            ),
+        )
+        if response is not None:
+            return response
         try:
             services.mandate_end(actor=request.user, mandate=mandate, **form.cleaned_data)
         except Refusal as exc:

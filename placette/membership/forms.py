@@ -195,6 +195,13 @@ class StatutesForm(DateBoundsMixin, forms.ModelForm):
             "proxy_cap",
             "chair_casting_vote",
             "sas_quorum_as",
+            "seat",
+            "registration",
+            "paper_form_days",
+            "electronic_deadline_hour",
+            "written_questions_days",
+            "board_blank_proxies",
+            "board_remote_votes",
         ]
         widgets = {"legal_form": forms.Select(choices=LegalForm.choices)}
 

@@ -210,6 +210,27 @@ class Statutes(models.Model):
         default=SasQuorum.SA,
     )
 
+    # Legal mentions of the convocation and the PV (form, « à capital variable », seat, RCS).
+    seat = models.CharField("siège social", max_length=300, blank=True)
+    registration = models.CharField("immatriculation (RCS et SIREN)", max_length=120, blank=True)
+    # R225-77 (SA): paper postal voting forms received at least 3 days before the meeting;
+    # electronic forms (and online proxies) until 15:00 the day before.
+    paper_form_days = models.PositiveSmallIntegerField(
+        "formulaires papier reçus au moins (jours avant la réunion)", default=3
+    )
+    electronic_deadline_hour = models.PositiveSmallIntegerField(
+        "vote électronique jusqu’à la veille, heure limite", default=15
+    )
+    # R225-84: written questions up to the 4th business day before the meeting.
+    written_questions_days = models.PositiveSmallIntegerField(
+        "questions écrites au plus tard (jours ouvrés avant la réunion)", default=4
+    )
+    # Board: no blank proxy and no vote before the meeting unless the statutes allow them.
+    board_blank_proxies = models.BooleanField("pouvoirs en blanc admis au conseil", default=False)
+    board_remote_votes = models.BooleanField(
+        "vote à distance avant la séance admis au conseil", default=False
+    )
+
     objects = StatutesQuerySet.as_manager()
 
     class Meta:

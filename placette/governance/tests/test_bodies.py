@@ -184,7 +184,7 @@ class MandateTests(BaseTestCase):
         self.login(self.staff)
         response = self.client.post(
             reverse("governance:mandate_end", args=[mandate.pk]),
-            {"ends_on": "2024-03-31", "reason": "Démission"},
+            {"ends_on": "2024-03-31", "reason": "Démission", "confirm": "1"},
         )
         self.assertRedirects(response, board().get_absolute_url())
         mandate.refresh_from_db()
@@ -195,7 +195,7 @@ class MandateTests(BaseTestCase):
         self.login(self.staff)
         response = self.client.post(
             reverse("governance:mandate_end", args=[mandate.pk]),
-            {"ends_on": "2023-01-01", "reason": "Erreur"},
+            {"ends_on": "2023-01-01", "reason": "Erreur", "confirm": "1"},
         )
         self.assertContains(response, "ne peut pas précéder son début")
         mandate.refresh_from_db()

@@ -97,7 +97,10 @@ def test_an_ag_from_convocation_to_the_decision_register_matches_example_11(page
     page.context.clear_cookies()
     page.context.add_cookies([_session_cookie(bruno, live_server)])
     page.goto(f"/espace/gouvernance/reunions/{meeting.pk}/")
-    page.get_by_label("Je donne pouvoir à").select_option(label="Carla TEST")
+    # the proxy holder is found by a search, not picked from the whole roll
+    page.get_by_label("Chercher un associé (nom ou n° de sociétaire)").fill("carla")
+    page.get_by_role("button", name="Chercher", exact=True).click()
+    page.get_by_label("Carla TEST", exact=False).check()
     page.get_by_role("button", name="Donner pouvoir").click()
     page.get_by_text("Votre pouvoir est enregistré").wait_for()
 
@@ -124,6 +127,8 @@ def test_an_ag_from_convocation_to_the_decision_register_matches_example_11(page
     page.get_by_role("button", name="Enregistrer le décompte").click()
     page.get_by_text("Décompte à main levée enregistré.").wait_for()
     assert "23/36" in page.get_by_test_id("outcome").first.inner_text()
+    page.get_by_role("button", name="Clore le vote").click()
+    page.get_by_text("Le résultat sera figé").wait_for()  # the confirmation first
     page.get_by_role("button", name="Clore le vote").click()
     page.get_by_text("résolution n° 1 adoptée").wait_for()
     outcome = page.get_by_test_id("outcome").first.inner_text()

@@ -19,7 +19,7 @@ def test_the_demo_seeds_governance_after_membership_and_is_idempotent():
     assert "AG à venir convoquée" in out.getvalue(), out.getvalue()
     assert Body.objects.count() == 4
     assert Meeting.objects.filter(kind="CA").count() == 3
-    assert Decision.objects.filter(meeting__kind="MIXED").count() == 3
+    assert Decision.objects.filter(meeting__kind="MIXED").count() == 4
     assert Meeting.objects.filter(status="convened", roll_frozen_at__isnull=False).count() == 1
     before = Meeting.objects.count()
     demo.seed(random.Random("placette-governance"), io.StringIO())

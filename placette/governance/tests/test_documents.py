@@ -5,6 +5,7 @@ when they could run a script."""
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from placette.governance import services
 from placette.governance.models import MeetingDocument
@@ -31,7 +32,12 @@ class MeetingDocumentTests(BaseTestCase):
         self.login(self.staff)
         return self.client.post(
             reverse("governance:document_add", args=[self.meeting.pk]),
-            {"doc-title": title, "doc-file": SimpleUploadedFile(name, content)},
+            {
+                "doc-title": title,
+                "doc-file": SimpleUploadedFile(name, content),
+                # published from today (the legal date, 15 days before, is later)
+                "doc-published_on": timezone.localdate().isoformat(),
+            },
             follow=True,
         )
 
