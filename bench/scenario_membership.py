@@ -7,15 +7,17 @@ DELETE triggers in the database) is not bypassed, only the services' per-booking
 Never do this outside a benchmark.
 """
 
+import contextlib
 import datetime as dt
 import random
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 
 from placette.accounts.models import Role, User
 from placette.contacts.models import Contact, ContactKind
+from placette.lib.refusals import Refusal
 from placette.membership import projections, register, services
 from placette.membership.models import Category, Member, Movement, Sequence, Statutes
 
@@ -212,6 +214,31 @@ def run(report) -> None:
         "plus haut capital atteint (plancher)",
         projections.highest_capital,
         raw("SELECT date, SUM(capital) FROM membership_movement GROUP BY date"),
+    )
+    report.timed(
+        "tableau de bord /gestion/societariat/ (HTTP complet)",
+        lambda: client.get("/gestion/societariat/"),
+        raw("SELECT date, SUM(capital), SUM(paid) FROM membership_movement GROUP BY date"),
+    )
+    early = Member.objects.order_by("admitted_on", "number").first()
+    back = early.admitted_on + dt.timedelta(days=30)
+
+    def backdated():
+        # a refund request dated years back, checked at that date and every later date
+        # (rolled back: the bench ledger stays as built)
+        with transaction.atomic():
+            with contextlib.suppress(Refusal):
+                services.refund_request(actor=None, contact=early.contact_id, shares=1, on=back)
+            transaction.set_rollback(True)
+
+    report.timed(
+        "demande de remboursement antidatée, contrôlée à toutes les dates suivantes",
+        backdated,
+        raw(
+            "SELECT * FROM membership_movement WHERE holder_id = %s AND date > %s "
+            "ORDER BY date, number",
+            [early.contact_id, back.isoformat()],
+        ),
     )
     soutiens = Category.objects.get(code="soutiens")
     counter = iter(range(1_000_000))

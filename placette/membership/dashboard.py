@@ -14,7 +14,7 @@ from placette.lib import money
 from placette.lib.dashboard import Figure
 from placette.lib.sums import decimal_sum
 from placette.membership import ledger, projections
-from placette.membership.models import Member, Movement, Statutes
+from placette.membership.models import CapitalDay, Member, Statutes
 
 
 def _month_start(day: dt.date) -> dt.date:
@@ -50,8 +50,10 @@ def newcomers_and_leavers(months: int = 12) -> list[tuple[dt.date, int, int]]:
 def capital_by_month() -> list[tuple[dt.date, float, float]]:
     """Capital subscribed and paid up at the end of each month (running sums of monthly
     changes aggregated by the database)."""
+    # One row per value date (CapitalDay), grouped by month in SQL: a few thousand rows, not
+    # the million movements (SQLite's TruncMonth is a Python function called once per row).
     rows = (
-        Movement.objects.annotate(m=TruncMonth("date"))
+        CapitalDay.objects.annotate(m=TruncMonth("date"))
         .values_list("m")
         .annotate(capital=decimal_sum("capital"), paid=decimal_sum("paid"))
         .order_by("m")
@@ -117,9 +119,10 @@ def month_label(day: dt.date) -> str:
     return f"{MONTHS[day.month - 1]} {day.year}"
 
 
-def figures() -> list[Figure]:
+def figures(capital: ledger.Capital | None = None) -> list[Figure]:
+    """The area's figures; `capital` (today's) when the caller has it already."""
     today = timezone.localdate()
-    capital = projections.capital_on(today)
+    capital = capital or projections.capital_on(today)
     members = Member.objects.active_on(today).count()
     statutes = Statutes.objects.in_force(today)
     target = statutes.growth_target if statutes else 0

@@ -7,16 +7,21 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from placette.contacts.models import Contact, ContactKind
+from placette.contacts.models import Contact, ContactKind, TimelineEntry, TimelineKind
 from placette.contacts.services import contact_create
 from placette.lib import money
-from placette.membership import projections, services
+from placette.membership import ledger, projections, services
 from placette.membership.models import (
+    ZERO,
     Category,
+    CategoryChange,
     College,
     Instrument,
     InstrumentHolding,
+    Member,
     Movement,
+    MovementKind,
+    Sequence,
     Statutes,
     TaxYear,
 )
@@ -181,22 +186,217 @@ def pending_requests(out) -> None:
         out.write(f"Sociétariat : {created} demandes de souscription en attente.")
 
 
-def seed(rng, out) -> None:
-    if Statutes.objects.exists():
-        out.write("Sociétariat : déjà en place.")
-        pending_requests(out)
-        return
-    _statutes()
-    for year in range(2018, timezone.localdate().year + 1):
-        TaxYear.objects.get_or_create(
-            year=year,
-            defaults={
-                "rate_percent": Decimal(25 if year in (2021, 2022, 2024, 2025) else 18),
-                "ceiling_single": Decimal(50000),
-                "ceiling_couple": Decimal(100000),
-                "note": "Valeurs de démonstration : à vérifier chaque année.",
-            },
+class _Register:
+    """The demo register, planned in Python and written with bulk inserts (fast, and true at
+    every date by construction: each movement is planned after the ones it depends on and
+    checked against the running holding of its day).
+
+    Movements are numbered in the order of their value dates, so the register reads
+    chronologically; members are numbered in the order of admission. The running balances and
+    daily capital changes are rebuilt from the movements at the end
+    (`projections.balances_rebuild`), as for any bulk load."""
+
+    def __init__(self, value: Decimal) -> None:
+        self.value = value
+        self.rows: list[tuple[dt.date, int, Movement]] = []
+        self.holdings: dict[int, ledger.Holding] = {}
+        self.last: dict[int, dt.date] = {}
+        self.members: dict[int, tuple[dt.date, str]] = {}
+        self.left: dict[int, dt.date] = {}
+        self.timeline: list[TimelineEntry] = []
+
+    def _add(self, on: dt.date, movement: Movement, title: str) -> Movement:
+        movement.date = on
+        movement.share_value = self.value
+        for name in ("capital", "called", "paid"):
+            if getattr(movement, name) is None:
+                setattr(movement, name, ZERO)
+        holding = self.holdings.get(movement.holder_id, ledger.Holding())
+        after = holding + ledger.Holding(
+            movement.shares, movement.capital, movement.called, movement.paid
         )
+        assert on >= self.last.get(movement.holder_id, on), "planned before a later movement"
+        assert after.shares >= 0 and ZERO <= after.paid <= after.called <= after.capital
+        self.holdings[movement.holder_id] = after
+        self.last[movement.holder_id] = on
+        self.rows.append((on, len(self.rows), movement))
+        self.timeline.append(
+            TimelineEntry(
+                contact_id=movement.holder_id,
+                kind=TimelineKind.SUBSCRIPTION,
+                title=title[:200],
+                area="membership",
+                link=f"/gestion/societariat/titulaires/{movement.holder_id}/",
+                at=timezone.make_aware(dt.datetime.combine(on, dt.time(10))),
+            )
+        )
+        return movement
+
+    def subscribe(self, on, contact, shares, code, paid) -> None:
+        amount = self.value * shares
+        self.members.setdefault(contact.pk, (on, code))
+        self._add(
+            on,
+            Movement(
+                kind=MovementKind.SUBSCRIPTION,
+                holder_id=contact.pk,
+                shares=shares,
+                capital=amount,
+                called=amount,
+                paid=paid,
+                quantity=shares,
+                amount=amount,
+                reference=f"BS-{on:%Y}-{contact.pk}",
+            ),
+            f"Souscription de {shares} part(s) ({money.euros(amount)})",
+        )
+
+    def pay(self, on, contact, amount) -> None:
+        self._add(
+            on,
+            Movement(
+                kind=MovementKind.PAYMENT,
+                holder_id=contact.pk,
+                paid=amount,
+                amount=amount,
+                reference="VIR-SOLDE",
+            ),
+            f"Libération de {money.euros(amount)}",
+        )
+
+    def hand_over(self, on, kind, giver, receiver, shares) -> None:
+        holding = self.holdings[giver.pk]
+        assert holding.unpaid == 0 and 0 < shares <= holding.shares
+        amount = (holding.capital / holding.shares * shares).quantize(ledger.CENT)
+        label = "Cession" if kind == MovementKind.TRANSFER else "Donation"
+        out = self._add(
+            on,
+            Movement(
+                kind=kind,
+                holder_id=giver.pk,
+                counterparty_id=receiver.pk,
+                shares=-shares,
+                capital=-amount,
+                called=-amount,
+                paid=-amount,
+                quantity=shares,
+                amount=amount,
+            ),
+            f"{label} de {shares} part(s) à {receiver}",
+        )
+        self._add(
+            on,
+            Movement(
+                kind=kind,
+                holder_id=receiver.pk,
+                counterparty_id=giver.pk,
+                shares=shares,
+                capital=amount,
+                called=amount,
+                paid=amount,
+                quantity=shares,
+                amount=amount,
+                related=out,
+            ),
+            f"{label} de {shares} part(s) reçue de {giver}",
+        )
+        if self.holdings[giver.pk].shares == 0:
+            self.left[giver.pk] = on  # gave everything: no longer an associé
+
+    def refund(self, asked, contact, *, decided, paid_on, ago) -> None:
+        holding = self.holdings[contact.pk]
+        deltas = ledger.withdrawal_deltas(holding=holding, shares=holding.shares)
+        request = self._add(
+            asked,
+            Movement(
+                kind=MovementKind.REFUND_REQUEST,
+                holder_id=contact.pk,
+                quantity=holding.shares,
+                amount=-deltas.paid,
+                note="Départ de la région",
+            ),
+            f"Demande de remboursement de {holding.shares} part(s)",
+        )
+        if decided is None:
+            return
+        decision = self._add(
+            decided,
+            Movement(
+                kind=MovementKind.REFUND_DECISION,
+                holder_id=contact.pk,
+                accepted=True,
+                shares=deltas.shares,
+                capital=deltas.capital,
+                called=deltas.called,
+                paid=deltas.paid,
+                quantity=holding.shares,
+                amount=-deltas.paid,
+                related=request,
+                note="CA (démo)",
+            ),
+            f"Remboursement de {holding.shares} part(s) accepté",
+        )
+        self.left[contact.pk] = decided
+        if paid_on is not None:
+            self._add(
+                paid_on,
+                Movement(
+                    kind=MovementKind.REFUND_PAYMENT,
+                    holder_id=contact.pk,
+                    quantity=holding.shares,
+                    amount=-deltas.paid,
+                    related=decision,
+                    reference="LOT-REMB",
+                    note=f"AGO du {ago:%d/%m/%Y}",
+                ),
+                f"Remboursement payé : {money.euros(-deltas.paid)}",
+            )
+
+    def write(self, categories: dict[str, Category]) -> None:
+        """Number the movements by value date and insert them; a movement pointing at another
+        one (`related`) is inserted after it, so its key is known."""
+        batch: list[Movement] = []
+        now = timezone.now()
+        for number, (_, _, movement) in enumerate(sorted(self.rows, key=lambda r: r[:2]), 1):
+            if movement.related is not None and movement.related.pk is None:
+                Movement.objects.bulk_create(batch)
+                batch = []
+            if movement.related is not None:
+                movement.related_id = movement.related.pk
+            movement.number = number
+            movement.booked_at = now
+            batch.append(movement)
+        Movement.objects.bulk_create(batch)
+        admitted = sorted(self.members.items(), key=lambda item: (item[1][0], item[0]))
+        members = [
+            Member(
+                contact_id=contact_id,
+                number=number,
+                category=categories[code],
+                admitted_on=on,
+                left_on=self.left.get(contact_id),
+            )
+            for number, (contact_id, (on, code)) in enumerate(admitted, 1)
+        ]
+        Member.objects.bulk_create(members)
+        CategoryChange.objects.bulk_create(
+            CategoryChange(
+                member=member,
+                category=member.category,
+                effective_on=member.admitted_on,
+                reason="Catégorie à l’entrée",
+            )
+            for member in members
+        )
+        for name, last in (("movement", len(self.rows)), ("member", len(members))):
+            Sequence.objects.update_or_create(name=name, defaults={"last": last})
+        TimelineEntry.objects.bulk_create(self.timeline, batch_size=2_000)
+        projections.balances_rebuild()
+
+
+def _register(rng) -> list[Contact]:
+    """~800 members subscribing since March 2018, partial payments, transfers and gifts dated
+    after the people involved joined and paid up, refunds at every stage."""
     categories = {c.code: c for c in Category.objects.all()}
     today = timezone.localdate()
     start = dt.date(2018, 3, 1)
@@ -228,6 +428,7 @@ def seed(rng, out) -> None:
     ):
         dated.append((on, contact, code))
     dated.sort(key=lambda item: (item[0], item[1].pk))
+    book = _Register(Statutes.objects.in_force(start).share_value)
     partial = []
     for on, contact, code in dated:
         minimum = 5 if code == "partenaires" else 1
@@ -237,71 +438,65 @@ def seed(rng, out) -> None:
             shares = max(minimum, min(20, int(rng.paretovariate(1.2))))
         amount = Decimal(shares * 100)
         paid = amount if rng.random() < 0.85 else (amount / 4).quantize(Decimal("1"))
-        services.shares_subscribe(
-            actor=None,
-            contact=contact,
-            shares=shares,
-            category=categories[code],
-            on=on,
-            paid=paid,
-            reference=f"BS-{on:%Y}-{contact.pk}",
-        )
+        book.subscribe(on, contact, shares, code, paid)
         if paid < amount:
             partial.append((contact, on, amount - paid))
     for contact, on, balance in partial[: len(partial) // 2]:
-        pay_on = min(today, on + dt.timedelta(days=rng.randint(30, 400)))
-        services.shares_pay(
-            actor=None, contact=contact, amount=balance, on=pay_on, reference="VIR-SOLDE"
-        )
+        book.pay(min(today, on + dt.timedelta(days=rng.randint(30, 400))), contact, balance)
     holders = [c for _, c, code in dated if code == "soutiens" and c.is_person]
     rng.shuffle(holders)
-    for giver in holders[:10]:
-        holding = projections.holding_of(giver)
-        receiver = rng.choice(people)
-        if holding.unpaid or holding.shares < 2 or receiver.pk == giver.pk:
-            continue
-        book = services.shares_give if rng.random() < 0.3 else services.shares_transfer
-        book(
-            actor=None,
-            giver=giver,
-            receiver=receiver,
-            shares=rng.randint(1, holding.shares),
-            category=categories["soutiens"],
-            on=min(today, dt.date(2023, 1, 1) + dt.timedelta(days=rng.randint(0, 700))),
-        )
     leaving = holders[10:35]
-    for index, contact in enumerate(leaving):
-        holding = projections.holding_of(contact)
-        if holding.shares <= 0:
+    for giver in holders[:10]:
+        holding = book.holdings[giver.pk]
+        receiver = rng.choice(people)
+        if holding.unpaid or holding.shares < 2 or receiver.pk == giver.pk or receiver in leaving:
             continue
-        year = rng.choice([2021, 2022, 2023, 2024, today.year])
-        asked = max(
-            dt.date(year, 1, 15),
-            Movement.objects.filter(holder=contact)
-            .order_by("-date")
-            .values_list("date", flat=True)
-            .first(),
+        # After the last movement of both people: the giver's shares are paid up and the
+        # receiver has joined, so the register is true at every date.
+        on = max(book.last[giver.pk], book.last[receiver.pk]) + dt.timedelta(
+            days=rng.randint(30, 400)
         )
+        if on > today:
+            continue
+        kind = MovementKind.GIFT if rng.random() < 0.3 else MovementKind.TRANSFER
+        book.hand_over(on, kind, giver, receiver, rng.randint(1, holding.shares))
+    for index, contact in enumerate(leaving):
+        year = rng.choice([2021, 2022, 2023, 2024, today.year])
+        asked = max(dt.date(year, 1, 15), book.last[contact.pk])
         if asked > today:
             continue
-        request = services.refund_request(
-            actor=None, contact=contact, shares=holding.shares, on=asked, note="Départ de la région"
+        decided = None if index % 4 == 0 else min(today, asked + dt.timedelta(days=45))
+        ago = dt.date(decided.year + 1, 6, 20) if decided else None
+        paid_on = ago + dt.timedelta(days=15) if ago else None
+        book.refund(
+            asked,
+            contact,
+            decided=decided,
+            paid_on=paid_on if paid_on and paid_on <= today else None,
+            ago=ago,
         )
-        if index % 4 == 0:
-            continue  # pending board decision
-        decided = min(today, asked + dt.timedelta(days=45))
-        decision = services.refund_decide(
-            actor=None, request=request, accepted=True, on=decided, note="CA (démo)"
+    book.write(categories)
+    return orgs
+
+
+def seed(rng, out) -> None:
+    if Statutes.objects.exists():
+        out.write("Sociétariat : déjà en place.")
+        pending_requests(out)
+        return
+    _statutes()
+    for year in range(2018, timezone.localdate().year + 1):
+        TaxYear.objects.get_or_create(
+            year=year,
+            defaults={
+                "rate_percent": Decimal(25 if year in (2021, 2022, 2024, 2025) else 18),
+                "ceiling_single": Decimal(50000),
+                "ceiling_couple": Decimal(100000),
+                "note": "Valeurs de démonstration : à vérifier chaque année.",
+            },
         )
-        ago = dt.date(decided.year + 1, 6, 20)
-        if ago + dt.timedelta(days=15) <= today:
-            services.refund_pay(
-                actor=None,
-                decision=decision,
-                on=ago + dt.timedelta(days=15),
-                ago_on=ago,
-                reference="LOT-REMB",
-            )
+    orgs = _register(rng)
+    today = timezone.localdate()
     instrument, _ = Instrument.objects.get_or_create(
         name="Titres participatifs 2023",
         defaults={

@@ -322,6 +322,7 @@ def check_withdrawal(
     floor_amount: Decimal | None = None,
     category_min: int = 1,
     pending: int = 0,
+    highest_on: dt.date | None = None,
 ) -> Holding:
     """Refuse a refund of `shares` (raises Refusal) or return the deltas it books.
 
@@ -351,10 +352,24 @@ def check_withdrawal(
     floor = capital_floor(highest, fraction=floor_fraction, fixed=floor_amount)
     after = subscribed + deltas.capital
     if after < floor:
+        if (
+            floor_amount is not None
+            and floor == floor_amount.quantize(CENT)
+            and (floor > capital_floor(highest, fraction=floor_fraction))
+        ):
+            rule = (
+                f"montant minimal fixé par les statuts, supérieur à "
+                f"{ratio_percent(floor_fraction)} du capital le plus élevé atteint"
+            )
+        else:
+            since = f", le {highest_on:%d/%m/%Y}" if highest_on else ""
+            rule = (
+                f"{ratio_percent(floor_fraction)} du capital le plus élevé atteint depuis la "
+                f"constitution, {euros(highest)}{since}, hors mouvements annulés"
+            )
         errors.append(
             f"Le capital tomberait à {euros(after)}, sous le plancher statutaire de "
-            f"{euros(floor)} ({ratio_percent(floor_fraction)} du capital le plus élevé atteint, "
-            f"{euros(highest)}) : remboursement impossible pour l’instant."
+            f"{euros(floor)} ({rule}) : remboursement impossible pour l’instant."
         )
     if errors:
         raise Refusal(errors)

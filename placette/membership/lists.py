@@ -64,7 +64,12 @@ class MemberFilter(listing.FilterSet):
         to_field_name="code",
         empty_label=_("Toutes"),
         widget=listing.FastSelect,
+        method="category_filter",
     )
+
+    def category_filter(self, queryset: QuerySet, name: str, value: Category) -> QuerySet:
+        # the category of the list's date (category history), not today's
+        return queryset.filter(category_on=value.pk) if value else queryset
 
 
 class MemberTable(listing.Table):
@@ -75,7 +80,7 @@ class MemberTable(listing.Table):
         order_by=("contact__name_key",),
         linkify=lambda record: reverse("membership:holder", args=[record.contact_id]),
     )
-    category = tables.Column(_("Catégorie"), accessor="category", order_by=("category__name",))
+    category = tables.Column(_("Catégorie"), accessor="category_on", order_by=("category_on",))
     admitted_on = tables.DateColumn(
         verbose_name=_("Admis le"), accessor="admitted_on", format="d/m/Y"
     )
@@ -90,8 +95,17 @@ class MemberTable(listing.Table):
     class Meta(listing.Table.Meta):
         empty_text = _("Aucun sociétaire à cette date.")
 
+    def _category_names(self) -> dict[int, str]:
+        names = getattr(self, "_names", None)
+        if names is None:
+            names = self._names = dict(Category.objects.values_list("id", "name"))
+        return names
+
+    def render_category(self, record: Member) -> str:
+        return self._category_names().get(record.category_on, str(record.category))
+
     def value_category(self, record: Member) -> str:
-        return str(record.category)
+        return self.render_category(record)
 
     def value_admitted_on(self, record: Member) -> dt.date | None:
         return record.admitted_on
@@ -158,7 +172,7 @@ class RequestTable(listing.Table):
     name = tables.Column(
         _("Souscripteur"), accessor="contact__display_name", order_by=("contact__name_key",)
     )
-    category = tables.Column(_("Catégorie"), accessor="category", order_by=("category__name",))
+    category = tables.Column(_("Catégorie"), accessor="category_on", order_by=("category_on",))
     shares = tables.Column(_("Parts"), accessor="shares", attrs=_RIGHT)
     amount = tables.Column(_("Montant"), accessor="amount", attrs=_RIGHT)
     received = tables.Column(_("Reçu"), accessor="pk", orderable=False, attrs=_RIGHT)

@@ -721,6 +721,7 @@ class Movement(models.Model):
         with transaction.atomic():
             super().save(*args, **kwargs)
             HolderBalance.add(self)
+            CapitalDay.add(self)
 
     def delete(self, *args, **kwargs):
         raise Refusal(LEDGER_IMMUTABLE_MESSAGE, code="append_only")
@@ -775,6 +776,91 @@ class HolderBalance(models.Model):
             paid=decimal_exact(models.F("paid") + Value(movement.paid)),
             last_date=Greatest(Coalesce("last_date", Value(movement.date)), Value(movement.date)),
         )
+
+
+class CapitalDay(models.Model):
+    """Net change of the subscribed capital on one value date, kept in the same transaction as
+    each movement (`Movement.save`), like `HolderBalance`: a projection, rebuilt from the
+    ledger by `projections.balances_rebuild`.
+
+    `shares`, `capital`, `called` and `paid` sum every movement of the day, so the totals at any
+    date are sums over at most one row per day (a few thousand rows, not the million
+    movements), and the monthly chart groups these rows. `peak` sums the capital of the same
+    movements but leaves out a cancelled movement and its cancellation (the pair counts as if
+    never booked, on the cancelled movement's own date): the highest capital reached, which
+    sets the capital floor, is the running maximum of `peak` — a typo cancelled the next day
+    does not raise the floor (docs/decisions.md)."""
+
+    date = models.DateField("date de valeur", primary_key=True)
+    shares = models.BigIntegerField(default=0)
+    capital = models.DecimalField(max_digits=16, decimal_places=2, default=ZERO)
+    called = models.DecimalField(max_digits=16, decimal_places=2, default=ZERO)
+    paid = models.DecimalField(max_digits=16, decimal_places=2, default=ZERO)
+    peak = models.DecimalField(max_digits=16, decimal_places=2, default=ZERO)
+
+    class Meta:
+        verbose_name = "variation du capital d’un jour (projection)"
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} : {self.capital}"
+
+    @classmethod
+    def _bump(cls, day: dt.date, *, movement: Movement | None, peak: Decimal) -> None:
+        cls.objects.bulk_create([cls(date=day)], ignore_conflicts=True)
+        changes: dict[str, models.Expression] = {
+            "peak": decimal_exact(models.F("peak") + Value(peak))
+        }
+        if movement is not None:
+            changes["shares"] = models.F("shares") + movement.shares
+            for name in ("capital", "called", "paid"):
+                changes[name] = decimal_exact(models.F(name) + Value(getattr(movement, name)))
+        cls.objects.filter(date=day).update(**changes)
+
+    @classmethod
+    def add(cls, movement: Movement) -> None:
+        """Add one booked movement's changes (nothing for a movement without any)."""
+        if not (movement.shares or movement.capital or movement.called or movement.paid):
+            return
+        if movement.kind == MovementKind.CANCELLATION and movement.reverses_id is not None:
+            cls._bump(movement.date, movement=movement, peak=ZERO)
+            if movement.capital:
+                reversed_on = Movement.objects.filter(pk=movement.reverses_id).values_list(
+                    "date", flat=True
+                )[0]
+                cls._bump(reversed_on, movement=None, peak=movement.capital)
+        else:
+            cls._bump(movement.date, movement=movement, peak=movement.capital)
+
+
+class ClosedFiscalYear(models.Model):
+    """A closed accounting period (exercice clos): no movement of the register may be dated
+    in it or before it. The fiscal year is the calendar year; the last closed one is the
+    highest `year`. Append-only (a closure is not reopened in Placette)."""
+
+    year = models.PositiveSmallIntegerField("exercice clos", unique=True)
+    closed_at = models.DateTimeField("enregistré le", auto_now_add=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField("observation", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "exercice clos"
+        verbose_name_plural = "exercices clos"
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"Exercice {self.year} clos"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise Refusal("Un exercice clos ne se modifie pas.", code="append_only")
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def last(cls) -> int | None:
+        return cls.objects.aggregate(last=models.Max("year"))["last"]
 
 
 class UnpaidReminder(models.Model):

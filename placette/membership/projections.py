@@ -31,6 +31,7 @@ from placette.lib.sums import decimal_sum
 from placette.membership import ledger
 from placette.membership.models import (
     ZERO,
+    CapitalDay,
     Category,
     CategoryChange,
     HolderBalance,
@@ -91,6 +92,7 @@ def balances_rebuild() -> int:
         )
         batch = [HolderBalance(**row) for row in rows.iterator(chunk_size=10_000)]
         HolderBalance.objects.bulk_create(batch, batch_size=5_000)
+        capital_days_rebuild()
     return len(batch)
 
 
@@ -109,8 +111,9 @@ def capital_on(on: dt.date | None = None) -> ledger.Capital:
     """Shares, capital subscribed, called and paid up, and holders of shares on `on`.
 
     From the running balances (one row per holder) when no movement is dated after `on`;
-    otherwise one grouped pass over the movements up to `on` (covering index on holder, date
-    and the amounts), the totals and the number of holders summed from the same rows."""
+    otherwise the totals are one sum over the daily changes (`CapitalDay`, exact Decimal) and
+    the number of holders one count by the database over the grouped movements up to `on`
+    (covering index on holder, date and shares) — no Python loop over rows."""
     if balances_current(on):
         row = HolderBalance.objects.aggregate(
             n=Coalesce(Sum("shares"), 0),
@@ -120,27 +123,52 @@ def capital_on(on: dt.date | None = None) -> ledger.Capital:
             holders=Count("pk", filter=Q(shares__gt=0)),
         )
         return ledger.Capital(row["n"], row["c"], row["k"], row["p"], row["holders"])
-    shares, capital, called, paid, holders = 0, ZERO, ZERO, ZERO, 0
-    grouped = (
-        _dated(on)
-        .order_by()
-        .values("holder_id")
-        .annotate(**_SUMS)
-        .values_list("shares", "capital", "called", "paid")
+    totals = CapitalDay.objects.filter(date__lte=on).aggregate(
+        n=Coalesce(Sum("shares"), 0),
+        c=decimal_sum("capital"),
+        k=decimal_sum("called"),
+        p=decimal_sum("paid"),
     )
-    for n, c, k, p in grouped.iterator(chunk_size=10_000):
-        shares += n
-        capital += c
-        called += k
-        paid += p
-        holders += n > 0
-    return ledger.Capital(shares, capital, called, paid, holders)
+    # holders of at least one share that day: counted by the database over the grouped sums
+    holders = (
+        _dated(on).order_by().values("holder_id").annotate(n=Sum("shares")).filter(n__gt=0)
+    ).count()
+    return ledger.Capital(totals["n"], totals["c"], totals["k"], totals["p"], holders)
 
 
 def highest_capital(on: dt.date | None = None) -> Decimal:
-    """The highest subscribed capital reached up to `on` (end of day), for the capital floor."""
-    daily = _dated(on).values_list("date").annotate(change=decimal_sum("capital")).order_by("date")
-    return ledger.highest_capital(daily)
+    """The highest subscribed capital reached up to `on` (end of day), for the capital floor.
+
+    From the daily changes (`CapitalDay.peak`, one row per day): a cancelled movement and its
+    cancellation do not count, so a booking error cancelled later never raises the floor."""
+    days = CapitalDay.objects.order_by("date").values_list("date", "peak")
+    if on is not None:
+        days = days.filter(date__lte=on)
+    return ledger.highest_capital(days)
+
+
+def subscribed_on(on: dt.date | None = None) -> Decimal:
+    """The subscribed capital on `on`: one exact sum over the daily changes (`CapitalDay`, a
+    row per day with a capital change), not over the movements."""
+    days = CapitalDay.objects.all() if on is None else CapitalDay.objects.filter(date__lte=on)
+    return days.aggregate(total=decimal_sum("capital"))["total"]
+
+
+def capital_days_rebuild() -> int:
+    """Recompute the daily capital changes from the ledger (see `CapitalDay`)."""
+    days: dict[dt.date, CapitalDay] = {}
+    for row in Movement.objects.values("date").annotate(**_SUMS).order_by("date"):
+        days[row["date"]] = CapitalDay(peak=ZERO, **row)
+    effective = Movement.objects.exclude(kind=MovementKind.CANCELLATION).filter(
+        reversed_by__isnull=True
+    )
+    for day, change in (
+        effective.values_list("date").annotate(c=decimal_sum("capital")).order_by("date")
+    ):
+        days[day].peak = change
+    CapitalDay.objects.all().delete()
+    CapitalDay.objects.bulk_create(days.values(), batch_size=5_000)
+    return len(days)
 
 
 def shares_at(on: dt.date) -> Subquery:
@@ -156,11 +184,12 @@ def shares_at(on: dt.date) -> Subquery:
 
 
 def members_on(on: dt.date) -> QuerySet[Member]:
-    """Members who were associés on `on`, with `shares_on` (shares held that day)."""
+    """Members who were associés on `on`, with `shares_on` (shares held that day) and
+    `category_on` (the id of their category that day, from the category history)."""
     return (
         Member.objects.active_on(on)
         .select_related("contact", "category")
-        .annotate(shares_on=Coalesce(shares_at(on), 0))
+        .annotate(shares_on=Coalesce(shares_at(on), 0), category_on=category_at(on))
     )
 
 
@@ -294,10 +323,27 @@ def pending_requests() -> QuerySet[Movement]:
     )
 
 
-def pending_refund_shares(contact: Contact | int) -> int:
-    """Shares under a refund request that has no decision yet and is not cancelled."""
+def pending_refund_shares(contact: Contact | int, on: dt.date | None = None) -> int:
+    """Shares under a refund request that has no decision yet and is not cancelled — on `on`
+    when given: requests dated on or before it, without a decision or cancellation dated on or
+    before it."""
     contact_id = contact if isinstance(contact, int) else contact.pk
-    row = pending_requests().filter(holder_id=contact_id).aggregate(n=Coalesce(Sum("quantity"), 0))
+    if on is None:
+        pending = pending_requests().filter(holder_id=contact_id)
+    else:
+        closed = Movement.objects.filter(
+            Q(kind=MovementKind.REFUND_DECISION, reversed_by__isnull=True)
+            | Q(kind=MovementKind.CANCELLATION),
+            holder_id=contact_id,
+            date__lte=on,
+        )
+        pending = Movement.objects.filter(
+            holder_id=contact_id, kind=MovementKind.REFUND_REQUEST, date__lte=on
+        ).exclude(
+            Q(pk__in=closed.filter(kind=MovementKind.REFUND_DECISION).values("related_id"))
+            | Q(pk__in=closed.filter(kind=MovementKind.CANCELLATION).values("reverses_id"))
+        )
+    row = pending.aggregate(n=Coalesce(Sum("quantity"), 0))
     return row["n"]
 
 

@@ -30,6 +30,7 @@ HEADER = [
     "contrepartie",
     "parts",
     "capital souscrit (€)",
+    "capital appelé (€)",
     "capital libéré (€)",
     "montant (€)",
     "annule le n°",
@@ -91,6 +92,7 @@ def row(movement: Movement) -> list[Any]:
         movement.counterparty.display_name if movement.counterparty else "",
         movement.shares,
         movement.capital,
+        movement.called,
         movement.paid,
         movement.amount,
         movement.reverses.number if movement.reverses else "",
@@ -115,6 +117,7 @@ _ROW_FIELDS = (
     "reference",
     "note",
     "accepted",
+    "called",
 )
 
 
@@ -153,6 +156,7 @@ def rows(on: dt.date) -> Iterator[list[Any]]:
             r[6] or "",
             r[7],
             r[8],
+            r[15],
             r[9],
             r[10],
             "" if r[11] is None else r[11],

@@ -28,9 +28,8 @@ from placette.contacts.models import Contact, TimelineKind
 from placette.contacts.services import timeline_append
 from placette.lib import money
 from placette.lib.audit import audit_log
-from placette.lib.dates import date_check
 from placette.lib.refusals import Refusal
-from placette.membership import ledger, projections, statutes_law
+from placette.membership import dating, ledger, projections, statutes_law
 from placette.membership.colleges import check_college_weights
 from placette.membership.models import (
     ZERO,
@@ -49,6 +48,7 @@ from placette.membership.models import (
 __all__ = [
     "category_create",
     "college_create",
+    "fiscal_year_close",
     "member_category_change",
     "member_number_assign",
     "movement_cancel",
@@ -90,9 +90,20 @@ def statutes_in_force(on: dt.date | None = None) -> Statutes:
 
 
 def _today(on: dt.date | None) -> dt.date:
-    """The value date of a movement: today by default, never in the future nor before 1900."""
-    date_check(on, label="Date de valeur", field="on", past_only=True)
-    return on or timezone.localdate()
+    """The value date of a movement: today by default, never in the future nor before 1900,
+    never inside a frozen register or a closed accounting period (`dating.value_date`)."""
+    return dating.value_date(on)
+
+
+def _category_on(contact: Contact, on: dt.date) -> Category | None:
+    """The member's category on `on` (its category history), None for a new holder."""
+    member = Member.objects.filter(contact=contact).select_related("category").first()
+    if member is None:
+        return None
+    category_id = dating.category_id_on(contact.pk, on)
+    if category_id == member.category_id:
+        return member.category
+    return Category.objects.get(pk=category_id)
 
 
 def _contact(value: Contact | int | None, *, role: str) -> Contact:
@@ -226,6 +237,22 @@ def _member_sync(
             actor=actor if getattr(actor, "is_authenticated", False) else None,
         )
     qualifies = ledger.qualifies_as_member(holding, start=statutes.membership_start)
+    if qualifies and member.admitted_on is not None and member.left_on is not None:
+        if on < member.left_on:
+            # A back-dated movement inside the membership period: the member never left
+            # (dating.holder_check refused any gap in the holding).
+            member.admitted_on = min(member.admitted_on, on)
+            member.left_on = None
+            member.save(update_fields=["admitted_on", "left_on"])
+            audit_log(actor=actor, action="membership.member.stayed", obj=member, on=on)
+            return member
+    elif qualifies and member.admitted_on is not None and on < member.admitted_on:
+        # Back-dated before the admission (a paper bulletin entered late): the member held
+        # shares, so was an associé, from that date.
+        member.admitted_on = on
+        member.save(update_fields=["admitted_on"])
+        audit_log(actor=actor, action="membership.member.admitted", obj=member, on=on)
+        return member
     if qualifies and (member.admitted_on is None or member.left_on is not None):
         # A member who left and comes back is admitted again from this date.
         member.admitted_on = on
@@ -284,6 +311,7 @@ def member_category_change(
                 "Un changement de catégorie ne peut pas prendre effet à une date future : "
                 "enregistrez-le le jour où il prend effet."
             )
+        dating.value_date(effective_on, label="Date d’effet")
         if member.admitted_on is None:
             raise Refusal(f"{member.contact} n’est pas encore admis(e) comme sociétaire.")
         if effective_on < member.admitted_on:
@@ -316,6 +344,14 @@ def member_category_change(
                 f"La catégorie « {category} » limite la détention à {rule.max_shares} part(s) : "
                 f"le sociétaire en détient {held} au {effective_on:%d/%m/%Y}."
             )
+        dating.holder_check(
+            holder_id=member.contact_id,
+            name=str(member.contact),
+            on=effective_on,
+            deltas=ledger.Holding(),
+            category_change=(effective_on, category.pk),
+            check_on=False,
+        )
         previous = Category.objects.get(pk=current_id)
         change = CategoryChange.objects.create(
             member=member,
@@ -417,15 +453,15 @@ def shares_subscribe(
     shares = _check_shares(shares)
     holder = _contact(contact, role="Souscripteur")
     statutes = statutes_in_force(on)
-    member = Member.objects.filter(contact=holder).select_related("category").first()
-    category = member.category if member else category
+    is_new = not Member.objects.filter(contact=holder).exists()
+    category = category if is_new else _category_on(holder, on)
     if category is None:
         raise Refusal(f"{holder} n’est pas encore sociétaire : précisez sa catégorie d’associé.")
     rule = _rule(statutes, category)
     value = statutes.share_value
     amount = value * shares
     paid = amount if paid is None else paid
-    held = projections.holding_of(holder)
+    held = projections.holding_of(holder, on)
     ledger.check_subscription(
         shares=shares,
         share_value=value,
@@ -435,6 +471,18 @@ def shares_subscribe(
         category_min=rule.min_shares,
         category_max=rule.max_shares,
     )
+    dating.holder_check(
+        holder_id=holder.pk,
+        name=str(holder),
+        on=on,
+        deltas=ledger.Holding(shares, amount, amount, paid),
+        new_category=category if is_new else None,
+        check_on=False,
+    )
+    # Only a local authority's subscription can raise their share of the capital: the others
+    # skip the check (booking cost independent of the size of the ledger).
+    if dating.is_authority(holder.pk, category):
+        dating.authorities_check(on=on, capital_delta=amount, authorities_delta=amount)
     movement = _book(
         actor=actor,
         date=on,
@@ -452,12 +500,6 @@ def shares_subscribe(
         idempotency_key=idempotency_key,
     )
     _member_sync(actor=actor, contact=holder, on=on, category=category)
-    # Only a local authority's subscription can raise their share of the capital: the others
-    # skip the two sums (booking cost independent of the size of the ledger).
-    from placette.contacts.models import LOCAL_AUTHORITY_KINDS
-
-    if holder.org_kind in LOCAL_AUTHORITY_KINDS or category.is_local_authorities:
-        authorities_cap_check(statutes, on)
     movement.warnings = []
     _trace(
         actor=actor,
@@ -494,7 +536,22 @@ def shares_pay(
     statutes = statutes_in_force(on)
     if not isinstance(amount, Decimal):
         raise Refusal("Le montant doit être un nombre décimal en euros.")
-    ledger.check_payment(holding=projections.holding_of(holder), amount=amount)
+    held = projections.holding_of(holder, on)
+    if held.shares <= 0 and amount > 0:
+        raise Refusal(
+            f"{holder} ne détient aucune part au {on:%d/%m/%Y} : une libération ne peut pas "
+            "précéder la souscription qu’elle libère.",
+            field="on",
+            code="before_dependency",
+        )
+    ledger.check_payment(holding=held, amount=amount)
+    dating.holder_check(
+        holder_id=holder.pk,
+        name=str(holder),
+        on=on,
+        deltas=ledger.Holding(0, ZERO, ZERO, amount),
+        check_on=False,
+    )
     movement = _book(
         actor=actor,
         date=on,
@@ -546,14 +603,14 @@ def _hand_over(
     if source.pk == target.pk:
         raise Refusal("Le cédant et le bénéficiaire sont la même personne.")
     statutes = statutes_in_force(on)
-    member = Member.objects.filter(contact=target).select_related("category").first()
-    target_category = member.category if member else category
+    target_is_new = not Member.objects.filter(contact=target).exists()
+    target_category = category if target_is_new else _category_on(target, on)
     if target_category is None:
         raise Refusal(f"{target} n’est pas encore sociétaire : précisez sa catégorie d’associé.")
     rule = _rule(statutes, target_category)
-    holding = projections.holding_of(source)
-    pending = projections.pending_refund_shares(source)
-    received = projections.holding_of(target).shares + shares
+    holding = projections.holding_of(source, on)
+    pending = projections.pending_refund_shares(source, on)
+    received = projections.holding_of(target, on).shares + shares
     if pending and shares > holding.shares - pending:
         raise Refusal(
             f"{pending} part(s) du cédant sont en demande de remboursement : "
@@ -563,9 +620,9 @@ def _hand_over(
         holding=holding, shares=shares, receiver_min=rule.min_shares, receiver_after=received
     )
     left = holding.shares - shares
-    giver_member = Member.objects.filter(contact=source).select_related("category").first()
-    if giver_member and left > 0:
-        giver_min = _rule(statutes, giver_member.category).min_shares
+    giver_category = _category_on(source, on)
+    if giver_category is not None and left > 0:
+        giver_min = _rule(statutes, giver_category).min_shares
         if left < giver_min:
             raise Refusal(
                 f"Il resterait {left} part(s) au cédant, moins que le minimum de sa "
@@ -578,6 +635,23 @@ def _hand_over(
         )
     value = holding.capital / holding.shares
     amount = (value * shares).quantize(ledger.CENT)
+    dating.holder_check(
+        holder_id=source.pk,
+        name=str(source),
+        on=on,
+        deltas=ledger.Holding(-shares, -amount, -amount, -amount),
+        check_on=False,
+    )
+    dating.holder_check(
+        holder_id=target.pk,
+        name=str(target),
+        on=on,
+        deltas=ledger.Holding(shares, amount, amount, amount),
+        new_category=target_category if target_is_new else None,
+        check_on=False,
+    )
+    if dating.is_authority(target.pk, target_category) and not dating.is_authority(source.pk):
+        dating.authorities_check(on=on, capital_delta=ZERO, authorities_delta=amount)
     common = {"date": on, "kind": kind, "quantity": shares, "amount": amount, "note": note}
     out = _book(
         actor=actor,
@@ -605,8 +679,6 @@ def _hand_over(
     )
     _member_sync(actor=actor, contact=target, on=on, category=target_category)
     _member_sync(actor=actor, contact=source, on=on)
-    if _is_authority(target) and not _is_authority(source):
-        authorities_cap_check(statutes, on)
     label = "Cession" if kind == MovementKind.TRANSFER else "Donation"
     _trace(
         actor=actor,
@@ -719,21 +791,41 @@ def refund_warnings(*, contact: Contact, on: dt.date) -> list[str]:
 
 
 def _withdrawal(
-    *, holder: Contact, shares: int, on: dt.date, statutes: Statutes, exclude_pending: int = 0
+    *,
+    holder: Contact,
+    shares: int,
+    on: dt.date,
+    statutes: Statutes,
+    exclude_pending: int = 0,
+    decision: bool = False,
 ) -> ledger.Holding:
-    holding = projections.holding_of(holder)
-    member = Member.objects.filter(contact=holder).select_related("category").first()
-    category_min = _rule(statutes, member.category).min_shares if member else 1
-    return ledger.check_withdrawal(
+    """The deltas of withdrawing `shares` on `on`, checked on the state of that date (holding,
+    pending requests, category minimum, capital floor) and of every later date."""
+    holding = projections.holding_of(holder, on)
+    category = _category_on(holder, on)
+    category_min = _rule(statutes, category).min_shares if category else 1
+    highest, reached = dating.highest_on(on)
+    deltas = ledger.check_withdrawal(
         holding=holding,
         shares=shares,
-        subscribed=projections.capital_on().subscribed,
-        highest=projections.highest_capital(),
+        subscribed=projections.subscribed_on(on),
+        highest=highest,
         floor_fraction=statutes.floor_fraction,
         floor_amount=statutes.floor_amount,
         category_min=category_min,
-        pending=projections.pending_refund_shares(holder) - exclude_pending,
+        pending=projections.pending_refund_shares(holder, on) - exclude_pending,
+        highest_on=reached,
     )
+    dating.holder_check(holder_id=holder.pk, name=str(holder), on=on, deltas=deltas, check_on=False)
+    dating.floor_check(on=on, capital_delta=deltas.capital, peak_changes=[(on, deltas.capital)])
+    if decision:  # the capital changes at the decision (a request changes nothing yet)
+        authority = dating.is_authority(holder.pk, category)
+        dating.authorities_check(
+            on=on,
+            capital_delta=deltas.capital,
+            authorities_delta=deltas.capital if authority else ZERO,
+        )
+    return deltas
 
 
 @transaction.atomic
@@ -811,8 +903,7 @@ def refund_decide(
         raise Refusal("Ce mouvement n’est pas une demande de remboursement.")
     if not projections.pending_requests().filter(pk=request.pk).exists():
         raise Refusal("Cette demande a déjà été tranchée ou annulée.")
-    if on < request.date:
-        raise Refusal("La décision ne peut pas précéder la demande.")
+    dating.after_check(on, request, what="La décision")
     statutes = statutes_in_force(on)
     holder = request.holder
     if not accepted:
@@ -844,6 +935,7 @@ def refund_decide(
         on=on,
         statutes=statutes,
         exclude_pending=request.quantity,
+        decision=True,
     )
     movement = _book(
         actor=actor,
@@ -863,8 +955,6 @@ def refund_decide(
         idempotency_key=idempotency_key,
     )
     _member_sync(actor=actor, contact=holder, on=on)
-    if not _is_authority(holder):  # the others' capital shrinks: the authorities' share grows
-        authorities_cap_check(statutes, on)
     _trace(
         actor=actor,
         action="membership.refund.accepted",
@@ -913,6 +1003,7 @@ def refund_pay(
         raise Refusal("Seule une décision de remboursement favorable peut être payée.")
     if not projections.refunds_to_pay().filter(pk=decision.pk).exists():
         raise Refusal("Ce remboursement a déjà été payé ou la décision a été annulée.")
+    dating.after_check(on, decision, what="Le paiement du remboursement")
     statutes = statutes_in_force(on)
     if statutes.refund_after_ago:
         if ago_on is None:
@@ -999,14 +1090,24 @@ def movement_cancel(
             "annulez-le d’abord."
         )
     for leg in legs:
-        after = projections.holding_of(leg.holder) + ledger.Holding(
+        dating.after_check(on, leg, what="L’annulation")
+    for leg in legs:
+        after = projections.holding_of(leg.holder, on) + ledger.Holding(
             -leg.shares, -leg.capital, -leg.called, -leg.paid
         )
         if after.shares < 0 or after.paid < 0 or after.capital < 0 or after.paid > after.called:
             raise Refusal(
                 f"Annuler le mouvement n° {leg.number} laisserait {leg.holder} avec une "
-                "détention négative : annulez d’abord les mouvements suivants."
+                f"détention négative au {on:%d/%m/%Y} : annulez d’abord les mouvements "
+                "suivants."
             )
+        dating.holder_check(
+            holder_id=leg.holder_id,
+            name=str(leg.holder),
+            on=on,
+            deltas=ledger.Holding(-leg.shares, -leg.capital, -leg.called, -leg.paid),
+            check_on=False,
+        )
     reversals = []
     for index, leg in enumerate(legs):
         reversals.append(
@@ -1213,8 +1314,36 @@ def college_create(*, actor: Any, data: dict[str, Any]) -> College:
 
 
 # --------------------------------------------------------------------------------------------
-# Yearly frozen register
+# Closed accounting periods and the yearly frozen register
 # --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def fiscal_year_close(*, actor: Any, year: int, note: str = "") -> Any:
+    """Record that the accounting period `year` (a calendar year) is closed: from then on no
+    movement of the register may be dated in it or before it (`dating.value_date`). Refused
+    for a year not over yet or already closed (a later year closed includes it)."""
+    from placette.membership.models import ClosedFiscalYear
+
+    if isinstance(year, bool) or not isinstance(year, int) or year < 1900:
+        raise Refusal("Indiquez l’année de l’exercice à clore (par exemple 2025).", field="year")
+    if year >= timezone.localdate().year:
+        raise Refusal(
+            f"L’exercice {year} n’est pas terminé : on ne clôt qu’un exercice passé.",
+            field="year",
+        )
+    last = ClosedFiscalYear.last()
+    if last is not None and year <= last:
+        raise Refusal(
+            f"L’exercice {last} est déjà clos (et les précédents avec lui).", field="year"
+        )
+    closure = ClosedFiscalYear.objects.create(
+        year=year,
+        closed_by=actor if getattr(actor, "is_authenticated", False) else None,
+        note=(note or "").strip()[:300],
+    )
+    audit_log(actor=actor, action="membership.fiscal_year.closed", obj=closure, year=year)
+    return closure
 
 
 @transaction.atomic

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -32,6 +33,7 @@ from placette.lib.refusals import Refusal
 from placette.lib.views import refusal_show
 from placette.membership import (
     dashboard,
+    dating,
     fec,
     forms,
     instruments,
@@ -43,6 +45,7 @@ from placette.membership.importing import register_import
 from placette.membership.lists import MEMBERS, date_of
 from placette.membership.models import (
     Category,
+    ClosedFiscalYear,
     College,
     Instrument,
     Member,
@@ -61,8 +64,9 @@ def _warn(request: HttpRequest, movement: Movement) -> None:
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
+    capital = projections.capital_on(today)  # once, for the figures and the page
     context = {
-        "figures": dashboard.figures(),
+        "figures": dashboard.figures(capital),
         "chart": dashboard.capital_chart_svg(),
         "months": [
             (dashboard.month_label(month), joined, left)
@@ -72,7 +76,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "by_college": projections.members_by_college(today),
         "statutes": Statutes.objects.in_force(today),
         "authorities": money.euros(projections.authorities_capital(today)),
-        "capital": projections.capital_on(today),
+        "capital": capital,
     }
     return render(request, "membership/home.html", context)
 
@@ -86,6 +90,9 @@ def movement_list(request: HttpRequest) -> HttpResponse:
     context = {
         "page": page,
         "on": on,
+        # who held shares and who was a member that day (the truth of that date)
+        "holders_on": projections.capital_on(on).holders,
+        "members_on": Member.objects.active_on(on).count(),
         "date_form": date_form,
         "query": querystring_without_page(request),
     }
@@ -184,9 +191,26 @@ def member_list(request: HttpRequest) -> HttpResponse:
 @staff_required
 @require_GET
 def holder_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    contact = get_object_or_404(Contact, pk=pk)
+    return _holder_page(request, get_object_or_404(Contact, pk=pk))
+
+
+def _holder_page(request: HttpRequest, contact: Contact, **bound: Any) -> HttpResponse:
+    """The holder page at a date (`?date=`, today by default): the holding, the member number
+    and the category of that date. `bound` replaces a blank booking form by the one just
+    refused, so the page shows the refusal next to what was typed (nothing is lost)."""
+    date_form = forms.DateForm(request.GET or None)
+    on = date_form.on()
     member = Member.objects.filter(contact=contact).select_related("category").first()
-    pages = register.holder_pages(timezone.localdate(), [contact])
+    pages = register.holder_pages(on, [contact])
+    member_on = member if member is not None and member.is_active_on(on) else None
+    category_on = None
+    if member_on is not None:
+        category_id = dating.category_id_on(contact.pk, on)
+        category_on = (
+            member.category
+            if category_id == member.category_id
+            else Category.objects.filter(pk=category_id).first()
+        )
     history = (
         member.category_changes.select_related("category", "actor").order_by("-effective_on", "-id")
         if member
@@ -195,7 +219,12 @@ def holder_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "contact": contact,
         "member": member,
-        "holding": projections.holding_of(contact),
+        "holding": projections.holding_of(contact, on),
+        "on": on,
+        "is_today": on == timezone.localdate(),
+        "date_form": date_form,
+        "member_on": member_on,
+        "category_on": category_on,
         "lines": pages[0]["lines"] if pages else [],
         "pending": projections.pending_refund_shares(contact),
         "subscribe_form": forms.SubscribeForm(),
@@ -206,19 +235,17 @@ def holder_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "category_history": history,
         "instruments": contact.instrument_holdings.select_related("instrument"),
     }
+    context.update(bound)
     return render(request, "membership/holder_detail.html", context)
 
 
 @staff_required
 @require_POST
 def category_change(request: HttpRequest, pk: int) -> HttpResponse:
-    member = get_object_or_404(Member, contact_id=pk)
+    member = get_object_or_404(Member.objects.select_related("contact"), contact_id=pk)
     form = forms.CategoryChangeForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect("membership:holder", pk=pk)
+        return _holder_page(request, member.contact, category_form=form)
     try:
         change = services.member_category_change(
             actor=request.user,
@@ -229,7 +256,8 @@ def category_change(request: HttpRequest, pk: int) -> HttpResponse:
             decision=form.cleaned_data["decision"],
         )
     except Refusal as exc:
-        refusal_show(request, exc)
+        refusal_show(request, exc, form)
+        return _holder_page(request, member.contact, category_form=form)
     else:
         messages.success(
             request,
@@ -247,21 +275,29 @@ def holder_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return pdf_response(f"registre-titulaire-{pk}", register.pdf(on, holder=contact))
 
 
+BOOKING_SLOTS = {
+    "SubscribeForm": "subscribe_form",
+    "PaymentForm": "payment_form",
+    "TransferForm": "transfer_form",
+    "RefundRequestForm": "refund_form",
+}
+
+
 def _booking(request: HttpRequest, form_class, book, success: str, pk: int) -> HttpResponse:
+    """Book from a holder-page form. Refused or invalid: the holder page again, with the
+    refusal on the form and the input kept; booked: back to the page (no double post)."""
     contact = get_object_or_404(Contact, pk=pk)
     form = form_class(request.POST)
+    slot = BOOKING_SLOTS[form_class.__name__]
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect("membership:holder", pk=pk)
+        return _holder_page(request, contact, **{slot: form})
     try:
         movement = book(contact, form.cleaned_data, form.idempotency_key())
     except Refusal as exc:
-        refusal_show(request, exc)
-    else:
-        _warn(request, movement)
-        messages.success(request, success.format(number=movement.number))
+        refusal_show(request, exc, form)
+        return _holder_page(request, contact, **{slot: form})
+    _warn(request, movement)
+    messages.success(request, success.format(number=movement.number))
     return redirect("membership:holder", pk=pk)
 
 
@@ -356,7 +392,7 @@ def movement_detail(request: HttpRequest, number: int) -> HttpResponse:
                 idempotency_key=form.idempotency_key(),
             )
         except Refusal as exc:
-            refusal_show(request, exc)
+            refusal_show(request, exc, form)
         else:
             messages.success(request, f"Mouvement n° {movement.number} annulé.")
             return redirect("membership:holder", pk=movement.holder_id)
@@ -598,6 +634,45 @@ def register_import_view(request: HttpRequest) -> HttpResponse:
 @staff_required
 def snapshot_list(request: HttpRequest) -> HttpResponse:
     form = forms.DateForm(request.POST or None)
+    if request.method == "POST" and "close_year" in request.POST:
+        if not request.user.is_staff_admin:
+            messages.error(request, _("Seule l’administration peut clore un exercice."))
+        else:
+            try:
+                year = int(request.POST.get("year", ""))
+            except ValueError:
+                messages.error(request, _("Indiquez l’année de l’exercice à clore."))
+            else:
+                response = confirm(
+                    request,
+                    Confirmation(
+                        title=_("Clore l’exercice %(year)s") % {"year": year},
+                        what=_(
+                            "Plus aucun mouvement du registre (souscription, libération, "
+                            "cession, remboursement, annulation, changement de catégorie) ne "
+                            "pourra être daté en %(year)s ni avant. La clôture ne se défait pas."
+                        )
+                        % {"year": year},
+                        button=_("Clore l’exercice %(year)s") % {"year": year},
+                        cancel_url=reverse("membership:snapshots"),
+                        danger=True,
+                    ),
+                )
+                if response is not None:
+                    return response
+                try:
+                    services.fiscal_year_close(
+                        actor=request.user, year=year, note=request.POST.get("note", "")
+                    )
+                except Refusal as exc:
+                    refusal_show(request, exc)
+                else:
+                    messages.success(
+                        request,
+                        _("Exercice %(year)s clos : plus aucun mouvement ne peut y être daté.")
+                        % {"year": year},
+                    )
+        return redirect("membership:snapshots")
     if request.method == "POST":
         if not request.user.is_staff_admin:
             messages.error(request, "Seule l’administration peut arrêter le registre.")
@@ -615,6 +690,7 @@ def snapshot_list(request: HttpRequest) -> HttpResponse:
         "snapshots": RegisterSnapshot.objects.select_related("pdf", "csv"),
         "form": form,
         "year_end": year_end,
+        "closed_years": ClosedFiscalYear.objects.select_related("closed_by"),
     }
     return render(request, "membership/snapshots.html", context)
 

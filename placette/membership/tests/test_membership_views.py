@@ -112,7 +112,12 @@ class MembershipViewTests(BaseTestCase):
     def test_staff_book_a_payment_through_the_holder_page(self):
         bob = make_contact(first_name="Bob", last_name="Roux")
         shares_subscribe(
-            actor=None, contact=bob, shares=4, category=category("soutiens"), paid=Decimal(100)
+            actor=None,
+            contact=bob,
+            shares=4,
+            category=category("soutiens"),
+            paid=Decimal(100),
+            on=dt.date(2024, 5, 1),
         )
         self.login(self.staff)
         url = reverse("membership:pay", args=[bob.pk])

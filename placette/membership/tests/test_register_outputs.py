@@ -10,8 +10,8 @@ from django.core.management import call_command
 
 from placette.lib.refusals import Refusal
 from placette.lib.testing import pdf_text
-from placette.membership import fec, instruments
-from placette.membership.models import Instrument, RegisterSnapshot
+from placette.membership import fec, instruments, projections
+from placette.membership.models import Instrument, Movement, RegisterSnapshot
 from placette.membership.services import (
     movement_cancel,
     refund_decide,
@@ -95,9 +95,15 @@ class RegisterOutputTests(BaseTestCase):
     def test_the_yearly_snapshot_is_frozen_once_and_never_recomputed(self):
         snapshot = register_snapshot_create(actor=None, on=D(2024, 12, 31))
         self.assertEqual((snapshot.shares, snapshot.capital), (20, Decimal(2000)))
-        shares_subscribe(actor=None, contact=self.bob, shares=5, on=D(2024, 12, 1))
+        before = Movement.objects.count()
+        with self.assertRaisesMessage(Refusal, "le registre est arrêté au 31/12/2024"):
+            shares_subscribe(actor=None, contact=self.bob, shares=5, on=D(2024, 12, 1))
+        self.assertEqual(Movement.objects.count(), before)
         snapshot.refresh_from_db()
         self.assertEqual(snapshot.shares, 20)
+        # the frozen totals still equal the recomputation at that date
+        capital = projections.capital_on(D(2024, 12, 31))
+        self.assertEqual((capital.shares, capital.subscribed), (snapshot.shares, snapshot.capital))
         with self.assertRaisesMessage(Refusal, "déjà arrêté"):
             register_snapshot_create(actor=None, on=D(2024, 12, 31))
         self.assertEqual(RegisterSnapshot.objects.count(), 1)
