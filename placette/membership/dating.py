@@ -30,7 +30,6 @@ from placette.lib.money import euros, percent, ratio_percent
 from placette.lib.refusals import Refusal
 from placette.lib.sums import decimal_sum
 from placette.membership import ledger
-from placette.membership.statutes_law import ART_AUTHORITIES
 from placette.membership.models import (
     ZERO,
     CapitalDay,
@@ -43,6 +42,7 @@ from placette.membership.models import (
     RegisterSnapshot,
     Statutes,
 )
+from placette.membership.statutes_law import ART_AUTHORITIES
 
 __all__ = [
     "after_check",
@@ -137,7 +137,9 @@ class _Categories:
 
     def __init__(self, holder_id: int, *, new_category: Category | None = None) -> None:
         member = Member.objects.filter(contact_id=holder_id).first()
-        self.fallback = member.category_id if member else (new_category and new_category.pk)
+        self.fallback: int | None = (
+            member.category_id if member else (new_category.pk if new_category else None)
+        )
         self.lines: list[tuple[dt.date, int]] = (
             list(
                 CategoryChange.objects.filter(member=member)
@@ -420,6 +422,7 @@ def floor_check(
     days = _days()
     dates = sorted({d for d, _, _ in days} | {on})
     by_day = {d: (c, p) for d, c, p in days}
+    floors: dict[tuple, tuple[Decimal, Decimal, str]] = {}
     for day in dates:
         change, peak = by_day.get(day, (ZERO, ZERO))
         running += change
@@ -433,8 +436,13 @@ def floor_check(
         version = _in_force(versions, day)
         if version is None:
             continue
-        old_floor, _rule = floor_rule(version.statutes, highest, None)
-        floor, rule = floor_rule(version.statutes, new_highest, reached)
+        key = (version.statutes.pk, highest, new_highest, reached)
+        if key not in floors:  # the highest capital changes rarely: compute each floor once
+            floors[key] = (
+                floor_rule(version.statutes, highest, None)[0],
+                *floor_rule(version.statutes, new_highest, reached),
+            )
+        old_floor, floor, rule = floors[key]
         after = running + capital_delta
         if after < floor and not running < old_floor:
             raise Refusal(

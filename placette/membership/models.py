@@ -807,7 +807,7 @@ class CapitalDay(models.Model):
 
     @classmethod
     def _bump(cls, day: dt.date, *, movement: Movement | None, peak: Decimal) -> None:
-        cls.objects.bulk_create([cls(date=day)], ignore_conflicts=True)
+        CapitalDay.objects.bulk_create([CapitalDay(date=day)], ignore_conflicts=True)
         changes: dict[str, models.Expression] = {
             "peak": decimal_exact(models.F("peak") + Value(peak))
         }
@@ -815,7 +815,7 @@ class CapitalDay(models.Model):
             changes["shares"] = models.F("shares") + movement.shares
             for name in ("capital", "called", "paid"):
                 changes[name] = decimal_exact(models.F(name) + Value(getattr(movement, name)))
-        cls.objects.filter(date=day).update(**changes)
+        CapitalDay.objects.filter(date=day).update(**changes)
 
     @classmethod
     def add(cls, movement: Movement) -> None:

@@ -101,7 +101,7 @@ def _category_on(contact: Contact, on: dt.date) -> Category | None:
     if member is None:
         return None
     category_id = dating.category_id_on(contact.pk, on)
-    if category_id == member.category_id:
+    if category_id is None or category_id == member.category_id:
         return member.category
     return Category.objects.get(pk=category_id)
 

@@ -38,7 +38,7 @@ def capital_days_build(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('membership', '0015_constraint_messages'),
+        ('membership', '0016_fec_accounts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
