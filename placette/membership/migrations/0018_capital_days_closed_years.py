@@ -38,7 +38,7 @@ def capital_days_build(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('membership', '0016_fec_accounts'),
+        ('membership', '0017_statutes_assembly_deadlines'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
