@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import TypedDict
 
 from django.conf import settings
 from django.db import models
@@ -18,8 +19,14 @@ from placette.lib.money import ZERO
 from placette.lib.refusals import Refusal
 from placette.lib.sums import decimal_exact
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
-DAYS = {"max_digits": 6, "decimal_places": 1}
+
+class _DecimalOptions(TypedDict):
+    max_digits: int
+    decimal_places: int
+
+
+MONEY: _DecimalOptions = {"max_digits": 12, "decimal_places": 2}
+DAYS: _DecimalOptions = {"max_digits": 6, "decimal_places": 1}
 
 
 class StudiesSettings(models.Model):
