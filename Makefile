@@ -52,7 +52,7 @@ format: setup-test
 mypy: setup-test
 	DEBUG=1 $(VENV)/bin/mypy placette/lib placette/governance/tally.py placette/membership/ledger.py placette/membership/colleges.py \
 		placette/places/indexation.py placette/contacts/communes.py placette/contacts/services.py \
-		placette/accounts/services.py placette/membership/services.py placette/places/services.py \
+		placette/accounts/services.py placette/membership/services.py placette/places/services placette/places/queries.py \
 		placette/governance/services.py placette/governance/live.py placette/membership/subscriptions.py
 
 bench: setup-test

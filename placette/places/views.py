@@ -19,7 +19,7 @@ from placette.lib.permissions import staff_admin_required, staff_required
 from placette.lib.refusals import Refusal
 from placette.lib.sums import decimal_sum
 from placette.lib.views import next_url, refusal_show
-from placette.places import services
+from placette.places import queries, services
 from placette.places.figures import headline_figures
 from placette.places.forms import (
     ActivityForm,
@@ -151,7 +151,7 @@ def place_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def place_detail(request: HttpRequest, pk: int) -> HttpResponse:
     place = get_object_or_404(Place.objects.select_related("operation"), pk=pk)
     operation = place.operation  # created with the place by services.place_create
-    balance = services.financing_balance(operation=operation)
+    balance = queries.financing_balance(operation=operation)
     activities = (
         place.activities.select_related("tenant", "contact_person")
         .prefetch_related(Prefetch("leases", queryset=Lease.objects.order_by("-starts_on")))
@@ -241,7 +241,7 @@ def operation_edit(request: HttpRequest, pk: int) -> HttpResponse:
             refusal_show(request, exc, form)
         else:
             messages.success(request, "Acquisition, travaux et surfaces enregistrés.")
-            balance = services.financing_balance(operation=fresh)
+            balance = queries.financing_balance(operation=fresh)
             if fresh.financing.exists() and not balance.balanced:
                 messages.warning(request, balance.message)
             return redirect(place)
@@ -281,8 +281,8 @@ def financing_remove(request: HttpRequest, pk: int) -> HttpResponse:
         FinancingLine.objects.select_related("operation__place", "funder"), pk=pk
     )
     place = line.operation.place
-    now = services.financing_balance(operation=line.operation)
-    after = services.FinancingBalance(cost=now.cost, financed=now.financed - line.amount)
+    now = queries.financing_balance(operation=line.operation)
+    after = queries.FinancingBalance(cost=now.cost, financed=now.financed - line.amount)
     source = line.get_source_display() + (f" — {line.funder}" if line.funder else "")
     response = confirm(
         request,

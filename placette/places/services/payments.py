@@ -1,0 +1,124 @@
+"""Rent payments and reminders of unpaid instalments. Keyword-only, atomic, audited."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from placette.contacts.models import TimelineKind
+from placette.contacts.services import timeline_append
+from placette.lib.audit import audit_log
+from placette.lib.dates import date_check
+from placette.lib.mail import mail_send
+from placette.lib.money import euros
+from placette.lib.refusals import Refusal
+from placette.places.models import (
+    RentLine,
+    RentPayment,
+    RentReminder,
+)
+from placette.places.services._common import _user
+
+
+@transaction.atomic
+def payment_record(
+    *, actor: Any, line: RentLine, amount: Decimal, paid_on: dt.date, method: str
+) -> RentPayment:
+    if amount is None or amount <= 0:
+        raise Refusal("Le montant d’un paiement doit être positif : rien n’a été enregistré.")
+    # Arrears at a date count the payments dated by then: a payment bears the day it was received.
+    if paid_on > timezone.localdate():
+        raise Refusal(
+            "Un paiement se date au jour où il est reçu : pas de date future. "
+            "Rien n’a été enregistré."
+        )
+    date_check(paid_on, label="Date du paiement", field="paid_on", past_only=True)
+    line = RentLine.objects.select_for_update().select_related("lease__activity").get(pk=line.pk)
+    if amount > line.balance:
+        raise Refusal(
+            f"Le paiement ({euros(amount)}) dépasse le reste dû sur cette échéance "
+            f"({euros(line.balance)}) : rien n’a été enregistré."
+        )
+    payment = RentPayment.objects.create(
+        line=line, amount=amount, paid_on=paid_on, method=method, actor=_user(actor)
+    )
+    line.paid_amount = line.paid_amount + amount
+    line.save(update_fields=["paid_amount"])
+    audit_log(
+        actor=actor,
+        action="places.payment.recorded",
+        obj=line.lease,
+        line=line.pk,
+        amount=amount,
+        paid_on=paid_on,
+    )
+    return payment
+
+
+@transaction.atomic
+def rent_reminder_send(
+    *, actor: Any, line: RentLine, today: dt.date | None = None
+) -> tuple[RentReminder, bool]:
+    """Email the tenant about an unpaid line and note it on the tenant's timeline.
+    Idempotent: at most one reminder per line per day (the second call sends nothing)."""
+    today = today or timezone.localdate()
+    line = (
+        RentLine.objects.select_for_update()
+        .select_related("lease__activity__tenant", "lease__activity__place")
+        .get(pk=line.pk)
+    )
+    already = RentReminder.objects.filter(line=line, sent_on=today).first()
+    if already:
+        return already, False
+    if line.is_paid:
+        raise Refusal("Cette échéance est réglée : pas de relance.")
+    if line.due_on > today:
+        raise Refusal("Cette échéance n’est pas encore due : pas de relance.")
+    activity = line.lease.activity
+    tenant = activity.tenant
+    email = tenant.mail_to
+    if not email:
+        raise Refusal(
+            f"« {tenant} » n’a pas d’adresse e-mail : complétez sa fiche contact pour le relancer."
+        )
+    try:
+        with transaction.atomic():
+            reminder = RentReminder.objects.create(
+                line=line, sent_on=today, email=email, balance=line.balance, actor=_user(actor)
+            )
+    except IntegrityError:  # pressed twice at the same moment: the other request sent it
+        return RentReminder.objects.get(line=line, sent_on=today), False
+    mail_send(
+        template="places/rent_reminder",
+        to_email=email,
+        to_contact=tenant,
+        context={
+            "line": line,
+            "activity": activity,
+            "place": activity.place,
+            "balance": euros(line.balance),
+            "amount": euros(line.amount),
+        },
+        kind="places.rent_reminder",
+        key=f"places.rent_reminder:{reminder.pk}",
+        related=reminder,
+    )
+    timeline_append(
+        contact=tenant,
+        kind=TimelineKind.EMAIL,
+        title=f"Relance loyer impayé du {line.due_on:%d/%m/%Y} ({euros(line.balance)})",
+        actor=actor,
+        area="places",
+        link=line.lease.get_absolute_url(),
+    )
+    audit_log(
+        actor=actor,
+        action="places.rent.reminded",
+        obj=line.lease,
+        line=line.pk,
+        balance=line.balance,
+        email=email,
+    )
+    return reminder, True
