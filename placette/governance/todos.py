@@ -1,6 +1,7 @@
 """What governance has to do, for the staff dashboard (placette.lib.dashboard): convocation
-letters printed but not posted, and general assemblies whose convocation deadline is near or
-passed. A constant number of queries (three at most) whatever the number of meetings."""
+letters printed but not posted, general assemblies whose convocation deadline is near or
+passed, and mandates coming to their term (to renew at the next AG). A constant number of
+queries (four at most) whatever the number of meetings and mandates."""
 
 from __future__ import annotations
 
@@ -13,13 +14,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from placette.governance.models import Channel, Convocation, Meeting, MeetingKind, MeetingStatus
+from placette.governance.models import (
+    Channel,
+    Convocation,
+    Mandate,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+)
 from placette.governance.services import notice_days
 from placette.lib.dashboard import Todo, Urgency
 
 AREA = "Gouvernance"
 # An AG appears this many days before its convocation deadline.
 NEAR_DAYS = 21
+# A mandate appears this many days before its term: time to put its renewal on an AG's agenda.
+RENEWAL_DAYS = 180
 
 
 def _deadline(starts_at: dt.datetime, call: int, days: dict[int, int]) -> dt.date:
@@ -70,6 +80,14 @@ def todos() -> list[Todo]:
             step = "governance:convocation" if meeting["roll_frozen_at"] else "governance:roll"
             near.append((meeting, deadline, reverse(step, args=[meeting["pk"]])))
     passed = [deadline for _m, deadline, _u in near if deadline < today]
+    ending = list(
+        Mandate.objects.filter(
+            ends_on__gte=today, ends_on__lte=today + dt.timedelta(days=RENEWAL_DAYS)
+        )
+        .exclude(end_reason__gt="")
+        .select_related("contact", "body")
+        .order_by("ends_on", "id")
+    )
     return [
         Todo(
             ngettext(
@@ -105,5 +123,29 @@ def todos() -> list[Todo]:
                 for m, deadline, url in near
             ],
             key="governance.assemblies_to_convene",
+        ),
+        Todo(
+            ngettext("mandat à renouveler", "mandats à renouveler", len(ending)),
+            len(ending),
+            reverse("governance:body", args=[ending[0].body_id]) if ending else "",
+            Urgency.SOON
+            if any((m.ends_on - today).days <= 60 for m in ending if m.ends_on)
+            else Urgency.ROUTINE,
+            AREA,
+            _("inscrivez leur renouvellement à l’ordre du jour de la prochaine assemblée"),
+            [
+                (
+                    _("%(name)s — %(role)s, %(body)s : fin le %(day)s")
+                    % {
+                        "name": m.contact.display_name,
+                        "role": m.role,
+                        "body": m.body.name,
+                        "day": f"{m.ends_on:%d/%m/%Y}",
+                    },
+                    reverse("governance:body", args=[m.body_id]),
+                )
+                for m in ending
+            ],
+            key="governance.mandates_to_renew",
         ),
     ]

@@ -93,11 +93,13 @@ class MeetingDocumentTests(BaseTestCase):
         self.attach("rapport.pdf", PDF)
         document = MeetingDocument.objects.get()
         page = reverse("governance_portal:meeting", args=[self.meeting.pk])
+        # the member opens it through their space, which records who opened it
+        link = reverse("governance_portal:document", args=[self.meeting.pk, document.pk])
         self.login(self.member)
-        self.assertNotContains(self.client.get(page), document.document.get_absolute_url())
+        self.assertNotContains(self.client.get(page), link)
         self.convene()
         self.login(self.member)
-        self.assertContains(self.client.get(page), document.document.get_absolute_url())
+        self.assertContains(self.client.get(page), link)
 
     def test_the_meeting_page_links_the_guarded_download_and_never_a_media_url(self):
         self.attach("rapport.pdf", PDF)

@@ -81,3 +81,23 @@ class GovernanceTodosTests(BaseTestCase):
         make_ag(days_ahead=12)
         with self.assertNumQueries(len(few)):
             todos()
+
+    def test_a_mandate_coming_to_its_term_is_to_renew(self):
+        from placette.governance.models import Body, BodyKind
+        from placette.governance.services import mandate_add
+        from placette.test import make_contact
+
+        board = Body.objects.create(kind=BodyKind.BOARD, name="CA")
+        today = timezone.localdate()
+        for i, days in enumerate((40, 120, 400)):
+            mandate_add(
+                actor=None,
+                body=board,
+                contact=make_contact(first_name=f"Admin{i}", last_name="Test"),
+                role="Administrateur",
+                starts_on=today - dt.timedelta(days=700),
+                ends_on=today + dt.timedelta(days=days),
+            )
+        todo = by_key(todos())["governance.mandates_to_renew"]
+        self.assertEqual((todo.count, todo.urgency), (2, Urgency.SOON))
+        self.assertTrue(todo.links[0][0].startswith("Admin0 TEST — Administrateur, CA : fin le"))
