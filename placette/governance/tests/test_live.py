@@ -340,6 +340,32 @@ class LiveTests(BaseTestCase):
             lambda: live.live_vote_open(actor=None, resolution=first), "a déjà été ouvert"
         )
 
+    def test_a_show_of_hands_adds_the_voters_who_did_not_vote_from_their_phone(self):
+        meeting = self.convened()
+        self.present(meeting, self.alice, self.arthur, self.bruno, self.carla)
+        resolution = meeting.resolutions.get()
+        live.live_vote_open(actor=None, resolution=resolution)
+        live.live_ballot_cast(
+            actor=None,
+            resolution=resolution,
+            voter=self.alice,
+            for_entry=self.entry(meeting, self.alice),
+            choice="yes",
+        )
+        hands = {name: (0, 0, 0) for name in services.college_names(meeting)}
+        # Alice voted from her phone: college A has one hand left (Arthur), not two.
+        hands["Bénévoles et salariés"] = (0, 2, 0)
+        self.assert_refused(
+            lambda: services.hands_record(actor=None, resolution=resolution, counts=hands),
+            "2 mains levées pour 1 votant",
+        )
+        hands["Bénévoles et salariés"] = (0, 1, 0)
+        hands["Bénéficiaires individuels"] = (1, 0, 0)
+        services.hands_record(actor=None, resolution=resolution, counts=hands)
+        counts = services.resolution_counts(resolution)
+        self.assertEqual(counts["Bénévoles et salariés"], {"yes": 1, "no": 1, "abstain": 0})
+        self.assertEqual(counts["Bénéficiaires individuels"]["yes"], 1)
+
     def test_no_vote_choice_is_written_on_a_timeline_or_in_the_audit_log(self):
         meeting = self.convened(proxies=[(self.bruno, self.carla)])
         self.present(meeting, self.carla)
