@@ -76,6 +76,24 @@ class LiveTests(BaseTestCase):
         response = self.client.get(reverse("governance:meeting", args=[meeting.pk]))
         self.assertContains(response, "0 viennent, 1 à distance, 1 donnent procuration")
 
+    def test_the_demo_registrations_are_deterministic_and_idempotent(self):
+        import random
+
+        from placette.governance import demo_live
+
+        meeting = self.convened(started=False)
+        for i in range(80):
+            contact = make_contact(first_name=f"Démo{i}", last_name="Inscrite")
+            RollEntry.objects.create(meeting=meeting, contact=contact, name=f"Démo{i}")
+        first = demo_live.seed(random.Random(7), meeting)
+        answers = sorted(Registration.objects.values_list("entry_id", "answer"))
+        self.assertGreater(first, 0)
+        self.assertEqual(demo_live.seed(random.Random(7), meeting), 0)
+        Registration.objects.all().delete()
+        self.assertEqual(demo_live.seed(random.Random(7), meeting), first)
+        self.assertEqual(sorted(Registration.objects.values_list("entry_id", "answer")), answers)
+        self.assertTrue(all(r.answered_at <= timezone.now() for r in Registration.objects.all()))
+
     def test_an_unknown_answer_or_an_answer_after_the_start_is_refused(self):
         meeting = self.convened(started=False)
         self.assert_refused(
