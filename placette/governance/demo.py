@@ -10,7 +10,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from placette.contacts.models import Contact
-from placette.governance import services
+from placette.governance import demo_live, services
 from placette.governance.models import BodyKind, Mandate, Meeting, MeetingKind
 from placette.membership.models import CategoryRule, Member, Statutes
 
@@ -352,6 +352,7 @@ def seed(rng, out) -> None:
             received_on=today,
             file=ContentFile(_tiny_pdf("Formulaire de vote"), name="formulaire.pdf"),
         )
+    demo_live.seed(rng, upcoming)  # the answers to the invitation (live.py)
     out.write(
         f"Gouvernance : 4 instances, 8 mandats, AG {last_year} close avec PV, 3 CA, "
         f"AG à venir convoquée ({n} votants, 4 pouvoirs et 5 formulaires papier)."

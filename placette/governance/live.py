@@ -188,7 +188,7 @@ def _check_doors(meeting: Meeting, now: dt.datetime) -> None:
 def _check_no_proxy_given(entry: RollEntry) -> None:
     proxy = Proxy.objects.filter(giver=entry).select_related("holder").first()
     if proxy is not None:
-        to = proxy.holder.name if proxy.holder else _("la présidence (pouvoir en blanc)")
+        to = proxy.holder.name if proxy.holder else proxy.holder_label
         raise Refusal(
             _(
                 "%(name)s a donné pouvoir à %(to)s : son pouvoir doit être retiré avant qu’elle ou "
@@ -540,17 +540,18 @@ def live_ballot_cast(
     for_entry: RollEntry,
     choice: str,
     now: dt.datetime | None = None,
-) -> None:
+) -> services.Receipt | None:
     """A member present or remote votes in session, for themselves or for a member whose proxy
     they hold. One ballot per voter and item: a second one is refused (the database's unique
-    constraint decides, so two concurrent submissions end in one ballot)."""
+    constraint decides, so two concurrent submissions end in one ballot). On a secret
+    resolution, returns the voter's receipt (shown once, stored nowhere)."""
     now = now or timezone.now()
     _check_item(resolution, amendment)
     label = _item_label(resolution, amendment)
     if choice not in Choice.values:
         raise Refusal(_("Vote inconnu : choisissez pour, contre ou abstention."), field="choice")
     with transaction.atomic():
-        _ballot_insert(actor, resolution, amendment, voter, for_entry, choice, now, label)
+        return _ballot_insert(actor, resolution, amendment, voter, for_entry, choice, now, label)
 
 
 def _vote_locked(resolution: Resolution, amendment: Amendment | None) -> LiveVote | None:
@@ -575,8 +576,9 @@ def _ballot_insert(
     choice: str,
     now: dt.datetime,
     label: str,
-) -> None:
+) -> services.Receipt | None:
     meeting = resolution.meeting
+    receipt = None
     vote = _vote_locked(resolution, amendment)
     if vote is None or vote.opened_at > now:
         raise Refusal(_("Le vote de %(item)s n’est pas ouvert.") % {"item": label})
@@ -622,7 +624,7 @@ def _ballot_insert(
         with transaction.atomic():
             if amendment is None and resolution.secret:
                 # A secret ballot: that the member voted, apart from what (services.py).
-                services.secret_ballot_cast(for_entry, resolution, choice, channel)
+                receipt = services.secret_ballot_cast(for_entry, resolution, choice, channel)
             else:
                 model.objects.create(
                     **fields,
@@ -657,6 +659,7 @@ def _ballot_insert(
             _("%(name)s a déjà voté sur %(item)s : un second vote n’est pas possible.")
             % {"name": for_entry.name if for_entry.pk != me.pk else _("Vous"), "item": label}
         ) from None
+    return receipt
 
 
 # --------------------------------------------------------------------------------------------

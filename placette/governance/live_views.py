@@ -311,7 +311,9 @@ def _session_context(request: HttpRequest, meeting: Meeting) -> dict:
 @require_GET
 def session(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=pk)
-    return render(request, "governance/live/session.html", _session_context(request, meeting))
+    context = _session_context(request, meeting)
+    context["receipts"] = request.session.pop(f"governance.live_receipts.{meeting.pk}", [])
+    return render(request, "governance/live/session.html", context)
 
 
 @signed_in_required
@@ -329,7 +331,7 @@ def session_vote(request: HttpRequest, pk: int) -> HttpResponse:
     resolution, amendment = _item(meeting, request.POST.get("item", ""))
     for_entry = get_object_or_404(RollEntry, pk=request.POST.get("for") or 0, meeting=meeting)
     try:
-        live.live_ballot_cast(
+        receipt = live.live_ballot_cast(
             actor=request.user,
             resolution=resolution,
             amendment=amendment,
@@ -338,6 +340,18 @@ def session_vote(request: HttpRequest, pk: int) -> HttpResponse:
             choice=request.POST.get("choice", ""),
         )
         messages.success(request, _("Vote enregistré pour %(name)s.") % {"name": for_entry.name})
+        if receipt is not None:
+            # Shown once on the next page: the receipt is stored nowhere else.
+            key = f"governance.live_receipts.{meeting.pk}"
+            request.session[key] = [
+                *request.session.get(key, []),
+                {
+                    "number": receipt.resolution_number,
+                    "name": for_entry.name,
+                    "code": receipt.code,
+                    "fingerprint": receipt.fingerprint,
+                },
+            ]
     except Refusal as exc:
         refusal_show(request, exc)
     return redirect("governance_portal:live_session", pk=meeting.pk)

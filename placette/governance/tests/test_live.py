@@ -384,6 +384,37 @@ class LiveTests(BaseTestCase):
         self.assertEqual(counts["Bénévoles et salariés"], {"yes": 1, "no": 1, "abstain": 0})
         self.assertEqual(counts["Bénéficiaires individuels"]["yes"], 1)
 
+    def test_a_live_vote_on_a_secret_resolution_keeps_who_voted_apart_from_what(self):
+        from placette.governance.models import Resolution, SecretBallot, VoteMark
+
+        meeting = self.convened()
+        resolution = meeting.resolutions.get()
+        Resolution.objects.filter(pk=resolution.pk).update(secret=True)
+        resolution.refresh_from_db()
+        self.present(meeting, self.member.contact, self.alice)
+        live.live_vote_open(actor=None, resolution=resolution)
+        self.login(self.member)
+        me = self.entry(meeting, self.member.contact)
+        url = reverse("governance_portal:live_vote", args=[meeting.pk])
+        self.client.post(url, {"item": f"r:{resolution.pk}", "for": me.pk, "choice": "no"})
+        page = self.client.get(reverse("governance_portal:live_session", args=[meeting.pk]))
+        self.assertContains(page, "Vos reçus de vote secret")
+        fingerprint = SecretBallot.objects.get().fingerprint
+        self.assertContains(page, fingerprint)
+        again = self.client.get(reverse("governance_portal:live_session", args=[meeting.pk]))
+        self.assertNotContains(again, fingerprint)  # shown once
+        self.assertContains(again, "A voté")
+        self.assertFalse(Ballot.objects.exists())
+        self.assertEqual(VoteMark.objects.get().voter, me)
+        self.assertEqual(services.resolution_counts(resolution)["Soutiens"]["no"], 1)
+        response = self.client.post(
+            url, {"item": f"r:{resolution.pk}", "for": me.pk, "choice": "yes"}, follow=True
+        )
+        self.assertContains(response, "déjà voté")
+        self.assertEqual(SecretBallot.objects.count(), 1)
+        audit = AuditEntry.objects.get(action="governance.live.voted")
+        self.assertNotIn("choice", audit.details)
+
     def test_no_vote_choice_is_written_on_a_timeline_or_in_the_audit_log(self):
         meeting = self.convened(proxies=[(self.bruno, self.carla)])
         self.present(meeting, self.carla)
