@@ -171,6 +171,16 @@ class LiveTests(BaseTestCase):
         self.assertTrue(svg.startswith("<svg"))
         self.assertEqual(link, live.checkin_url(self.entry(meeting, self.alice)))
 
+    def test_each_letter_prints_the_check_in_qr_code_of_its_voter(self):
+        from placette.governance import pdfs
+        from placette.lib.testing import pdf_text
+
+        meeting = self.convened(started=False)
+        letters = list(pdfs.letters(meeting))
+        self.assertGreater(len(letters), 1)
+        text = " ".join(pdf_text(pdfs.letters_pdf(meeting)).split())
+        self.assertEqual(text.count("Votre code d’accueil"), len(letters))
+
     def test_check_in_writes_the_attendance_the_quorum_reads(self):
         meeting = self.convened()
         self.assertEqual(services.quorum_status(meeting).counted, 0)
