@@ -41,6 +41,12 @@ class SettingsWritesTests(BaseTestCase):
                 "cheque_address": "1 place de la Mairie, 26220 Dieulefit",
                 "company_object": "foncière solidaire",
                 "company_seat": "Dieulefit",
+                # the FEC's journal and accounts, as the form shows them (their defaults)
+                **{
+                    field.name: field.default
+                    for field in SubscriptionSettings._meta.fields
+                    if field.name.startswith("fec_")
+                },
             },
         )
         self.assertRedirects(response, reverse("membership_public:request_list"))
