@@ -40,6 +40,23 @@ def test_the_demo_seeds_governance_after_membership_and_is_idempotent():
         roll = set(meeting.roll.values_list("contact_id", flat=True))
         holders = _holders_on(meeting.cutoff_date)
         assert roll == holders, (meeting, sorted(roll ^ holders))
+    # issue 11: no vote choice on any timeline; the coming AG's paper forms, texts and documents
+    from placette.contacts.models import TimelineEntry
+    from placette.governance.models import PostalForm, Proxy, SecretBallot
+
+    votes = TimelineEntry.objects.filter(area="governance", title__startswith="Vote à distance")
+    assert votes.count() == 50
+    for word in ("pour", "contre", "abstention"):
+        assert not TimelineEntry.objects.filter(title__contains=f": {word}").exists()
+    coming = Meeting.objects.get(status="convened", kind="AGO")
+    assert Proxy.objects.filter(meeting=coming, source="paper").count() == 4
+    assert PostalForm.objects.filter(meeting=coming, channel="paper").count() == 5
+    assert coming.documents.count() == 2
+    assert all(len(r.text) > 100 for r in coming.resolutions.all())
+    assert coming.resolutions.filter(secret=True).count() == 1
+    past = Meeting.objects.get(kind="MIXED")
+    assert past.scrutineers.count() == 2 and "Scrutateurs" in past.minutes
+    assert SecretBallot.objects.filter(resolution__meeting=past).count() == 50
     before = Meeting.objects.count()
     demo.seed(random.Random("placette-governance"), io.StringIO())
     assert Meeting.objects.count() == before
