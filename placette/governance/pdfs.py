@@ -49,7 +49,7 @@ def letters_pdf(meeting: Meeting, *, progress: PdfProgress | None = None) -> byt
 
 def attendance_entries(meeting: Meeting) -> list:
     """The roll with each voter's domicile (the contact's postal address, one line), proxy
-    and postal voting form — three queries whatever the size of the roll."""
+    and postal voting form — one query whatever the size of the roll."""
     entries = list(
         meeting.roll.select_related("contact", "proxy_given__holder", "postal_form").order_by(
             "name", "id"
