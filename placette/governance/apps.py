@@ -33,3 +33,10 @@ class GovernanceConfig(AppConfig):
             (_("Procès-verbal"), "governance:minutes"),
         ],
     }
+
+    def ready(self) -> None:
+        # Membership pays refunds after the AGO that approved the accounts: it reads the
+        # meetings through this provider (membership never imports governance).
+        from placette.governance.accounts import meetings_register
+
+        meetings_register()

@@ -26,6 +26,7 @@ class MembershipConfig(AppConfig):
         ],
         "requests": [
             (_("Demandes de souscription"), "membership_public:request_list"),
+            (_("Saisir un bulletin papier"), "membership_public:request_paper"),
             (_("Importer un relevé bancaire"), "membership_public:bank_import"),
             (_("États IR-PME"), "membership_public:tax"),
             (_("Paramètres de souscription"), "membership_public:settings"),

@@ -13,6 +13,7 @@ from placette.lib import money
 from placette.membership import ledger, projections, services
 from placette.membership.models import (
     ZERO,
+    AccountsApproval,
     Category,
     CategoryChange,
     College,
@@ -45,6 +46,7 @@ DEMO_MEMBERS = [
     ("ca@placette.demo", "Odile", "Chabert", "beneficiaires"),
 ]
 MEMBERS = 800
+ESUS_REFERENCE = "Agrément ESUS n° 26-2018-0042, préfecture de la Drôme"
 
 
 def _statutes() -> Statutes:
@@ -468,6 +470,18 @@ def _register(rng) -> list[Contact]:
         decided = None if index % 4 == 0 else min(today, asked + dt.timedelta(days=45))
         ago = dt.date(decided.year + 1, 6, 20) if decided else None
         paid_on = ago + dt.timedelta(days=15) if ago else None
+        if ago and paid_on and paid_on <= today:
+            # The AGO that approved the year's accounts, held before the demo's governance
+            # records: recorded from its minutes (membership.approvals).
+            AccountsApproval.objects.get_or_create(
+                year=decided.year,
+                defaults={
+                    "approved_on": ago,
+                    "meeting_title": f"AGO du {ago:%d/%m/%Y}",
+                    "minutes_reference": f"PV de l’AGO du {ago:%d/%m/%Y}",
+                    "result": Decimal(12400),
+                },
+            )
         book.refund(
             asked,
             contact,
@@ -493,9 +507,23 @@ def seed(rng, out) -> None:
                 "ceiling_single": Decimal(50000),
                 "ceiling_couple": Decimal(100000),
                 "note": "Valeurs de démonstration : à vérifier chaque année.",
+                # A foncière solidaire is eligible only as an ESUS-approved company.
+                "company_eligible": True,
+                "real_estate": True,
+                "esus_reference": ESUS_REFERENCE,
+                "esus_from": dt.date(2018, 3, 1),
+                "esus_until": dt.date(2030, 2, 28),
+                "holding_years": 5,
+                "clawback_years": 7,
+                "signatory_name": "Claire Fabre",
+                "signatory_role": "présidente",
             },
         )
     orgs = _register(rng)
+    # IR-PME: natural persons declared French tax residents (one in thirty lives abroad).
+    people = Member.objects.filter(contact__kind=ContactKind.PERSON)
+    abroad = list(people.order_by("number").values_list("contact_id", flat=True))[7::30]
+    people.exclude(contact_id__in=abroad).update(tax_resident_fr=True)
     today = timezone.localdate()
     instrument, _ = Instrument.objects.get_or_create(
         name="Titres participatifs 2023",

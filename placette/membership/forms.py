@@ -136,6 +136,32 @@ class RefundPaymentForm(BookingForm):
     reference = forms.CharField(label="Référence du virement", required=False, max_length=100)
 
 
+class AccountsApprovalForm(DateBoundsMixin, forms.Form):
+    past_dates = ("approved_on",)
+
+    year = forms.IntegerField(label="Exercice", min_value=2000, max_value=2100)
+    meeting = forms.ChoiceField(label="AGO (gouvernance)", required=False)
+    approved_on = forms.DateField(
+        label="ou date d’une AGO antérieure à Placette", widget=DATE, required=False
+    )
+    minutes_reference = forms.CharField(
+        label="et référence de son procès-verbal", required=False, max_length=200
+    )
+    result = forms.DecimalField(
+        label="Résultat approuvé (€, négatif : perte)",
+        required=False,
+        max_digits=14,
+        decimal_places=2,
+        localize=True,
+    )
+
+    def __init__(self, *args, meetings=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].choices = [("", "—")] + [
+            (str(m.id), f"{m.title} ({m.held_on:%d/%m/%Y})") for m in meetings
+        ]
+
+
 class CancelForm(BookingForm):
     reason = forms.CharField(label="Motif de l’annulation", max_length=300)
 
@@ -180,6 +206,7 @@ class StatutesForm(DateBoundsMixin, forms.ModelForm):
             "refund_after_ago",
             "refund_min_delay_months",
             "refund_max_delay_months",
+            "refund_reduced_by_losses",
             "local_authorities_cap_percent",
             "colleges_enabled",
             "empty_college_policy",

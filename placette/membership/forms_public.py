@@ -212,6 +212,32 @@ class SubscriptionForm(_BootstrapMixin, _PaymentFields):
         }
 
 
+class PaperBulletinForm(SubscriptionForm):
+    """A signed paper bulletin entered by staff, with its scan (any category of the statutes;
+    the boxes record what the subscriber ticked and signed)."""
+
+    signed_on = forms.DateField(
+        label="Bulletin signé le", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    scan = forms.FileField(label="Bulletin numérisé (PDF ou image)")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = False
+        self.fields[
+            "tax_resident_fr"
+        ].label = "Le souscripteur se déclare domicilié fiscalement en France (état IR-PME)"
+        self._style()
+
+    def clean_signed_on(self) -> Any:
+        from django.utils import timezone
+
+        signed_on = self.cleaned_data["signed_on"]
+        if signed_on > timezone.localdate():
+            raise forms.ValidationError("La date de signature ne peut pas être dans le futur.")
+        return signed_on
+
+
 class MoreSharesForm(_BootstrapMixin, _PaymentFields):
     """A member subscribes further shares in their category (identity already known)."""
 
@@ -370,6 +396,36 @@ class TaxBatchForm(_BootstrapMixin, forms.Form):
         error_messages={"required": "Cochez l’attestation des conditions d’éligibilité."},
     )
     send = forms.BooleanField(label="Envoyer les états par e-mail", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class TaxYearForm(_BootstrapMixin, forms.ModelForm):
+    class Meta:
+        from placette.membership.models import TaxYear
+
+        model = TaxYear
+        fields = [
+            "rate_percent",
+            "ceiling_single",
+            "ceiling_couple",
+            "company_eligible",
+            "real_estate",
+            "esus_reference",
+            "esus_from",
+            "esus_until",
+            "holding_years",
+            "clawback_years",
+            "signatory_name",
+            "signatory_role",
+            "note",
+        ]
+        widgets = {
+            "esus_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "esus_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -119,8 +119,13 @@ def tax_statement_sample(year: int) -> SubscriptionDocument | None:
     statements = eligible_statements(year)
     if not statements:
         return None
-    contact = statements[0].contact
-    return SubscriptionDocument(kind=DocumentKind.TAX_STATEMENT, contact=contact, year=year)
+    first = statements[0]
+    return SubscriptionDocument(
+        kind=DocumentKind.TAX_STATEMENT,
+        contact=first.contact,
+        year=year,
+        movement=first.subscription.movement,
+    )
 
 
 def tax_statement_preview(*, document: SubscriptionDocument) -> tuple[str, str, str]:

@@ -156,6 +156,9 @@ class Statutes(models.Model):
     refund_max_delay_months = models.PositiveSmallIntegerField(
         "délai maximal de remboursement (mois après la décision)", default=60
     )
+    refund_reduced_by_losses = models.BooleanField(
+        "remboursement réduit de la quote-part des pertes de l’exercice du retrait", default=False
+    )
     local_authorities_cap_percent = models.DecimalField(
         "plafond des collectivités (% du capital)",
         max_digits=6,
@@ -386,13 +389,92 @@ class TaxYear(models.Model):
         "plafond des versements, couple (€)", max_digits=12, decimal_places=2
     )
     note = models.CharField("source / remarque", max_length=300, blank=True)
+    # Is the company eligible this year? Without it no statement is made (and the batch says
+    # why). A real-estate company (a foncière) is excluded unless approved ESUS.
+    company_eligible = models.BooleanField(
+        "la coopérative remplit les conditions d’éligibilité cette année", default=False
+    )
+    real_estate = models.BooleanField(
+        "activité immobilière (exclue sauf agrément ESUS)", default=True
+    )
+    esus_reference = models.CharField("agrément ESUS : référence", max_length=200, blank=True)
+    esus_from = models.DateField("agrément ESUS : du", null=True, blank=True)
+    esus_until = models.DateField("agrément ESUS : au", null=True, blank=True)
+    holding_years = models.PositiveSmallIntegerField(
+        "conservation des titres (années)",
+        default=5,
+        help_text="Jusqu’au 31 décembre de la N-ième année suivant la souscription (à vérifier).",
+    )
+    clawback_years = models.PositiveSmallIntegerField(
+        "reprise en cas de remboursement des apports avant (années)",
+        default=7,
+        help_text="Remboursement avant le 31 décembre de la N-ième année : reprise (à vérifier).",
+    )
+    signatory_name = models.CharField("signataire", max_length=200, blank=True)
+    signatory_role = models.CharField("qualité du signataire", max_length=200, blank=True)
 
     class Meta:
         verbose_name = "paramètres IR-PME d’une année"
         ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(esus_from__isnull=True)
+                | Q(esus_until__isnull=True)
+                | Q(esus_until__gte=models.F("esus_from")),
+                name="tax_year_esus_dates",
+                violation_error_message=_(
+                    "La fin de l’agrément ESUS ne peut pas précéder son début."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(holding_years__gte=1)
+                & Q(clawback_years__gte=models.F("holding_years")),
+                name="tax_year_horizons",
+                violation_error_message=_(
+                    "La durée de conservation est d’au moins un an, et l’horizon de reprise en "
+                    "cas de remboursement n’est pas plus court qu’elle."
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"IR-PME {self.year} : {money.percent(self.rate_percent)}"
+
+    def esus_covers(self, day: dt.date) -> bool:
+        """The ESUS approval is in force on `day`."""
+        return bool(
+            self.esus_reference.strip()
+            and self.esus_from is not None
+            and self.esus_from <= day
+            and (self.esus_until is None or day <= self.esus_until)
+        )
+
+    def ineligibility(self) -> list[str]:
+        """Why no statement can be made for this year (French sentences); empty if eligible."""
+        year = self.year
+        if not self.company_eligible:
+            return [
+                f"La coopérative n’est pas déclarée éligible à la réduction d’impôt IR-PME pour "
+                f"{year} (paramètres IR-PME de l’année) : aucun état individuel n’est produit."
+            ]
+        if self.real_estate and not (
+            self.esus_covers(dt.date(year, 12, 31)) or self.esus_covers(dt.date(year, 1, 1))
+        ):
+            return [
+                f"Une société à activité immobilière n’ouvre droit à la réduction IR-PME que si "
+                f"elle est agréée ESUS : aucun agrément (référence et dates) ne couvre {year}, "
+                "aucun état individuel n’est produit."
+            ]
+        if not self.signatory_name.strip():
+            return [f"Indiquez le signataire des états individuels de {year}."]
+        return []
+
+    def holding_end(self, subscribed_on: dt.date) -> dt.date:
+        """End of the holding period: 31 December of the `holding_years`-th year after."""
+        return dt.date(subscribed_on.year + self.holding_years, 12, 31)
+
+    def clawback_end(self, subscribed_on: dt.date) -> dt.date:
+        return dt.date(subscribed_on.year + self.clawback_years, 12, 31)
 
 
 # --------------------------------------------------------------------------------------------
@@ -442,6 +524,9 @@ class Member(models.Model):
     admitted_on = models.DateField("admis le", null=True, blank=True, db_index=True)
     left_on = models.DateField("sorti le", null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # IR-PME: a natural person's cash subscriptions qualify only if they are a French tax
+    # resident (CGI art. 199 terdecies-0 A); declared on the bulletin, changed by staff.
+    tax_resident_fr = models.BooleanField("domicilié(e) fiscalement en France", default=False)
 
     objects = MemberQuerySet.as_manager()
 
@@ -1001,3 +1086,48 @@ class InstrumentHolding(models.Model):
 
 
 from placette.membership.models_requests import *  # noqa: E402, F403
+
+
+class AccountsApproval(models.Model):
+    """The ordinary general meeting (AGO) that approved the accounts of one fiscal year, with
+    the approved result: refunds of members who left that year wait for it (statutes setting
+    `refund_after_ago`) and may be reduced by the year's losses (`refund_reduced_by_losses`).
+
+    `meeting_id` is the governance meeting (a closed AGO or mixed AG, read through
+    `membership.approvals`, never imported: governance reads membership, not the reverse);
+    an AGO held before Placette is recorded from its minutes (`minutes_reference`)."""
+
+    year = models.PositiveSmallIntegerField("exercice", unique=True)
+    approved_on = models.DateField("date de l’AGO")
+    meeting_id = models.PositiveIntegerField("réunion (gouvernance)", null=True, blank=True)
+    meeting_title = models.CharField("assemblée", max_length=200)
+    minutes_reference = models.CharField("procès-verbal (archive)", max_length=200, blank=True)
+    result = models.DecimalField(
+        "résultat approuvé de l’exercice (€, négatif : perte)",
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    recorded_at = models.DateTimeField("enregistrée le", auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "approbation des comptes"
+        verbose_name_plural = "approbations des comptes"
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(meeting_id__isnull=False) | ~Q(minutes_reference=""),
+                name="approval_has_a_source",
+                violation_error_message=_(
+                    "Une approbation des comptes renvoie à l’assemblée de la gouvernance ou, pour "
+                    "une AGO antérieure, à son procès-verbal."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Comptes {self.year} approuvés le {self.approved_on:%d/%m/%Y}"

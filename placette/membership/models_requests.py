@@ -176,6 +176,22 @@ class SubscriptionRequest(models.Model):
     bic = models.CharField("BIC", max_length=11, blank=True)
     account_holder = models.CharField("titulaire du compte", max_length=200, blank=True)
     tax_resident_fr = models.BooleanField("domicilié(e) fiscalement en France", default=False)
+    # A paper bulletin entered by staff: its signature date and the scan (a lib.Document).
+    channel = models.CharField(
+        "origine",
+        max_length=10,
+        choices=[("online", "en ligne"), ("paper", "bulletin papier")],
+        default="online",
+    )
+    signed_on = models.DateField("bulletin signé le", null=True, blank=True)
+    bulletin_scan = models.OneToOneField(
+        "lib.Document",
+        verbose_name="bulletin numérisé",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     consents = models.JSONField("consentements (texte, version, date)", default=dict)
     e_convocation = models.BooleanField("accepte la convocation électronique", default=False)
     status = models.CharField(
@@ -338,6 +354,15 @@ class SubscriptionDocument(models.Model):
         related_name="documents",
     )
     year = models.PositiveSmallIntegerField("année", null=True, blank=True)
+    # A tax statement is about one subscription of the ledger (online, paper or imported).
+    movement = models.ForeignKey(
+        "membership.Movement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="souscription",
+    )
     filename = models.CharField(max_length=120)
     document = models.OneToOneField(
         "lib.Document", verbose_name="fichier", on_delete=models.PROTECT, related_name="+"
@@ -360,11 +385,11 @@ class SubscriptionDocument(models.Model):
                 violation_error_message=_("Ce document existe déjà pour cette demande."),
             ),
             models.UniqueConstraint(
-                fields=["kind", "contact", "year"],
-                condition=Q(kind="tax_statement"),
-                name="document_one_tax_statement_a_year",
+                fields=["kind", "movement", "year"],
+                condition=Q(kind="tax_statement", movement__isnull=False),
+                name="document_one_tax_statement_per_subscription_a_year",
                 violation_error_message=_(
-                    "L’état IR-PME de cette année existe déjà pour ce contact."
+                    "L’état IR-PME de cette année existe déjà pour cette souscription."
                 ),
             ),
         ]

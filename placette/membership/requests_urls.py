@@ -16,4 +16,6 @@ urlpatterns = [
     path("releve-bancaire/<int:pk>/", views.bank_preview, name="bank_preview"),
     path("parametres/", views.settings_edit, name="settings"),
     path("etats-ir-pme/", views.tax_batch, name="tax"),
+    path("etats-ir-pme/<int:year>/parametres/", views.tax_year_edit, name="tax_year"),
+    path("papier/", views.request_paper, name="request_paper"),
 ]

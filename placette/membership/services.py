@@ -29,7 +29,7 @@ from placette.contacts.services import timeline_append
 from placette.lib import money
 from placette.lib.audit import audit_log
 from placette.lib.refusals import Refusal
-from placette.membership import dating, ledger, projections, statutes_law
+from placette.membership import approvals, dating, ledger, projections, statutes_law
 from placette.membership.colleges import check_college_weights
 from placette.membership.models import (
     ZERO,
@@ -43,6 +43,7 @@ from placette.membership.models import (
     MovementKind,
     Sequence,
     Statutes,
+    TaxYear,
 )
 
 __all__ = [
@@ -679,14 +680,18 @@ def _hand_over(
     )
     _member_sync(actor=actor, contact=target, on=on, category=target_category)
     _member_sync(actor=actor, contact=source, on=on)
+    out.warnings = refund_warnings(
+        contact=source, on=on, what="une cession" if kind == MovementKind.TRANSFER else "un don"
+    )
     label = "Cession" if kind == MovementKind.TRANSFER else "Donation"
     _trace(
         actor=actor,
         action=f"membership.shares.{'transferred' if kind == MovementKind.TRANSFER else 'given'}",
         movement=out,
         title=f"{label} de {shares} part(s) à {target}",
-        body=f"Mouvements n° {out.number} et {into.number}.",
+        body=" ".join([f"Mouvements n° {out.number} et {into.number}.", *out.warnings]),
         receiver=target.pk,
+        warnings=out.warnings,
     )
     timeline_append(
         contact=target,
@@ -761,30 +766,34 @@ def shares_give(
 # --------------------------------------------------------------------------------------------
 
 
-def refund_warnings(*, contact: Contact, on: dt.date) -> list[str]:
-    """Warnings (not errors) about a refund: inside the IR-PME holding period of a person's
-    subscription (CGI art. 199 terdecies-0 A; setting `ir_pme_holding_years`)."""
+def refund_warnings(*, contact: Contact, on: dt.date, what: str = "un remboursement") -> list[str]:
+    """Warnings (not errors) about shares leaving a person's hands on `on` (refund, transfer,
+    gift): inside the IR-PME holding period of one of their subscriptions (CGI art. 199
+    terdecies-0 A; `TaxYear.holding_years` of the subscription's year, else the statutes
+    setting `ir_pme_holding_years`)."""
     if not contact.is_person:
         return []
-    statutes = statutes_in_force(on)
-    years = statutes.ir_pme_holding_years
-    since = dt.date(on.year - years, 1, 1)
+    default = statutes_in_force(on).ir_pme_holding_years
+    horizons = dict(TaxYear.objects.values_list("year", "holding_years"))
+    longest = max([default, *horizons.values()])
     recent = (
         Movement.objects.filter(
             holder=contact,
             kind=MovementKind.SUBSCRIPTION,
-            date__gte=since,
+            date__gte=dt.date(on.year - longest, 1, 1),
+            date__lte=on,
             reversed_by__isnull=True,
         )
         .order_by("-date")
         .values_list("date", flat=True)
     )
     for subscribed_on in recent:
+        years = horizons.get(subscribed_on.year, default)
         end = ledger.ir_pme_holding_end(subscribed_on, years=years)
         if on <= end:
             return [
                 f"Attention : la souscription du {subscribed_on:%d/%m/%Y} est encore dans la "
-                f"période de conservation IR-PME (jusqu’au {end:%d/%m/%Y}) ; un remboursement "
+                f"période de conservation IR-PME (jusqu’au {end:%d/%m/%Y}) ; {what} "
                 "peut entraîner la reprise de la réduction d’impôt du sociétaire."
             ]
     return []
@@ -955,26 +964,60 @@ def refund_decide(
         idempotency_key=idempotency_key,
     )
     _member_sync(actor=actor, contact=holder, on=on)
+    movement.warnings = refund_warnings(contact=holder, on=on)
     _trace(
         actor=actor,
         action="membership.refund.accepted",
         movement=movement,
         title=f"Remboursement de {request.quantity} part(s) accepté "
         f"({money.euros(movement.amount)} à rembourser)",
-        body=note,
+        body=" ".join([note, *movement.warnings]).strip(),
+        warnings=movement.warnings,
     )
     return movement
 
 
 def refund_due_from(decision: Movement, statutes: Statutes, ago_on: dt.date | None) -> dt.date:
-    """Earliest payment date of an accepted refund: after the statutory minimum delay and,
-    when the statutes say so, after the AGO approving the accounts of the decision's year."""
-    month = decision.date.month - 1 + statutes.refund_min_delay_months
-    year = decision.date.year + month // 12
-    earliest = dt.date(year, month % 12 + 1, min(decision.date.day, 28))
+    """Earliest payment date of an accepted refund: the statutory minimum delay after the
+    decision, counted to the day, and, when the statutes say so, the AGO's date."""
+    earliest = approvals.add_months(decision.date, statutes.refund_min_delay_months)
     if statutes.refund_after_ago and ago_on is not None:
         earliest = max(earliest, ago_on)
     return earliest
+
+
+def refund_terms(
+    decision: Movement, statutes: Statutes | None = None, approved: dict | None = None
+) -> dict[str, Any]:
+    """What the statutes say about paying an accepted refund: the approval of the accounts of
+    the year of departure (or None), the earliest and latest dates, the sum to pay (reduced by
+    the year's losses when the statutes say so)."""
+    from placette.membership.models import AccountsApproval
+
+    statutes = statutes or statutes_in_force(decision.date)
+    if approved is None:  # one query; a list page passes every approval at once
+        approval = AccountsApproval.objects.filter(year=decision.date.year).first()
+    else:
+        approval = approved.get(decision.date.year)
+    earliest, latest = approvals.refund_due_dates(decision.date, statutes)
+    if statutes.refund_after_ago and approval is not None:
+        earliest = max(earliest, approval.approved_on)
+    reduction = ZERO
+    if statutes.refund_reduced_by_losses and approval is not None and approval.result:
+        year_end = dt.date(decision.date.year, 12, 31)
+        reduction = approvals.loss_share(
+            owed=decision.amount,
+            loss=-approval.result,
+            shares=decision.quantity,
+            shares_at_year_end=projections.capital_on(year_end).shares + decision.quantity,
+        )
+    return {
+        "approval": approval,
+        "earliest": earliest,
+        "latest": latest,
+        "reduction": reduction,
+        "amount": decision.amount - reduction,
+    }
 
 
 @transaction.atomic
@@ -989,10 +1032,12 @@ def refund_pay(
 ) -> Movement:
     """Book the payment of an accepted refund (in the payment batch after the AGO).
 
-    Rules (statutes settings): with `refund_after_ago`, `ago_on` is the date of the AGO that
-    approved the accounts of the year of the decision, so it falls after 31 December of that
-    year, and the payment comes on or after it; the payment also waits
-    `refund_min_delay_months` after the decision.
+    Rules (statutes settings, `membership.approvals`): with `refund_after_ago`, the accounts of
+    the year of the decision must have been approved by a recorded AGO (`AccountsApproval`,
+    from governance) and the payment comes on or after it (`ago_on`, when given, must be that
+    AGO's date); it also waits `refund_min_delay_months` after the decision, to the day. With
+    `refund_reduced_by_losses`, the sum paid is reduced by the withdrawn shares' part of the
+    year's approved loss. Paid after `refund_max_delay_months`: booked, with a warning.
     """
     replay = _replayed(idempotency_key)
     if replay is not None:
@@ -1005,41 +1050,65 @@ def refund_pay(
         raise Refusal("Ce remboursement a déjà été payé ou la décision a été annulée.")
     dating.after_check(on, decision, what="Le paiement du remboursement")
     statutes = statutes_in_force(on)
+    terms = refund_terms(decision, statutes)
+    approval = terms["approval"]
     if statutes.refund_after_ago:
-        if ago_on is None:
+        year = decision.date.year
+        if approval is None:
             raise Refusal(
-                "Indiquez la date de l’AGO qui a approuvé les comptes de l’exercice du retrait."
+                f"Le remboursement attend l’AGO qui approuve les comptes de l’exercice {year} "
+                "(année du retrait) : aucune approbation de ces comptes n’est enregistrée "
+                "(Remboursements → Approbation des comptes)."
             )
-        if ago_on <= dt.date(decision.date.year, 12, 31):
+        if ago_on is not None and ago_on != approval.approved_on:
             raise Refusal(
-                f"L’AGO du {ago_on:%d/%m/%Y} ne peut pas avoir approuvé les comptes de "
-                f"l’exercice {decision.date.year} : elle doit se tenir après sa clôture."
+                f"Les comptes de l’exercice {year} ont été approuvés par l’AGO du "
+                f"{approval.approved_on:%d/%m/%Y}, pas le {ago_on:%d/%m/%Y}."
             )
-    earliest = refund_due_from(decision, statutes, ago_on)
+        if on < approval.approved_on:
+            raise Refusal(
+                f"Ce remboursement ne peut pas être payé avant l’AGO du "
+                f"{approval.approved_on:%d/%m/%Y} qui a approuvé les comptes de {year}."
+            )
+    earliest = terms["earliest"]
     if on < earliest:
         raise Refusal(
             f"Ce remboursement ne peut pas être payé avant le {earliest:%d/%m/%Y} "
             "(délai statutaire)."
         )
+    warnings = refund_warnings(contact=decision.holder, on=on)
+    if on > terms["latest"]:
+        warnings.append(
+            f"Attention : ce remboursement était dû au plus tard le {terms['latest']:%d/%m/%Y} "
+            f"(délai statutaire de {statutes.refund_max_delay_months} mois)."
+        )
+    ago = approval.approved_on if approval is not None else ago_on
+    note = f"AGO du {ago:%d/%m/%Y}" if ago else ""
+    if terms["reduction"]:
+        note += f" — réduit de {money.euros(terms['reduction'])} (pertes {decision.date.year})"
     movement = _book(
         actor=actor,
         date=on,
         kind=MovementKind.REFUND_PAYMENT,
         holder=decision.holder,
         quantity=decision.quantity,
-        amount=decision.amount,
+        amount=terms["amount"],
         share_value=decision.share_value,
         related=decision,
         reference=_check_reference(reference),
-        note=f"AGO du {ago_on:%d/%m/%Y}" if ago_on else "",
+        note=note.strip(" —")[:300],
         idempotency_key=idempotency_key,
     )
+    movement.warnings = warnings
     _trace(
         actor=actor,
         action="membership.refund.paid",
         movement=movement,
         title=f"Remboursement payé : {money.euros(movement.amount)}",
-        ago_on=ago_on,
+        body=" ".join(warnings),
+        ago_on=ago,
+        reduction=terms["reduction"],
+        warnings=warnings,
     )
     return movement
 
@@ -1163,6 +1232,7 @@ STATUTES_FIELDS = [
     "refund_after_ago",
     "refund_min_delay_months",
     "refund_max_delay_months",
+    "refund_reduced_by_losses",
     "local_authorities_cap_percent",
     "colleges_enabled",
     "empty_college_policy",

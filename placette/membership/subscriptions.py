@@ -23,9 +23,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from pathlib import Path
 from typing import Any, cast
 
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -51,6 +53,7 @@ from placette.contacts.services import timeline_append as _timeline_append
 from placette.lib import money
 from placette.lib.audit import audit_log
 from placette.lib.dates import date_check
+from placette.lib.documents import document_store
 from placette.lib.pdf import pdf_render
 from placette.lib.refusals import Refusal
 from placette.lib.text import normalize_email
@@ -284,6 +287,7 @@ def subscription_request_create(
     e_convocation: bool = False,
     ip: str | None = None,
     user_agent: str = "",
+    paper: dict[str, Any] | None = None,
 ) -> tuple[SubscriptionRequest, bool]:
     """Record a bulletin de souscription; returns (request, created).
 
@@ -317,7 +321,11 @@ def subscription_request_create(
             raise Refusal("Seul un sociétaire peut souscrire des parts supplémentaires ici.")
         category = member.category
         held = projections.holding_of(cast(Contact, contact)).shares
-    elif category is None or not public_categories(statutes).filter(pk=category.pk).exists():
+    elif category is None or not (
+        statutes.rules.filter(category=category).exists()
+        if paper is not None  # a paper bulletin: any category of the statutes
+        else public_categories(statutes).filter(pk=category.pk).exists()
+    ):
         raise Refusal(
             "Choisissez une catégorie d’associé ouverte à la souscription.", field="category"
         )
@@ -365,12 +373,26 @@ def subscription_request_create(
         consents=_consents_record(now),
         e_convocation=bool(e_convocation),
     )
+    if paper is not None:
+        request.channel = "paper"
+        request.signed_on = paper["signed_on"]
     try:
         # A savepoint: two identical POSTs racing meet on the unique form token.
         with transaction.atomic():
             request.save()
     except IntegrityError:
         return SubscriptionRequest.objects.get(form_token=form_token), False
+    if paper is not None:
+        try:
+            request.bulletin_scan = document_store(
+                content=paper["scan"],
+                name=f"bulletin-{request.reference}{Path(paper['scan'].name).suffix.lower()}",
+                owner=contact,
+                actor=actor,
+            )
+        except ValidationError as exc:
+            raise Refusal(exc.messages, field="scan") from exc
+        request.save(update_fields=["bulletin_scan"])
     if e_convocation:
         purpose = consent_purpose(ConsentPurpose.AG_CONVOCATION)
         consent_set(
@@ -915,6 +937,8 @@ def subscription_request_approve(
         note=f"Bulletin {request.reference}",
         idempotency_key=f"request-{request.pk}",
     )
+    if request.tax_resident_fr:  # the bulletin's declaration, for the IR-PME statements
+        Member.objects.filter(contact=request.contact).update(tax_resident_fr=True)
     request.status = RequestStatus.APPROVED
     request.movement = movement
     request.decided_at = timezone.now()

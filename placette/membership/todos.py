@@ -1,6 +1,7 @@
 """What the membership team has to do, for the staff dashboard (placette.lib.dashboard):
-subscriptions waiting for payment or approval, refund requests to decide, refunds to pay.
-Five queries whatever the number of rows."""
+subscriptions waiting for payment or approval, refund requests to decide, refunds to pay
+(payable: past the minimum delay and, when the statutes say so, after the recorded AGO of the
+year of departure; overdue: past the maximum delay). Six queries whatever the number of rows."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from django.utils.translation import ngettext
 
 from placette.lib.dashboard import Todo, Urgency
 from placette.membership import projections
-from placette.membership.models import Statutes
+from placette.membership.approvals import add_months
+from placette.membership.models import AccountsApproval, Statutes
 from placette.membership.models_requests import RequestStatus, SubscriptionRequest
 
 AREA = "Sociétariat"
@@ -23,9 +25,8 @@ STALE_DAYS = 30
 
 
 def months_after(day: dt.date, months: int) -> dt.date:
-    """Same rule as services.refund_due_from: the day is capped at 28."""
-    month = day.month - 1 + months
-    return dt.date(day.year + month // 12, month % 12 + 1, min(day.day, 28))
+    """Same rule as the refund services: the same day N months later, to the day."""
+    return add_months(day, months)
 
 
 def todos() -> list[Todo]:
@@ -48,8 +49,18 @@ def todos() -> list[Todo]:
     decided_on = list(
         projections.refunds_to_pay().select_related(None).values_list("date", flat=True)
     )
-    payable = [day for day in decided_on if months_after(day, min_months) <= today]
-    overdue = [day for day in payable if months_after(day, max_months) < today]
+    approved = dict(AccountsApproval.objects.values_list("year", "approved_on"))
+    after_ago = bool(statutes and statutes.refund_after_ago)
+
+    def due(day: dt.date) -> bool:
+        after_min = months_after(day, min_months) <= today
+        return after_min and (not after_ago or approved.get(day.year, dt.date.max) <= today)
+
+    def late(day: dt.date) -> bool:  # past the maximum, whether the AGO was recorded or not
+        return months_after(day, min_months) <= today and months_after(day, max_months) < today
+
+    overdue = [day for day in decided_on if late(day)]
+    payable = [day for day in decided_on if due(day) or late(day)]
     return [
         Todo(
             ngettext(

@@ -14,6 +14,7 @@ urlpatterns = [
     path("societaires/", views.member_list, name="members"),
     path("titulaires/<int:pk>/", views.holder_detail, name="holder"),
     path("titulaires/<int:pk>/registre.pdf", views.holder_pdf, name="holder_pdf"),
+    path("titulaires/<int:pk>/residence-fiscale/", views.tax_residence, name="tax_residence"),
     path("titulaires/<int:pk>/souscription/", views.subscribe, name="subscribe"),
     path("titulaires/<int:pk>/liberation/", views.pay, name="pay"),
     path("titulaires/<int:pk>/cession/", views.transfer, name="transfer"),
@@ -21,6 +22,9 @@ urlpatterns = [
     path("titulaires/<int:pk>/remboursement/", views.refund_request, name="refund_request"),
     path("remboursements/", views.refund_pipeline, name="refunds"),
     path("remboursements/paiement/", views.refund_pay, name="refund_pay"),
+    path(
+        "remboursements/approbation-des-comptes/", views.accounts_approval, name="accounts_approval"
+    ),
     path("statuts/", views.statutes_page, name="statutes"),
     path("statuts/modifier/", views.statutes_edit, name="statutes_edit"),
     path("statuts/categories/", views.category_create, name="category_create"),

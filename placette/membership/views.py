@@ -32,6 +32,7 @@ from placette.lib.permissions import staff_admin_required, staff_required
 from placette.lib.refusals import Refusal
 from placette.lib.views import refusal_show
 from placette.membership import (
+    approvals,
     dashboard,
     dating,
     fec,
@@ -44,6 +45,7 @@ from placette.membership import (
 from placette.membership.importing import register_import
 from placette.membership.lists import MEMBERS, date_of
 from placette.membership.models import (
+    AccountsApproval,
     Category,
     ClosedFiscalYear,
     College,
@@ -241,6 +243,23 @@ def _holder_page(request: HttpRequest, contact: Contact, **bound: Any) -> HttpRe
 
 @staff_required
 @require_POST
+def tax_residence(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record whether the member is a French tax resident (IR-PME statements)."""
+    from placette.membership.tax import member_tax_residence_set
+
+    member = get_object_or_404(Member, contact_id=pk)
+    resident = request.POST.get("tax_resident_fr") == "1"
+    member_tax_residence_set(actor=request.user, member=member, resident=resident)
+    messages.success(
+        request,
+        _("Domicile fiscal en France : %(answer)s.")
+        % {"answer": _("oui") if resident else _("non")},
+    )
+    return redirect("membership:holder", pk=pk)
+
+
+@staff_required
+@require_POST
 def category_change(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_object_or_404(Member.objects.select_related("contact"), contact_id=pk)
     form = forms.CategoryChangeForm(request.POST)
@@ -408,14 +427,58 @@ def movement_detail(request: HttpRequest, number: int) -> HttpResponse:
 @staff_required
 def refund_pipeline(request: HttpRequest) -> HttpResponse:
     statutes = Statutes.objects.in_force()
+    today = timezone.localdate()
+    approved = {a.year: a for a in AccountsApproval.objects.all()}
+    to_pay = []
+    for decision in projections.refunds_to_pay():
+        terms = services.refund_terms(decision, statutes, approved) if statutes else {}
+        to_pay.append(
+            {
+                "decision": decision,
+                **terms,
+                "waiting_ago": bool(
+                    statutes and statutes.refund_after_ago and decision.date.year not in approved
+                ),
+                "overdue": bool(terms and terms["latest"] < today),
+            }
+        )
     context = {
         "requests": projections.pending_requests(),
-        "to_pay": projections.refunds_to_pay(),
+        "to_pay": to_pay,
         "decision_form": forms.RefundDecisionForm(),
         "payment_form": forms.RefundPaymentForm(),
+        "approval_form": forms.AccountsApprovalForm(meetings=approvals.ago_meetings()),
+        "approvals": approved.values(),
         "statutes": statutes,
     }
     return render(request, "membership/refund_pipeline.html", context)
+
+
+@staff_admin_required
+@require_POST
+def accounts_approval(request: HttpRequest) -> HttpResponse:
+    """Record the AGO (governance) that approved the accounts of a year, with its result."""
+    form = forms.AccountsApprovalForm(request.POST, meetings=approvals.ago_meetings())
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("membership:refunds")
+    data = form.cleaned_data
+    try:
+        approval = approvals.accounts_approval_record(
+            actor=request.user,
+            year=data["year"],
+            meeting_id=int(data["meeting"]) if data["meeting"] else None,
+            minutes_reference=data["minutes_reference"],
+            approved_on=data["approved_on"],
+            result=data["result"],
+        )
+    except Refusal as exc:
+        refusal_show(request, exc)
+    else:
+        messages.success(request, str(approval))
+    return redirect("membership:refunds")
 
 
 @staff_required
@@ -425,7 +488,7 @@ def refund_decide(request: HttpRequest, number: int) -> HttpResponse:
     form = forms.RefundDecisionForm(request.POST)
     if form.is_valid():
         try:
-            services.refund_decide(
+            decision = services.refund_decide(
                 actor=request.user,
                 request=movement,
                 accepted=form.cleaned_data["accepted"],
@@ -434,6 +497,7 @@ def refund_decide(request: HttpRequest, number: int) -> HttpResponse:
                 idempotency_key=form.idempotency_key(),
             )
             messages.success(request, "Décision enregistrée.")
+            _warn(request, decision)
         except Refusal as exc:
             refusal_show(request, exc)
     else:
@@ -453,16 +517,16 @@ def refund_pay(request: HttpRequest) -> HttpResponse:
     try:
         with transaction.atomic():
             for decision in Movement.objects.filter(number__in=numbers).order_by("number"):
-                services.refund_pay(
+                payment = services.refund_pay(
                     actor=request.user,
                     decision=decision,
                     on=form.cleaned_data["on"],
-                    ago_on=form.cleaned_data["ago_on"],
                     reference=form.cleaned_data["reference"],
                     idempotency_key=f"{form.idempotency_key()}-{decision.number}"
                     if form.idempotency_key()
                     else None,
                 )
+                _warn(request, payment)
     except Refusal as exc:
         refusal_show(request, exc)
     else:

@@ -14,18 +14,21 @@ from django.views.decorators.http import require_GET, require_POST
 
 from placette.lib.confirm import Confirmation, MailPreview, confirm
 from placette.lib.jobs import job_start
-from placette.lib.permissions import staff_required
+from placette.lib.permissions import staff_admin_required, staff_required
 from placette.lib.refusals import Refusal
 from placette.lib.views import refusal_show
 from placette.membership import batches, mails, tax
 from placette.membership.forms_public import (
     BankStatementForm,
+    PaperBulletinForm,
     PaymentRecordForm,
     RefuseForm,
     SettingsForm,
     TaxBatchForm,
+    TaxYearForm,
 )
 from placette.membership.lists import REQUESTS
+from placette.membership.models import Category, Statutes, TaxYear
 from placette.membership.models_requests import (
     BankStatement,
     DocumentKind,
@@ -40,8 +43,10 @@ from placette.membership.subscriptions import (
     bank_statement_confirm,
     bank_statement_preview,
     bank_statement_upload,
+    form_token_new,
     request_payment_record,
     subscription_request_approve,
+    subscription_request_create,
     subscription_request_refuse,
     subscription_settings_update,
 )
@@ -340,11 +345,74 @@ def tax_batch(request: HttpRequest) -> HttpResponse:
     if year.isdigit():
         documents = (
             SubscriptionDocument.objects.filter(kind=DocumentKind.TAX_STATEMENT, year=int(year))
-            .select_related("contact", "document")
-            .order_by("contact__name_key")
+            .select_related("contact", "document", "movement")
+            .order_by("contact__name_key", "movement__number")
         )
     return render(
         request,
         "membership/requests/tax.html",
         {"form": form, "year": year, "documents": documents},
     )
+
+
+def statutes_categories(statutes: Statutes):
+    return Category.objects.filter(rules__statutes=statutes).order_by("order", "name")
+
+
+@staff_required
+def request_paper(request: HttpRequest) -> HttpResponse:
+    """Enter a signed paper bulletin as a request, with its scan (any category)."""
+    statutes = statutes_in_force()
+    form = PaperBulletinForm(
+        request.POST or None,
+        request.FILES or None,
+        categories=statutes_categories(statutes),
+        share_value=statutes.share_value,
+        initial={"form_token": form_token_new(), "subscriber_kind": "person", "shares": 1},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            created, _created = subscription_request_create(
+                actor=request.user,
+                form_token=data["form_token"],
+                shares=data["shares"],
+                payment_method=data["payment_method"],
+                category=data["category"],
+                person=form.person_data(),
+                organisation=form.organisation_data(),
+                representative_role=data.get("representative_role", ""),
+                iban=data.get("iban", ""),
+                bic=data.get("bic", ""),
+                account_holder=data.get("account_holder", ""),
+                tax_resident_fr=data.get("tax_resident_fr", False),
+                consents_given=form.consents_given(),
+                e_convocation=data.get("e_convocation", False),
+                paper={"signed_on": data["signed_on"], "scan": data["scan"]},
+            )
+        except Refusal as exc:
+            refusal_show(request, exc, form)
+        else:
+            messages.success(
+                request,
+                _("Bulletin papier enregistré : demande %(ref)s.") % {"ref": created.reference},
+            )
+            return redirect("membership_public:request_detail", pk=created.pk)
+    return render(
+        request,
+        "membership/requests/paper.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@staff_admin_required
+def tax_year_edit(request: HttpRequest, year: int) -> HttpResponse:
+    """The IR-PME settings of a year: rate, ceilings, eligibility, ESUS, horizons, signatory."""
+    instance = TaxYear.objects.filter(year=year).first() or TaxYear(year=year)
+    form = TaxYearForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        tax.tax_year_save(actor=request.user, tax_year=form.save(commit=False))
+        messages.success(request, _("Paramètres IR-PME %(year)s enregistrés.") % {"year": year})
+        return redirect(f"{reverse('membership_public:tax')}?year={year}")
+    return render(request, "membership/requests/tax_year.html", {"form": form, "year": year})

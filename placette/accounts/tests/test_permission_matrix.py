@@ -25,6 +25,8 @@ STAFF_ADMIN_ONLY = {
     "membership:category_create",
     "membership:college_create",
     "membership:import",
+    "membership:accounts_approval",
+    "membership_public:tax_year",
     "places:settings",
     "studies:settings",
 }

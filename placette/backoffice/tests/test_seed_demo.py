@@ -8,6 +8,7 @@ from django.db import transaction
 from placette.accounts.models import User
 from placette.contacts.models import ConsentPurpose, ConsentRecord, Contact, TimelineEntry
 from placette.contacts.services import consent_givers
+from placette.membership.tests.demo_checks import demo_tax_statements_and_fec_check
 
 
 @pytest.mark.django_db
@@ -24,6 +25,7 @@ def test_the_demo_cooperative_is_built_once_and_a_second_run_changes_nothing():
     assert consent_givers("investor-newsletter").count() > 100
     assert ConsentRecord.objects.filter(given=False, source="unsubscribe").exists()
     assert consent_givers(ConsentPurpose.AG_CONVOCATION).exists()
+    demo_tax_statements_and_fec_check()  # membership: IR-PME statements and FEC of 2025
     call_command("seed_demo", stdout=io.StringIO())
     assert (Contact.objects.count(), TimelineEntry.objects.count(), User.objects.count()) == counts
     assert ConsentRecord.objects.count() == records

@@ -90,3 +90,16 @@ def make_statutes(
 
 def category(code: str) -> Category:
     return Category.objects.get(code=code)
+
+
+def approve_accounts(year: int, on: dt.date, result=None):
+    """The AGO of `on` approved the accounts of `year` (recorded from its minutes)."""
+    from placette.membership.approvals import accounts_approval_record
+
+    return accounts_approval_record(
+        actor=None,
+        year=year,
+        approved_on=on,
+        minutes_reference=f"PV de l’AGO du {on:%d/%m/%Y}",
+        result=result,
+    )

@@ -20,7 +20,7 @@ from placette.membership.services import (
     shares_subscribe,
 )
 from placette.membership.subscriptions import request_payment_record, subscription_request_approve
-from placette.membership.tests.helpers import category, make_statutes
+from placette.membership.tests.helpers import approve_accounts, category, make_statutes
 from placette.membership.tests.test_subscription_public import payment_settings
 from placette.membership.tests.test_subscription_queue import new_request
 from placette.test import BaseTestCase, make_contact
@@ -114,7 +114,8 @@ class FecTests(BaseTestCase):
         movement_cancel(actor=None, movement=cls.typo, reason="doublon", on=D(2025, 4, 3))
         request = refund_request(actor=None, contact=cls.alice, shares=8, on=D(2025, 5, 1))
         decision = refund_decide(actor=None, request=request, accepted=True, on=D(2025, 5, 10))
-        refund_pay(actor=None, decision=decision, on=D(2026, 7, 1), ago_on=D(2026, 6, 15))
+        approve_accounts(2025, D(2026, 6, 15))
+        refund_pay(actor=None, decision=decision, on=D(2026, 7, 1))
 
     def records(self, start=None, end=None, encoding="iso-8859-15"):
         start, end = start or D(2025, 1, 1), end or D(2025, 12, 31)

@@ -21,7 +21,7 @@ from placette.membership.services import (
     shares_pay,
     shares_subscribe,
 )
-from placette.membership.tests.helpers import category, make_statutes
+from placette.membership.tests.helpers import approve_accounts, category, make_statutes
 from placette.test import BaseTestCase, make_contact
 
 D = dt.date
@@ -53,7 +53,8 @@ class RegisterOutputTests(BaseTestCase):
         )
         request = refund_request(actor=None, contact=cls.alice, shares=8, on=D(2024, 6, 1))
         decision = refund_decide(actor=None, request=request, accepted=True, on=D(2024, 7, 1))
-        refund_pay(actor=None, decision=decision, on=D(2025, 7, 1), ago_on=D(2025, 6, 15))
+        approve_accounts(2024, D(2025, 6, 15))
+        refund_pay(actor=None, decision=decision, on=D(2025, 7, 1))
 
     def test_every_fec_entry_is_balanced_with_18_columns_and_french_amounts(self):
         movement_cancel(actor=None, movement=self.bob_sub, reason="doublon", on=D(2024, 9, 1))

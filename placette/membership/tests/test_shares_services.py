@@ -18,7 +18,7 @@ from placette.membership.services import (
     shares_subscribe,
     shares_transfer,
 )
-from placette.membership.tests.helpers import category, make_statutes
+from placette.membership.tests.helpers import approve_accounts, category, make_statutes
 from placette.test import BaseTestCase, make_contact
 
 D = dt.date
@@ -162,8 +162,11 @@ class TransferAndRefundTests(BaseTestCase):
         self.assertEqual((decision.shares, decision.amount), (-10, Decimal("1000.00")))
         self.assertEqual(projections.holding_of(self.alice).shares, 0)
         self.assertEqual(Member.objects.get(contact=self.alice).left_on, D(2025, 4, 1))
+        with self.assertRaisesMessage(Refusal, "attend l’AGO qui approuve les comptes"):
+            refund_pay(actor=None, decision=decision, on=D(2025, 6, 1))
         with self.assertRaisesMessage(Refusal, "après sa clôture"):
-            refund_pay(actor=None, decision=decision, on=D(2025, 6, 1), ago_on=D(2025, 5, 1))
+            approve_accounts(2025, D(2025, 5, 1))
+        approve_accounts(2025, D(2026, 6, 20))
         payment = refund_pay(actor=None, decision=decision, on=D(2026, 7, 1), ago_on=D(2026, 6, 20))
         self.assertEqual(payment.amount, Decimal("1000.00"))
         self.assertFalse(projections.refunds_to_pay().exists())

@@ -21,6 +21,24 @@ from placette.membership.tests.test_subscription_queue import new_request
 from placette.test import BaseTestCase
 
 
+def eligible_year(year: int, **fields) -> TaxYear:
+    """The settings of a year in which the coop (a foncière, so ESUS-approved) is eligible."""
+    values = {
+        "rate_percent": Decimal(18),
+        "ceiling_single": Decimal(50000),
+        "ceiling_couple": Decimal(100000),
+        "company_eligible": True,
+        "real_estate": True,
+        "esus_reference": "Agrément ESUS n° 26-2019-004 (préfecture de la Drôme)",
+        "esus_from": dt.date(2019, 1, 1),
+        "esus_until": dt.date(year + 4, 12, 31),
+        "signatory_name": "Claire Fabre",
+        "signatory_role": "présidente",
+    }
+    values.update(fields)
+    return TaxYear.objects.create(year=year, **values)
+
+
 class TaxStatementTests(BaseTestCase):
     @classmethod
     def setUpTestData(cls):
@@ -28,12 +46,7 @@ class TaxStatementTests(BaseTestCase):
         make_statutes()
         payment_settings()
         cls.year = timezone.localdate().year
-        TaxYear.objects.create(
-            year=cls.year,
-            rate_percent=Decimal(18),
-            ceiling_single=Decimal(50000),
-            ceiling_couple=Decimal(100000),
-        )
+        eligible_year(cls.year)
 
     def approved(self, **kwargs):
         req = new_request(**kwargs)

@@ -6,7 +6,7 @@ again with --send)."""
 from django.core.management.base import BaseCommand, CommandError
 
 from placette.lib.refusals import Refusal
-from placette.membership.tax import tax_statements_generate
+from placette.membership.tax import batch_summary, tax_statements_generate
 
 
 class Command(BaseCommand):
@@ -19,9 +19,6 @@ class Command(BaseCommand):
     def handle(self, *args, year: int, send: bool, **options):
         try:
             result = tax_statements_generate(actor=None, year=year, send=send)
-        except Refusal as exc:
-            raise CommandError(" ".join(exc.messages)) from exc
-        self.stdout.write(
-            f"{year} : {result.created} état(s) créé(s), {result.updated} mis à jour, "
-            f"{result.unchanged} inchangé(s), {result.queued} envoi(s) programmé(s)."
-        )
+        except Refusal as exc:  # says why no statement is made
+            raise CommandError(f"{year} : 0 état individuel. " + " ".join(exc.messages)) from exc
+        self.stdout.write(batch_summary(year, result, send=True))
