@@ -1782,7 +1782,10 @@ def quorum_status(
     )
     by_mode = {k: agg[k] for k in ("present", "remote", "represented", "postal")}
     by_mode["represented_lost"] = agg["represented_all"] - agg["represented"]
-    counted = by_mode["present"] + by_mode["remote"]
+    # Remote attendance counts toward the quorum when the statutes allow it (setting
+    # `remote_counts_for_quorum` of the statutes in force on the cut-off date).
+    remote = by_mode["remote"] if statute("remote_counts_for_quorum", meeting.cutoff_date) else 0
+    counted = by_mode["present"] + remote
     if not meeting.is_board:
         counted += by_mode["represented"] + by_mode["postal"]
     rule = quorum_rule(meeting, resolution_kind)
@@ -1812,9 +1815,14 @@ def _quorum_label(rule: tally.QuorumRule, board: bool = False) -> str:
 
 
 def majority_rule(resolution: Resolution) -> tally.MajorityRule:
-    return (
-        tally.EXTRAORDINARY if resolution.kind == ResolutionKind.EXTRAORDINARY else tally.ORDINARY
-    )
+    """Ordinary: more than half of the votes cast; extraordinary: two thirds of the votes cast,
+    or, in a SARL (L223-30, the legal form frozen on the meeting), two thirds of those present
+    or represented (an abstention weighs like a no)."""
+    if resolution.kind != ResolutionKind.EXTRAORDINARY:
+        return tally.ORDINARY
+    if resolution.meeting.legal_form == "SARL":
+        return tally.EXTRAORDINARY_PRESENT_OR_REPRESENTED
+    return tally.EXTRAORDINARY
 
 
 def resolution_counts(resolution: Resolution) -> dict[str, dict[str, int]]:

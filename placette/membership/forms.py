@@ -221,6 +221,7 @@ class StatutesForm(DateBoundsMixin, forms.ModelForm):
             "board_notice_days",
             "proxy_cap",
             "chair_casting_vote",
+            "remote_counts_for_quorum",
             "sas_quorum_as",
             "seat",
             "registration",

@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from placette.contacts import communes
 from placette.contacts.models import ConsentPurpose
@@ -212,9 +213,11 @@ class SubscriptionForm(_BootstrapMixin, _PaymentFields):
         }
 
 
-class PaperBulletinForm(SubscriptionForm):
+class PaperBulletinForm(DateBoundsMixin, SubscriptionForm):
     """A signed paper bulletin entered by staff, with its scan (any category of the statutes;
     the boxes record what the subscriber ticked and signed)."""
+
+    past_dates = ("signed_on",)
 
     signed_on = forms.DateField(
         label="Bulletin signé le", widget=forms.DateInput(attrs={"type": "date"})
@@ -385,7 +388,21 @@ class SettingsForm(_BootstrapMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if name.startswith("fec_"):  # left empty: the usual account (plan comptable)
+                field.required = False
+                field.help_text = _("Vide : %(default)s.") % {"default": self._default(name)}
         self._style()
+
+    def _default(self, name: str) -> str:
+        return str(self._meta.model._meta.get_field(name).get_default())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for name in self.fields:
+            if name.startswith("fec_") and not data.get(name):
+                data[name] = self._default(name)
+        return data
 
 
 class TaxBatchForm(_BootstrapMixin, forms.Form):
@@ -402,7 +419,9 @@ class TaxBatchForm(_BootstrapMixin, forms.Form):
         self._style()
 
 
-class TaxYearForm(_BootstrapMixin, forms.ModelForm):
+class TaxYearForm(DateBoundsMixin, _BootstrapMixin, forms.ModelForm):
+    far_dates = ("esus_until",)
+
     class Meta:
         from placette.membership.models import TaxYear
 

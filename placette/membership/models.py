@@ -205,6 +205,10 @@ class Statutes(models.Model):
     chair_casting_vote = models.BooleanField(
         "voix prépondérante du président en cas de partage", default=True
     )
+    # L225-107: members attending remotely count toward the quorum when the statutes allow it.
+    remote_counts_for_quorum = models.BooleanField(
+        "les participants à distance comptent pour le quorum", default=True
+    )
     # SAS: the statutes decide the quorum (L227-9); they may copy the SA rules.
     sas_quorum_as = models.CharField(
         "quorum d’une SAS",

@@ -1247,6 +1247,7 @@ STATUTES_FIELDS = [
     "board_notice_days",
     "proxy_cap",
     "chair_casting_vote",
+    "remote_counts_for_quorum",
     "sas_quorum_as",
     "seat",
     "registration",

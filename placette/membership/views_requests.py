@@ -362,7 +362,10 @@ def statutes_categories(statutes: Statutes):
 @staff_required
 def request_paper(request: HttpRequest) -> HttpResponse:
     """Enter a signed paper bulletin as a request, with its scan (any category)."""
-    statutes = statutes_in_force()
+    statutes = Statutes.objects.in_force()
+    if statutes is None:
+        messages.error(request, _("Renseignez d’abord les paramètres statutaires."))
+        return render(request, "membership/requests/paper.html", {"form": None})
     form = PaperBulletinForm(
         request.POST or None,
         request.FILES or None,
