@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("contacts", "0003_constraint_messages"),
         ("lib", "0009_constraint_messages"),
-        ("membership", "0016_fec_accounts"),
+        ("membership", "0017_statutes_assembly_deadlines"),
     ]
 
     operations = [
