@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('membership', '0019_refunds_after_the_ago'),
+        ('membership', '0020_refunds_after_the_ago'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('membership', '0018_tax_statements_per_subscription'),
+        ('membership', '0019_tax_statements_per_subscription'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("contacts", "0003_constraint_messages"),
         ("lib", "0009_constraint_messages"),
-        ("membership", "0017_statutes_assembly_deadlines"),
+        ("membership", "0018_capital_days_closed_years"),
     ]
 
     operations = [
