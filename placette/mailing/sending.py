@@ -345,7 +345,11 @@ def send_blockers(campaign: Campaign) -> str:
 def campaign_send_start(*, actor: Any, campaign: Campaign) -> Job:
     """Freeze the campaign's body and start the sending job (the recipients are frozen by the
     job, in one transaction). Refused when `send_blockers` says so."""
-    campaign = Campaign.objects.select_for_update().select_related("segment").get(pk=campaign.pk)
+    campaign = (
+        Campaign.objects.select_for_update(of=("self",))
+        .select_related("segment")
+        .get(pk=campaign.pk)
+    )
     blocked = send_blockers(campaign)
     if blocked:
         raise Refusal(blocked, code="campaign_blocked")
@@ -366,7 +370,11 @@ def campaign_send_start(*, actor: Any, campaign: Campaign) -> Job:
 
 @transaction.atomic
 def campaign_schedule(*, actor: Any, campaign: Campaign, at: Any) -> Campaign:
-    campaign = Campaign.objects.select_for_update().select_related("segment").get(pk=campaign.pk)
+    campaign = (
+        Campaign.objects.select_for_update(of=("self",))
+        .select_related("segment")
+        .get(pk=campaign.pk)
+    )
     blocked = send_blockers(campaign)
     if blocked:
         raise Refusal(blocked, code="campaign_blocked")
@@ -409,7 +417,9 @@ def recipients_freeze(campaign: Campaign) -> int:
     worker leaves all or none). Returns how many recipients the campaign has."""
     with transaction.atomic():
         campaign = (
-            Campaign.objects.select_for_update().select_related("segment").get(pk=campaign.pk)
+            Campaign.objects.select_for_update(of=("self",))
+            .select_related("segment")
+            .get(pk=campaign.pk)
         )
         if campaign.deliveries.exists():
             return campaign.recipients_count
