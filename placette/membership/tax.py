@@ -162,8 +162,8 @@ def eligible_statements(year: int) -> list[Statement]:
         .only("holder_id", "date", "paid")
     )
     balances_of: dict[int, list[Movement]] = defaultdict(list)
-    for payment in balances:
-        balances_of[payment.holder_id].append(payment)
+    for balance in balances:
+        balances_of[balance.holder_id].append(balance)
     direct_of: dict[int, list[Movement]] = defaultdict(list)
     for movement in direct:
         direct_of[movement.holder_id].append(movement)
