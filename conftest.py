@@ -2,7 +2,6 @@
 
 import os
 import shutil
-import socket
 
 import pytest
 
@@ -41,11 +40,10 @@ def smtp_server():
         def handle_message(self, message):
             received.append(message)
 
+    from placette.lib.testing import free_port
+
     # aiosmtpd checks its own start-up by connecting, so it needs a real port, not 0.
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(Keep(), hostname="127.0.0.1", port=port)
+    controller = Controller(Keep(), hostname="127.0.0.1", port=free_port())
     controller.start()
     controller.messages = received
     controller.refused = refused

@@ -21,7 +21,6 @@ import os
 import re
 import secrets
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -33,6 +32,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+from two_processes import NoRedirect, free_port  # noqa: E402
+
 OUT = ROOT / "bench" / "out"
 OUT.mkdir(exist_ok=True)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "placette.settings")
@@ -47,12 +49,6 @@ REQUESTS = int(os.environ.get("LOAD_REQUESTS", "400"))
 VOTERS = int(os.environ.get("LOAD_VOTERS", "200"))
 RUNS = int(os.environ.get("LOAD_RUNS", "3"))
 MARK_START, MARK_END = "<!-- load:start -->", "<!-- load:end -->"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def prepare() -> tuple[int, int, list[tuple[str, int]]]:
@@ -103,11 +99,6 @@ def prepare() -> tuple[int, int, list[tuple[str, int]]]:
         session.create()
         voters.append((session.session_key, contact_id))
     return meeting.pk, resolution.pk, voters
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
 
 
 def fetch(base: str, path: str, session: str = "", data: dict | None = None, csrf: str = ""):

@@ -1,8 +1,27 @@
 """Helpers for tests (imported by tests only)."""
 
 import io
+import socket
 
 from pypdf import PdfReader
+
+
+def free_port() -> int:
+    """A TCP port free on the loopback now (for a server a test or script starts)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def postgres_url(name: str | None = None) -> str:
+    """The URL of the current PostgreSQL connection's server, for database `name` (default:
+    the test database), so a subprocess can open it."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+    return f"postgres://{auth}@{host}/{name or db['NAME']}"
 
 
 def pdf_text(content: bytes) -> str:

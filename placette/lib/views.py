@@ -1,5 +1,5 @@
 """Views and view helpers shared by every area: showing a refusal, the one download view of
-stored documents (see placette.lib.documents), the error pages."""
+stored documents (see placette.lib.documents), the error pages, the language switch."""
 
 from __future__ import annotations
 
@@ -77,7 +77,11 @@ def language_set(request: HttpRequest) -> HttpResponse:
     language = request.POST.get("language", "")
     if language not in language_codes():
         return HttpResponseBadRequest(
-            _("Langue inconnue : %(language)s.") % {"language": language[:20]},
+            _("Langue inconnue : %(language)s. Choisissez parmi : %(choices)s.")
+            % {
+                "language": language[:20],
+                "choices": ", ".join(name for _code, name in settings.LANGUAGES),
+            },
             content_type="text/plain; charset=utf-8",
         )
     user = request.user

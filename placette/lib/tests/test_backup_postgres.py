@@ -16,6 +16,7 @@ from django.db import connection
 from django.test import override_settings
 
 from placette.governance.tests.helpers import make_member, make_statutes
+from placette.lib.testing import postgres_url
 from placette.test import BaseTestCase
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -24,12 +25,6 @@ SKIPPED = {"django_migrations", "placette_cache"}
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the PostgreSQL round trip (SQLite has its own)"
 )
-
-
-def _url(name: str) -> str:
-    db = connection.settings_dict
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{name}"
 
 
 def _rows(cursor, tables: list[str]) -> dict[str, list[tuple]]:
@@ -57,7 +52,7 @@ class PostgresBackupRoundTripTests(BaseTestCase):
         make_member("Rose", "a", on=dt.date(2022, 3, 1))
         make_member("Paul", "b", on=dt.date(2023, 5, 2))
         target = f"{connection.settings_dict['NAME']}_restore"
-        admin = psycopg.connect(_url("postgres"), autocommit=True)
+        admin = psycopg.connect(postgres_url("postgres"), autocommit=True)
         try:
             admin.execute(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
             admin.execute(f'CREATE DATABASE "{target}"')
@@ -68,7 +63,7 @@ class PostgresBackupRoundTripTests(BaseTestCase):
                 env = {
                     **os.environ,
                     "DEBUG": "1",
-                    "DATABASE_URL": _url(target),
+                    "DATABASE_URL": postgres_url(target),
                     "MEDIA_ROOT": str(tmp / "media2"),
                     "PRIVATE_ROOT": str(tmp / "private2"),
                     "PYTHONPATH": str(ROOT),
@@ -93,7 +88,7 @@ class PostgresBackupRoundTripTests(BaseTestCase):
                 tables = sorted(set(connection.introspection.table_names()) - SKIPPED)
                 with connection.cursor() as cursor:
                     before = _rows(cursor, tables)
-                with psycopg.connect(_url(target)) as restored:
+                with psycopg.connect(postgres_url(target)) as restored:
                     after = _rows(restored.cursor(), tables)
                 for name in tables:
                     self.assertEqual(len(after[name]), len(before[name]), name)

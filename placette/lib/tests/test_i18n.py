@@ -50,6 +50,7 @@ class LanguageTests(BaseTestCase):
         response = self.client.post(reverse("language_set"), {"language": "xx"})
         self.assertEqual(response.status_code, 400)
         self.assertIn("Langue inconnue", response.content.decode())
+        self.assertIn("Choisissez parmi : Français, English.", response.content.decode())
         self.assertEqual(User.objects.get(pk=self.member.pk).language, "")
         self.assertNotIn(settings.LANGUAGE_COOKIE_NAME, response.cookies)
 

@@ -193,12 +193,9 @@ def test_an_address_refused_by_the_relay_is_recorded_and_the_others_are_sent(smt
 def test_a_relay_that_is_down_keeps_the_messages_and_a_later_run_sends_each_once(
     smtp_server, settings
 ):
-    import socket
+    from placette.lib.testing import free_port
 
-    with socket.socket() as probe:  # a port where nothing listens: the relay is down
-        probe.bind(("127.0.0.1", 0))
-        closed = probe.getsockname()[1]
-    _smtp(settings, smtp_server, port=closed)
+    _smtp(settings, smtp_server, port=free_port())  # nothing listens there: the relay is down
     settings.MAIL_CLAIM_TIMEOUT = 0
     for n in range(3):
         mail_send(template=LOGIN, to_email=f"m{n}@exemple.fr", context={}, key=f"down:{n}")

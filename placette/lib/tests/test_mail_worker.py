@@ -16,6 +16,7 @@ from django.db import connection
 
 from placette.governance.models import Convocation
 from placette.lib.models import MessageStatus, OutgoingMessage
+from placette.lib.testing import postgres_url
 
 BATCH = 16
 KILL_AT = 6  # the worker dies while talking to the relay about the 6th message
@@ -32,9 +33,7 @@ def _database_for_subprocess(tmp_path: Path) -> tuple[str, Path | None]:
         target.execute("PRAGMA journal_mode=WAL")
         target.close()
         return f"sqlite:///{path}", path
-    db = connection.settings_dict
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}", None
+    return postgres_url(), None
 
 
 def _statuses(path: Path | None) -> dict[str, int]:
