@@ -11,18 +11,24 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 
 
-def _fetch_static(url: str) -> dict:
-    """Serve /static/ files to WeasyPrint from disk: a PDF never needs the network."""
-    from weasyprint.urls import default_url_fetcher
+def _fetcher() -> Any:
+    """WeasyPrint's fetcher limited to this machine: /static/ files served from disk, `file:`
+    and `data:` URIs (a QR code embedded as PNG); anything else is refused, so a PDF never
+    needs the network. (WeasyPrint ≥ 68 takes a `URLFetcher` instance, not a function.)"""
+    from weasyprint.urls import URLFetcher
 
-    if url.startswith("file://"):
-        return default_url_fetcher(url)
-    prefix = f"{settings.SITE_URL}{settings.STATIC_URL}"
-    if url.startswith(prefix):
-        path = finders.find(url[len(prefix) :])
-        if path:
-            return default_url_fetcher(f"file://{path}")
-    raise ValueError(f"Ressource externe refusée dans un PDF : {url}")
+    class LocalFetcher(URLFetcher):
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url.startswith(("file://", "data:")):
+                return super().fetch(url, headers)
+            prefix = f"{settings.SITE_URL}{settings.STATIC_URL}"
+            if url.startswith(prefix):
+                path = finders.find(url[len(prefix) :].split("?")[0])
+                if path:
+                    return super().fetch(f"file://{path}", headers)
+            raise ValueError(f"Ressource externe refusée dans un PDF : {url}")
+
+    return LocalFetcher()
 
 
 # (stage, pages laid out so far): stage is "prepare", "layout" (once per page) or "write".
@@ -73,7 +79,7 @@ def pdf_render(
     try:
         if progress:
             progress("prepare", 0)
-        document = HTML(string=html, base_url=settings.SITE_URL, url_fetcher=_fetch_static)
+        document = HTML(string=html, base_url=settings.SITE_URL, url_fetcher=_fetcher())
         return document.write_pdf(pdf_variant=variant) if variant else document.write_pdf()
     finally:
         _reporting.progress = None
