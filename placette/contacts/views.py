@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from placette.contacts import communes
 from placette.contacts.forms import (
@@ -47,7 +47,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-@require_GET
+@require_http_methods(["GET", "POST"])  # POST: a confirmed large export (a background job)
 def contact_export(request: HttpRequest, fmt: str) -> HttpResponse:
     return CONTACTS.export(request, fmt)
 

@@ -3,7 +3,8 @@
 download view (`placette.lib.views.document_download`) serves it with `document_response`.
 
 Who may read a document:
-- staff (the team) — every document;
+- staff (the team) — every document, except a background job's file (`lib.job`): only the
+  person who started the job and the staff admins;
 - the contact it belongs to (`owner`: a member's certificate, bulletin, tax statement);
 - whoever the area owning its `scope` says, through a reader registered with
   `@document_readers("<scope>")` in `placette/<app>/documents.py` (discovered at start-up):
@@ -36,7 +37,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404
 from django.utils.text import get_valid_filename
 
-from placette.lib.models import Document
+from placette.lib.models import Document, Job
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +53,7 @@ __all__ = [
 ]
 
 # Served inline (displayed in the browser): formats that cannot run a script on our origin.
+JOB_SCOPE = "lib.job"  # a background job's result (placette.lib.jobs)
 INLINE_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg", "image/webp"})
 
 # Accepted types and the extensions each may carry.
@@ -284,14 +286,17 @@ def document_delete(document: Document) -> None:
 
 Reader = Callable[[Any, Document], bool]
 _READERS: dict[str, Reader] = {}
+# Scopes whose reader decides for the team too (a job's file: the person who started it).
+_TEAM_READERS: dict[str, Reader] = {}
 
 
-def document_readers(scope: str) -> Callable[[Reader], Reader]:
+def document_readers(scope: str, *, team: bool = False) -> Callable[[Reader], Reader]:
     """Register who, besides staff and the owner, may read the documents of `scope`
-    (`reader(user, document) -> bool`, the user being signed in)."""
+    (`reader(user, document) -> bool`, the user being signed in). With `team=True` the reader
+    alone decides, for staff as well (the team no longer reads every document of the scope)."""
 
     def register(reader: Reader) -> Reader:
-        _READERS[scope] = reader
+        (_TEAM_READERS if team else _READERS)[scope] = reader
         return reader
 
     return register
@@ -300,6 +305,9 @@ def document_readers(scope: str) -> Callable[[Reader], Reader]:
 def document_readable_by(user: Any, document: Document) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
+    gate = _TEAM_READERS.get(document.scope)
+    if gate is not None:
+        return bool(gate(user, document))
     if user.is_team:
         return True
     contact_id = getattr(user, "contact_id", None)
@@ -395,3 +403,11 @@ def document_adopt(
     row.file.save(get_valid_filename(name) or "document", ContentFile(content), save=False)
     row.save()
     return row
+
+
+@document_readers(JOB_SCOPE, team=True)
+def _job_result_reader(user: Any, document: Document) -> bool:
+    """A job's file (a large export, the register PDF…): the person who started the job and
+    the staff admins, as on the job's page — not the whole team."""
+    job = Job.objects.filter(pk=document.scope_id).only("started_by_id").first()
+    return job is not None and job.visible_to(user)

@@ -29,7 +29,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from placette.lib.documents import document_delete, document_store
+from placette.lib.documents import JOB_SCOPE, document_delete, document_store
 from placette.lib.models import Job, JobStatus
 from placette.lib.pdf import PdfProgress
 from placette.lib.refusals import Refusal
@@ -156,7 +156,7 @@ def _finish(
             name=outcome.filename,
             content_type=outcome.content_type,
             actor=job.started_by,
-            scope="lib.job",
+            scope=JOB_SCOPE,
             scope_id=job.pk,
         )
         fields["result"] = document

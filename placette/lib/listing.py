@@ -457,7 +457,9 @@ class ListPage:
     ) -> HttpResponse | StreamingHttpResponse:
         """The rows the page shows (same filters, order and columns), all pages of them:
         streamed at once up to `settings.LIST_EXPORT_INLINE_ROWS` rows, else written by a
-        background job whose page offers the file (100,000 contacts take about 5 s)."""
+        background job whose page offers the file (100,000 contacts take about 5 s). The job
+        starts only on a confirmed POST: a GET (a link, a bookmark, a prefetch) gets the
+        confirmation page saying how many rows, and starts nothing."""
         if fmt not in EXPORT_TYPES:
             raise Http404("Format inconnu")
         params = request.GET if params is None else params
@@ -467,8 +469,31 @@ class ListPage:
         else:
             count = self.filtered(request, params).qs.order_by().count()
         if count > settings.LIST_EXPORT_INLINE_ROWS:
+            from placette.lib.confirm import Confirmation, confirm
             from placette.lib.jobs import job_start
 
+            query = params.urlencode()
+            back = reverse(self.url_name) + (f"?{query}" if query else "")
+            response = confirm(
+                request,
+                Confirmation(
+                    title=_("Export %(fmt)s : %(list)s")
+                    % {"fmt": fmt.upper(), "list": self.plural},
+                    what=_(
+                        "Au-delà de %(limit)s lignes, le fichier est écrit en arrière-plan : une "
+                        "page suit l’avancement puis le propose au téléchargement, à vous seul "
+                        "(et aux administrateurs)."
+                    )
+                    % {"limit": group_digits(settings.LIST_EXPORT_INLINE_ROWS)},
+                    count=count,
+                    count_label=str(self.plural if count > 1 else self.singular),
+                    button=_("Produire le fichier"),
+                    cancel_url=back,
+                    irreversible=False,
+                ),
+            )
+            if response is not None:
+                return response
             job = job_start(
                 kind="lib.list_export",
                 label=_("Export %(fmt)s : %(list)s (%(n)s lignes)")

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from placette.lib import listing
 from placette.lib.confirm import Confirmation, confirm
@@ -23,7 +23,7 @@ def _back(page: listing.ListPage, query: str) -> str:
 
 
 @staff_required
-@require_GET
+@require_http_methods(["GET", "POST"])  # POST: a confirmed large export (a background job)
 def list_export(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
     page = listing.page_get(key)
     page.check(request)

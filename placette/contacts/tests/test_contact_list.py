@@ -2,6 +2,7 @@
 
 import csv
 import io
+from urllib.parse import urlencode
 
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -117,11 +118,18 @@ class ContactListColumnsAndExportTests(BaseTestCase):
 
         params = {"q": "ex.fr", "cols": ["name", "email", "tags"]}
         inline = _csv(self.client.get(reverse("contacts:export", args=["csv"]), params))
+        url = reverse("contacts:export", args=["csv"]) + "?" + urlencode(params, doseq=True)
         with (
             override_settings(LIST_EXPORT_INLINE_ROWS=1),
             self.captureOnCommitCallbacks(execute=True),
         ):
-            response = self.client.get(reverse("contacts:export", args=["csv"]), params)
+            page = self.client.get(url)  # a link or a bookmark: nothing starts on GET
+            self.assertContains(page, 'data-count="2"')
+            self.assertContains(page, "Produire le fichier")
+            self.assertFalse(Job.objects.exists())
+            self.assertEqual(self.client.post(url).status_code, 200)  # not confirmed
+            self.assertFalse(Job.objects.exists())
+            response = self.client.post(url, {"confirm": "1"})
         job = Job.objects.get()
         self.assertRedirects(response, reverse("jobs:detail", args=[job.pk]))
         self.assertEqual(
@@ -133,6 +141,51 @@ class ContactListColumnsAndExportTests(BaseTestCase):
         job.result.file.delete(save=False)
         self.assertEqual(list(csv.reader(io.StringIO(text), delimiter=";")), inline)
         self.assertEqual(len(inline), 3)
+
+    def test_a_large_export_of_the_selection_starts_its_job_only_once_confirmed(self):
+        from django.test import override_settings
+
+        from placette.lib.models import Job
+
+        ids = list(Contact.objects.filter(email__endswith="ex.fr").values_list("pk", flat=True))
+        data = {"action": "export_csv", "ids": ids, "query": "q=ex.fr"}
+        url = reverse("lists:action", args=["contacts"])
+        with (
+            override_settings(LIST_EXPORT_INLINE_ROWS=1),
+            self.captureOnCommitCallbacks(execute=True),
+        ):
+            page = self.client.post(url, data)
+            self.assertContains(page, "Produire le fichier")
+            self.assertFalse(Job.objects.exists())
+            response = self.client.post(url, {**data, "confirm": "1"})
+        job = Job.objects.get()
+        self.assertRedirects(response, reverse("jobs:detail", args=[job.pk]))
+        self.assertEqual(job.status, "done")
+        job.result.file.delete(save=False)
+
+    def test_a_large_exports_file_is_for_the_staff_member_who_started_it_and_the_admins(self):
+        from django.test import override_settings
+
+        from placette.lib.models import Job
+
+        url = reverse("lists:export", args=["contacts", "csv"]) + "?q=ex.fr"
+        with (
+            override_settings(LIST_EXPORT_INLINE_ROWS=1),
+            self.captureOnCommitCallbacks(execute=True),
+        ):
+            self.client.post(url, {"confirm": "1"})
+        job = Job.objects.get()
+        colleague = User.objects.create_user("collegue@test.fr", "x", role=Role.STAFF)
+        targets = [reverse("jobs:download", args=[job.pk]), job.result.get_absolute_url()]
+        for target in targets:
+            self.login(colleague)
+            self.assertIn(self.client.get(target).status_code, (403, 404), target)
+            for persona in (self.staff, self.staff_admin):
+                self.login(persona)
+                response = self.client.get(target)
+                self.assertEqual(response.status_code, 200, (target, persona))
+                self.assertIn(b"lea@ex.fr", b"".join(response.streaming_content))
+        job.result.file.delete(save=False)
 
     def test_the_lists_shared_export_url_serves_the_same_file(self):
         own = _csv(self.client.get(reverse("contacts:export", args=["csv"]), {"q": "ex.fr"}))

@@ -233,6 +233,21 @@ class JobPageTests(JobTestCase):
         self.assertEqual(self.client.post(retry).status_code, 302)
         self.assertEqual(Job.objects.get(pk=job.pk).status, JobStatus.DONE)
 
+    def test_a_jobs_file_is_not_readable_by_another_staff_member_through_the_documents_view(
+        self,
+    ):
+        job = self.start(steps=1)
+        url = job.result.get_absolute_url()
+        colleague = User.objects.create_user("collegue@test.fr", "x", role=Role.STAFF)
+        for persona in (colleague, self.member, self.board_member, self.activity_holder):
+            self.login(persona)
+            self.assertEqual(self.client.get(url).status_code, 404, persona)
+        for persona in (self.staff, self.staff_admin):
+            self.login(persona)
+            response = self.client.get(url)
+            self.assertEqual(response.status_code, 200, persona)
+            self.assertEqual(b"".join(response.streaming_content), b"contenu")
+
     def test_the_page_polls_while_the_job_runs_then_offers_the_file(self):
         job = self.start(run=False, steps=2)
         self.login(self.staff)
