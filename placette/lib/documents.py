@@ -409,5 +409,7 @@ def document_adopt(
 def _job_result_reader(user: Any, document: Document) -> bool:
     """A job's file (a large export, the register PDF…): the person who started the job and
     the staff admins, as on the job's page — not the whole team."""
+    if document.scope_id is None:
+        return False
     job = Job.objects.filter(pk=document.scope_id).only("started_by_id").first()
     return job is not None and job.visible_to(user)

@@ -38,3 +38,16 @@ HTML = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></bod
 SVG = (
     b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
 )
+
+
+def browser_session_switch(page, cookies: list[dict]) -> None:
+    """Leave the current page, then sign the browser in with other cookies.
+
+    Every signed-in response sets the session cookie again (the idle time-out pushes its
+    expiry back), so a request of the previous page still in flight could put the previous
+    person's cookie back after the switch: the page is left (and its requests end) first."""
+    page.wait_for_load_state("networkidle")
+    page.goto("about:blank")
+    page.context.clear_cookies()
+    if cookies:
+        page.context.add_cookies(cookies)

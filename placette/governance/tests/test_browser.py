@@ -11,7 +11,7 @@ from django.utils import timezone
 from placette.accounts.models import User
 from placette.governance.models import Meeting
 from placette.governance.tests.helpers import ag_body, make_member, make_statutes, start
-from placette.lib.testing import pdf_text
+from placette.lib.testing import browser_session_switch, pdf_text
 
 
 def _session_cookie(user, live_server):
@@ -85,8 +85,7 @@ def test_an_ag_from_convocation_to_the_decision_register_matches_example_11(page
     page.get_by_text("Réunion convoquée").wait_for()
 
     # Alice votes online; Bruno gives his proxy to Carla.
-    page.context.clear_cookies()
-    page.context.add_cookies([_session_cookie(alice, live_server)])
+    browser_session_switch(page, [_session_cookie(alice, live_server)])
     page.goto(f"/espace/gouvernance/reunions/{meeting.pk}/")
     page.get_by_role("group", name="Résolution n° 1 — Approbation des comptes 2024").get_by_label(
         "pour"
@@ -94,8 +93,7 @@ def test_an_ag_from_convocation_to_the_decision_register_matches_example_11(page
     page.get_by_role("button", name="Enregistrer mon vote").click()
     page.get_by_text("Votre vote est enregistré").wait_for()
 
-    page.context.clear_cookies()
-    page.context.add_cookies([_session_cookie(bruno, live_server)])
+    browser_session_switch(page, [_session_cookie(bruno, live_server)])
     page.goto(f"/espace/gouvernance/reunions/{meeting.pk}/")
     # the proxy holder is found by a search, not picked from the whole roll
     page.get_by_label("Chercher un associé (nom ou n° de sociétaire)").fill("carla")
@@ -106,8 +104,7 @@ def test_an_ag_from_convocation_to_the_decision_register_matches_example_11(page
 
     # The meeting day: staff records attendance, then the show of hands.
     start(meeting)
-    page.context.clear_cookies()
-    page.context.add_cookies(staff_cookies)
+    browser_session_switch(page, staff_cookies)
     page.goto(f"/gestion/gouvernance/reunions/{meeting.pk}/seance/")
     page.wait_for_load_state("networkidle")  # htmx is loaded before the first click
     for name in ("Arthur TEST", "Carla TEST", "Cyril TEST"):

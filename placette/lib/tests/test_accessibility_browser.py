@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from placette.accounts.models import User
 from placette.governance.tests.helpers import make_ag, make_member, make_statutes
+from placette.lib.testing import browser_session_switch
 
 AXE = Axe()
 
@@ -25,9 +26,9 @@ def _violations(page):
 def _sign_in_as(page, user, live_server):
     client = Client()
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    page.context.clear_cookies()
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    browser_session_switch(
+        page,
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}],
     )
 
 
@@ -65,7 +66,7 @@ def test_the_key_pages_have_no_accessibility_violation(page, live_server):
     page.goto("/espace/")
     found += _violations(page)
 
-    page.context.clear_cookies()
+    browser_session_switch(page, [])
     page.goto("/souscrire/")
     found += _violations(page)
 
