@@ -1,8 +1,16 @@
 """Import contacts from a CSV file: dry run first, row-by-row report, all or nothing.
 
-Rows are matched on the normalized email (idempotent: importing the same file twice changes
-nothing the second time). Headers are recognised whatever their case or accents, in French or
-in the English of the usual exports (MailChimp, Brevo, Airtable).
+Importing the same file twice changes nothing the second time. A row is matched to an existing
+contact by this rule (docs/contacts.md, « Import »):
+- a row with an email: the contact with that email (case and spaces ignored); if none has it,
+  the one contact of the same kind, same name and same commune that has no email yet (the row
+  then gives it its address);
+- a row without an email: the one contact of the same kind, same name (accents and case
+  ignored) and same commune (INSEE code; both without a commune also match).
+Two existing contacts answering the same name and commune, or two rows of the file without an
+email for the same name and commune, are reported as errors: the people cannot be told apart
+(add their email, or merge the duplicates first). Headers are recognised whatever their case
+or accents, in French or in the English of the usual exports (MailChimp, Brevo, Airtable).
 """
 
 import csv
@@ -13,6 +21,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from placette.contacts import communes
 from placette.contacts.models import Contact, ContactKind
@@ -166,9 +175,10 @@ def contacts_import(
     *, actor: Any, raw: bytes, encoding: str = "utf-8", commit: bool
 ) -> ImportReport:
     """Validate every row; with commit=True and no error, write them all in one transaction."""
-    _, rows = _parse(_decode(raw, encoding))
+    _header, rows = _parse(_decode(raw, encoding))
     parsed = []
     seen_emails: dict[str, int] = {}
+    seen_identities: dict[tuple[str, str, str], int] = {}
     for offset, row in enumerate(rows):
         line = offset + 2
         if not row:
@@ -192,15 +202,55 @@ def contacts_import(
             errors.append(f"adresse e-mail déjà présente ligne {seen_emails[email]}")
         elif email:
             seen_emails[email] = line
+        elif not errors:
+            identity = _identity(data)
+            if identity in seen_identities:
+                errors.append(
+                    _(
+                        "même nom et même commune que la ligne %(line)s, sans e-mail : "
+                        "ces personnes ne peuvent pas être distinguées (ajoutez leur e-mail)"
+                    )
+                    % {"line": seen_identities[identity]}
+                )
+            else:
+                seen_identities[identity] = line
         parsed.append((RowReport(line, "erreur" if errors else "", label, errors), data, tags))
     existing = {
         c.email_normalized: c
         for c in Contact.objects.filter(email_normalized__in=list(seen_emails))
     }
+    by_identity = _by_identity([data for report, data, _t in parsed if not report.errors])
+    matches: dict[int, Contact] = {}  # line → the contact it updates
+    matched_lines: dict[int, int] = {}  # contact id → the line matched to it
     for report, data, _tags in parsed:
         if report.errors:
             continue
         current = existing.get(data.get("email", ""))
+        if current is None:
+            candidates = by_identity.get(_identity(data), [])
+            if data.get("email"):
+                candidates = [c for c in candidates if not c.email_normalized]
+            if len(candidates) > 1:
+                report.action = "erreur"
+                report.errors.append(
+                    _(
+                        "%(n)s fiches portent ce nom dans cette commune : fusionnez les doublons "
+                        "ou ajoutez l’e-mail de la personne"
+                    )
+                    % {"n": len(candidates)}
+                )
+                continue
+            current = candidates[0] if candidates else None
+        if current is not None:
+            taken = matched_lines.get(current.pk)
+            if taken is not None:
+                report.action = "erreur"
+                report.errors.append(
+                    _("désigne la même fiche que la ligne %(line)s") % {"line": taken}
+                )
+                continue
+            matches[report.line] = current
+            matched_lines[current.pk] = report.line
         if current is None:
             report.action = "création"
         elif current.kind != data["kind"]:
@@ -215,7 +265,7 @@ def contacts_import(
         return report_all
     with transaction.atomic():
         for report, data, tags in parsed:
-            current = existing.get(data.get("email", ""))
+            current = matches.get(report.line)
             if report.action == "création":
                 contact_create(actor=actor, data=data, tags=tags, source="import")
             elif report.action == "mise à jour" and current is not None:
@@ -227,6 +277,32 @@ def contacts_import(
         )
     report_all.committed = True
     return report_all
+
+
+def _identity(data: dict[str, Any]) -> tuple[str, str, str]:
+    """Who a row is when its email does not say: kind, normalized name (as `Contact.name_key`)
+    and commune."""
+    person = data["kind"] == ContactKind.PERSON
+    name = (
+        f"{data.get('last_name', '')} {data.get('first_name', '')}"
+        if person
+        else data.get("organisation_name", "")
+    )
+    return (data["kind"], normalize(name), data.get("commune_code", ""))
+
+
+def _by_identity(rows: list[dict[str, Any]]) -> dict[tuple[str, str, str], list[Contact]]:
+    """The existing contacts having the identity of one of the rows, in one query."""
+    keys = {_identity(data) for data in rows}
+    if not keys:
+        return {}
+    found: dict[tuple[str, str, str], list[Contact]] = {}
+    candidates = Contact.objects.filter(name_key__in={name for _k, name, _c in keys})
+    for contact in candidates:
+        key = (contact.kind, contact.name_key, contact.commune_code)
+        if key in keys:
+            found.setdefault(key, []).append(contact)
+    return found
 
 
 def _tags_objects(names: list[str]):

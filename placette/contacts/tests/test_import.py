@@ -104,3 +104,60 @@ class ImportTamperedEncodingTests(BaseTestCase):
     def test_the_service_refuses_an_unknown_encoding(self):
         with self.assertRaisesMessage(Refusal, "Encodage inconnu"):
             contacts_import(actor=self.staff, raw=GOOD, encoding="no-such-codec", commit=False)
+
+
+NO_EMAIL = (
+    "Prénom;Nom;Code postal;Commune;Téléphone\n"
+    "Léa;Faure;26150;Die;0475000001\n"
+    "Léa;Faure;07200;Aubenas;\n"
+    "Tom;Blanc;;;\n"
+    ";;;;\n"
+).encode()
+
+
+class ImportWithoutEmailTests(BaseTestCase):
+    def test_re_importing_rows_without_email_matches_name_and_commune_and_creates_nobody(self):
+        first = contacts_import(actor=self.staff, raw=NO_EMAIL, commit=True)
+        self.assertEqual([r.action for r in first.rows], ["création"] * 3)
+        count = Contact.objects.count()
+        again = contacts_import(actor=self.staff, raw=NO_EMAIL, commit=True)
+        self.assertTrue(again.committed)
+        self.assertEqual([r.action for r in again.rows], ["inchangé"] * 3)
+        self.assertEqual(Contact.objects.count(), count)
+        # accents and case of the name do not matter; the commune does
+        changed = NO_EMAIL.replace(b"L\xc3\xa9a;Faure;26150", b"LEA;FAURE;26150").replace(
+            b"0475000001", b"0475000009"
+        )
+        third = contacts_import(actor=self.staff, raw=changed, commit=True)
+        self.assertEqual([r.action for r in third.rows], ["mise à jour", "inchangé", "inchangé"])
+        self.assertEqual(Contact.objects.count(), count)
+        die = Contact.objects.get(commune_code="26113", name_key="faure lea")
+        self.assertEqual(die.phone, "0475000009")
+
+    def test_a_row_bringing_an_email_completes_the_contact_imported_without_one(self):
+        contacts_import(actor=self.staff, raw=NO_EMAIL, commit=True)
+        count = Contact.objects.count()
+        raw = "Prénom;Nom;E-mail;Code postal;Commune\nLéa;Faure;lea@ex.fr;26150;Die\n".encode()
+        report = contacts_import(actor=self.staff, raw=raw, commit=True)
+        self.assertEqual([r.action for r in report.rows], ["mise à jour"])
+        self.assertEqual(Contact.objects.count(), count)
+        self.assertEqual(Contact.objects.get(email_normalized="lea@ex.fr").commune_code, "26113")
+
+    def test_a_namesake_in_another_commune_or_with_another_email_is_a_new_contact(self):
+        make_contact(first_name="Léa", last_name="Faure", email="autre@ex.fr")
+        raw = "Prénom;Nom;E-mail;Code postal;Commune\nLéa;Faure;lea@ex.fr;26150;Die\n".encode()
+        report = contacts_import(actor=self.staff, raw=raw, commit=False)
+        self.assertEqual([r.action for r in report.rows], ["création"])
+
+    def test_two_people_that_cannot_be_told_apart_are_reported_and_nothing_is_imported(self):
+        twice = NO_EMAIL + b"Tom;Blanc;;;0600000000\n"
+        report = contacts_import(actor=self.staff, raw=twice, commit=True)
+        self.assertFalse(report.committed)
+        self.assertIn("même nom et même commune que la ligne 4", report.errors[0].errors[0])
+        self.assertFalse(Contact.objects.filter(name_key="blanc tom").exists())
+        make_contact(first_name="Tom", last_name="Blanc")
+        make_contact(first_name="Tom", last_name="Blanc")
+        report = contacts_import(actor=self.staff, raw=NO_EMAIL, commit=True)
+        self.assertFalse(report.committed)
+        self.assertIn("2 fiches portent ce nom", report.errors[0].errors[0])
+        self.assertFalse(Contact.objects.filter(name_key="faure lea").exists())
