@@ -21,6 +21,13 @@ from placette.contacts.models import Contact, TimelineKind
 from placette.contacts.services import timeline_append
 from placette.lib.models import OutgoingMessage
 
+
+def one_per(*fields: str, name: str, message: str) -> models.UniqueConstraint:
+    """A uniqueness rule of the governance models, with the French message shown when it is
+    broken (one ballot per voter, one number per meeting…)."""
+    return models.UniqueConstraint(fields=list(fields), name=name, violation_error_message=message)
+
+
 # --------------------------------------------------------------------------------------------
 # Bodies and mandates
 # --------------------------------------------------------------------------------------------
@@ -288,12 +295,11 @@ class Resolution(models.Model):
         verbose_name = "résolution"
         ordering = ["meeting", "number"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["meeting", "number"],
+            one_per(
+                "meeting",
+                "number",
                 name="resolution_number_unique",
-                violation_error_message=gettext_lazy(
-                    "Une résolution porte déjà ce numéro dans cette réunion."
-                ),
+                message=gettext_lazy("Une résolution porte déjà ce numéro dans cette réunion."),
             )
         ]
 
@@ -380,10 +386,11 @@ class RollEntry(models.Model):
         verbose_name = "inscrit·e"
         ordering = ["meeting", "member_number", "id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["meeting", "contact"],
+            one_per(
+                "meeting",
+                "contact",
                 name="roll_entry_unique",
-                violation_error_message=gettext_lazy(
+                message=gettext_lazy(
                     "Cette personne est déjà sur la liste des votants de cette réunion."
                 ),
             )
@@ -426,12 +433,11 @@ class Convocation(models.Model):
         verbose_name = "convocation"
         ordering = ["meeting", "id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["meeting", "contact"],
+            one_per(
+                "meeting",
+                "contact",
                 name="convocation_unique",
-                violation_error_message=gettext_lazy(
-                    "Cette personne est déjà convoquée à cette réunion."
-                ),
+                message=gettext_lazy("Cette personne est déjà convoquée à cette réunion."),
             )
         ]
         indexes = [models.Index(fields=["meeting", "channel", "sent_at"], name="conv_pending")]
@@ -611,12 +617,11 @@ class Ballot(models.Model):
     class Meta:
         verbose_name = "bulletin"
         constraints = [
-            models.UniqueConstraint(
-                fields=["resolution", "voter"],
+            one_per(
+                "resolution",
+                "voter",
                 name="ballot_one_per_voter",
-                violation_error_message=gettext_lazy(
-                    "Cette personne a déjà voté sur cette résolution."
-                ),
+                message=gettext_lazy("Cette personne a déjà voté sur cette résolution."),
             )
         ]
         indexes = [
@@ -637,12 +642,11 @@ class VoteMark(models.Model):
     class Meta:
         verbose_name = "émargement d’un scrutin secret"
         constraints = [
-            models.UniqueConstraint(
-                fields=["resolution", "voter"],
+            one_per(
+                "resolution",
+                "voter",
                 name="vote_mark_once",
-                violation_error_message=gettext_lazy(
-                    "Cette personne a déjà voté à ce scrutin secret."
-                ),
+                message=gettext_lazy("Cette personne a déjà voté à ce scrutin secret."),
             )
         ]
 
@@ -684,10 +688,11 @@ class HandCount(models.Model):
     class Meta:
         verbose_name = "décompte à main levée"
         constraints = [
-            models.UniqueConstraint(
-                fields=["resolution", "college"],
+            one_per(
+                "resolution",
+                "college",
                 name="hand_count_unique",
-                violation_error_message=gettext_lazy(
+                message=gettext_lazy(
                     "Ce collège a déjà un décompte à main levée pour cette résolution."
                 ),
             )
@@ -780,10 +785,11 @@ class EvaluationAnswer(models.Model):
     class Meta:
         verbose_name = "réponse au questionnaire"
         constraints = [
-            models.UniqueConstraint(
-                fields=["meeting", "contact"],
+            one_per(
+                "meeting",
+                "contact",
                 name="evaluation_once",
-                violation_error_message=gettext_lazy("Vous avez déjà répondu à ce questionnaire."),
+                message=gettext_lazy("Vous avez déjà répondu à ce questionnaire."),
             ),
             models.CheckConstraint(
                 condition=Q(information__range=(1, 5), debate__range=(1, 5), clarity__range=(1, 5)),

@@ -21,6 +21,7 @@ from placette.governance.models import (
     Meeting,
     Resolution,
     RollEntry,
+    one_per,
 )
 
 
@@ -75,10 +76,11 @@ class Amendment(models.Model):
         verbose_name = _("amendement")
         ordering = ["resolution", "number"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["resolution", "number"],
+            one_per(
+                "resolution",
+                "number",
                 name="amendment_number_unique",
-                violation_error_message=_("Un amendement porte déjà ce numéro."),
+                message=_("Un amendement porte déjà ce numéro."),
             )
         ]
 
@@ -106,10 +108,11 @@ class AmendmentBallot(models.Model):
     class Meta:
         verbose_name = _("bulletin sur un amendement")
         constraints = [
-            models.UniqueConstraint(
-                fields=["amendment", "voter"],
+            one_per(
+                "amendment",
+                "voter",
                 name="amendment_ballot_one_per_voter",
-                violation_error_message=_("Cette personne a déjà voté sur cet amendement."),
+                message=_("Cette personne a déjà voté sur cet amendement."),
             )
         ]
         indexes = [
