@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from placette.lib.confirm import Confirmation, confirm
@@ -118,12 +119,12 @@ def place_create(request: HttpRequest) -> HttpResponse:
         except Refusal as exc:
             refusal_show(request, exc, form)
         else:
-            messages.success(request, f"Lieu « {place.name} » créé.")
+            messages.success(request, _("Lieu « %(name)s » créé.") % {"name": place.name})
             return redirect(place)
     return render(
         request,
         "places/place_form.html",
-        {"form": form, "title": "Nouveau lieu", "cancel": "places:list"},
+        {"form": form, "title": _("Nouveau lieu"), "cancel": "places:list"},
     )
 
 
@@ -138,12 +139,12 @@ def place_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except Refusal as exc:
             refusal_show(request, exc, form)
         else:
-            messages.success(request, "Lieu enregistré.")
+            messages.success(request, _("Lieu enregistré."))
             return redirect(fresh)
     return render(
         request,
         "places/place_form.html",
-        {"form": form, "title": f"Modifier « {place.name} »", "place": place},
+        {"form": form, "title": _("Modifier « %(name)s »") % {"name": place.name}, "place": place},
     )
 
 
@@ -191,11 +192,11 @@ def place_status(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.place_status_change(actor=request.user, place=place, **form.cleaned_data)
-            messages.success(request, "Étape enregistrée.")
+            messages.success(request, _("Étape enregistrée."))
         except Refusal as exc:
             refusal_show(request, exc)
     else:
-        messages.error(request, f"Étape non enregistrée : {_errors(form)}")
+        messages.error(request, _("Étape non enregistrée : %(form)s") % {"form": _errors(form)})
     return redirect(place)
 
 
@@ -206,9 +207,9 @@ def place_event(request: HttpRequest, pk: int) -> HttpResponse:
     form = EventForm(request.POST, prefix="evt")
     if form.is_valid():
         services.place_event_add(actor=request.user, place=place, **form.cleaned_data)
-        messages.success(request, "Événement ajouté à l’historique du lieu.")
+        messages.success(request, _("Événement ajouté à l’historique du lieu."))
     else:
-        messages.error(request, f"Événement non enregistré : {_errors(form)}")
+        messages.error(request, _("Événement non enregistré : %(form)s") % {"form": _errors(form)})
     return redirect(place)
 
 
@@ -219,9 +220,9 @@ def place_document(request: HttpRequest, pk: int) -> HttpResponse:
     form = DocumentForm(request.POST, request.FILES, prefix="doc")
     if form.is_valid():
         services.place_document_add(actor=request.user, place=place, **form.cleaned_data)
-        messages.success(request, "Document déposé.")
+        messages.success(request, _("Document déposé."))
     else:
-        messages.error(request, f"Document non déposé : {_errors(form)}")
+        messages.error(request, _("Document non déposé : %(form)s") % {"form": _errors(form)})
     return redirect(place)
 
 
@@ -240,7 +241,7 @@ def operation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except Refusal as exc:
             refusal_show(request, exc, form)
         else:
-            messages.success(request, "Acquisition, travaux et surfaces enregistrés.")
+            messages.success(request, _("Acquisition, travaux et surfaces enregistrés."))
             balance = queries.financing_balance(operation=fresh)
             if fresh.financing.exists() and not balance.balanced:
                 messages.warning(request, balance.message)
@@ -248,7 +249,11 @@ def operation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "places/place_form.html",
-        {"form": form, "title": f"Acquisition, travaux et surfaces — {place.name}", "place": place},
+        {
+            "form": form,
+            "title": _("Acquisition, travaux et surfaces — %(name)s") % {"name": place.name},
+            "place": place,
+        },
     )
 
 
@@ -260,17 +265,17 @@ def financing_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = FinancingLineForm(request.POST, prefix="fin")
     if form.is_valid():
         try:
-            _, balance = services.financing_line_add(
+            _line, balance = services.financing_line_add(
                 actor=request.user, operation=operation, data=form.cleaned_data
             )
         except Refusal as exc:
             refusal_show(request, exc)
         else:
-            messages.success(request, "Source de financement ajoutée.")
+            messages.success(request, _("Source de financement ajoutée."))
             if not balance.balanced:
                 messages.warning(request, balance.message)
     else:
-        messages.error(request, f"Source non enregistrée : {_errors(form)}")
+        messages.error(request, _("Source non enregistrée : %(form)s") % {"form": _errors(form)})
     return redirect(place)
 
 
@@ -302,7 +307,7 @@ def financing_remove(request: HttpRequest, pk: int) -> HttpResponse:
     if response is not None:
         return response
     balance = services.financing_line_remove(actor=request.user, line=line)
-    messages.success(request, "Source de financement retirée.")
+    messages.success(request, _("Source de financement retirée."))
     if not balance.balanced:
         messages.warning(request, balance.message)
     return redirect(place)
@@ -323,12 +328,20 @@ def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
         except Refusal as exc:
             refusal_show(request, exc, form)
         else:
-            messages.success(request, f"Activité « {activity} » installée. Ajoutez son bail.")
+            messages.success(
+                request,
+                _("Activité « %(activity)s » installée. Ajoutez son bail.")
+                % {"activity": activity},
+            )
             return redirect("places:lease_create", activity.pk)
     return render(
         request,
         "places/place_form.html",
-        {"form": form, "title": f"Installer une activité — {place.name}", "place": place},
+        {
+            "form": form,
+            "title": _("Installer une activité — %(name)s") % {"name": place.name},
+            "place": place,
+        },
     )
 
 
@@ -343,12 +356,16 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except Refusal as exc:
             refusal_show(request, exc, form)
         else:
-            messages.success(request, "Activité enregistrée.")
+            messages.success(request, _("Activité enregistrée."))
             return redirect(activity.place)
     return render(
         request,
         "places/place_form.html",
-        {"form": form, "title": f"Modifier « {activity} »", "place": activity.place},
+        {
+            "form": form,
+            "title": _("Modifier « %(activity)s »") % {"activity": activity},
+            "place": activity.place,
+        },
     )
 
 
@@ -367,12 +384,16 @@ def lease_create(request: HttpRequest, pk: int) -> HttpResponse:
         except Refusal as exc:
             refusal_show(request, exc, form)
         else:
-            messages.success(request, "Bail enregistré ; son échéancier est créé.")
+            messages.success(request, _("Bail enregistré ; son échéancier est créé."))
             return redirect(lease)
     return render(
         request,
         "places/place_form.html",
-        {"form": form, "title": f"Nouveau bail — {activity}", "place": activity.place},
+        {
+            "form": form,
+            "title": _("Nouveau bail — %(activity)s") % {"activity": activity},
+            "place": activity.place,
+        },
     )
 
 
@@ -406,7 +427,7 @@ def lease_revise(request: HttpRequest, pk: int) -> HttpResponse:
     lease = get_object_or_404(Lease, pk=pk)
     form = RevisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, f"Révision non enregistrée : {_errors(form)}")
+        messages.error(request, _("Révision non enregistrée : %(form)s") % {"form": _errors(form)})
         return redirect(lease)
     try:
         revision = services.lease_revise(
@@ -415,7 +436,9 @@ def lease_revise(request: HttpRequest, pk: int) -> HttpResponse:
     except Refusal as exc:
         refusal_show(request, exc)
     else:
-        messages.success(request, f"Loyer révisé : {revision.explanation}.")
+        messages.success(
+            request, _("Loyer révisé : %(explanation)s.") % {"explanation": revision.explanation}
+        )
     return redirect(lease)
 
 
@@ -424,7 +447,15 @@ def lease_revise(request: HttpRequest, pk: int) -> HttpResponse:
 def lease_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     lease = get_object_or_404(Lease, pk=pk)
     count = services.lease_schedule_generate(lease=lease, until=timezone.localdate())
-    messages.success(request, f"Échéancier à jour ({count} échéance(s) ajoutée(s)).")
+    messages.success(
+        request,
+        ngettext(
+            "Échéancier à jour (%(count)s échéance ajoutée).",
+            "Échéancier à jour (%(count)s échéances ajoutées).",
+            count,
+        )
+        % {"count": count},
+    )
     return redirect(lease)
 
 
@@ -436,11 +467,11 @@ def payment_create(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.payment_record(actor=request.user, line=line, **form.cleaned_data)
-            messages.success(request, "Paiement enregistré.")
+            messages.success(request, _("Paiement enregistré."))
         except Refusal as exc:
             refusal_show(request, exc)
     else:
-        messages.error(request, f"Paiement non enregistré : {_errors(form)}")
+        messages.error(request, _("Paiement non enregistré : %(form)s") % {"form": _errors(form)})
     return redirect(next_url(request, line.lease.get_absolute_url()))
 
 
@@ -472,10 +503,12 @@ def reminder_send(request: HttpRequest, pk: int) -> HttpResponse:
         refusal_show(request, exc)
     else:
         if sent:
-            messages.success(request, f"Relance envoyée à {reminder.email}.")
+            messages.success(request, _("Relance envoyée à %(email)s.") % {"email": reminder.email})
         else:
             messages.info(
-                request, f"Déjà relancé aujourd’hui ({reminder.email}) : aucun nouvel e-mail."
+                request,
+                _("Déjà relancé aujourd’hui (%(email)s) : aucun nouvel e-mail.")
+                % {"email": reminder.email},
             )
     return redirect(next_url(request, "places:arrears"))
 
@@ -492,7 +525,7 @@ def index_list(request: HttpRequest) -> HttpResponse:
         except Refusal as exc:
             refusal_show(request, exc, form)
         else:
-            messages.success(request, "Valeur d’indice enregistrée.")
+            messages.success(request, _("Valeur d’indice enregistrée."))
             return redirect("places:indexes")
     page = paginate(request, IndexValue.objects.all())
     return render(
@@ -507,7 +540,7 @@ def index_list(request: HttpRequest) -> HttpResponse:
 def index_import(request: HttpRequest) -> HttpResponse:
     form = IndexImportForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, f"Import impossible : {_errors(form)}")
+        messages.error(request, _("Import impossible : %(form)s") % {"form": _errors(form)})
         return redirect("places:indexes")
     report = services.index_values_import(actor=request.user, raw=form.cleaned_data["file"].read())
     if report.errors:
@@ -517,8 +550,11 @@ def index_import(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(
             request,
-            f"Import terminé : {report.created} valeur(s) ajoutée(s), {report.updated} mise(s) à "
-            f"jour, {report.unchanged} inchangée(s).",
+            _(
+                "Import terminé : %(created)s valeur(s) ajoutée(s), %(updated)s "
+                "mise(s) à jour, %(unchanged)s inchangée(s)."
+            )
+            % {"created": report.created, "updated": report.updated, "unchanged": report.unchanged},
         )
     return redirect("places:indexes")
 
@@ -541,7 +577,7 @@ def figures_view(request: HttpRequest) -> HttpResponse:
 @staff_required
 @require_GET
 def figures_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    _, day = _at(request)
+    _form, day = _at(request)
     rows = headline_figures(day).rows()
     name = f"chiffres-cles-lieux-{day:%Y-%m-%d}"
     if fmt == "csv":
@@ -560,12 +596,12 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         services.places_settings_update(actor=request.user, **form.cleaned_data)
-        messages.success(request, "Objectif du réseau enregistré.")
+        messages.success(request, _("Objectif du réseau enregistré."))
         return redirect("places:figures")
     return render(
         request,
         "places/place_form.html",
-        {"form": form, "title": "Objectif du réseau de lieux", "cancel": "places:figures"},
+        {"form": form, "title": _("Objectif du réseau de lieux"), "cancel": "places:figures"},
     )
 
 
@@ -596,7 +632,8 @@ def criteria_create(request: HttpRequest) -> HttpResponse:
         return redirect("places:criteria_list")
     messages.success(
         request,
-        f"Version {version.number} créée, copiée de la précédente : modifiez-la puis publiez-la.",
+        _("Version %(version)s créée, copiée de la précédente : modifiez-la puis publiez-la.")
+        % {"version": version.number},
     )
     return redirect(version)
 
@@ -636,10 +673,12 @@ def criteria_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 refusal_show(request, exc)
                 status = 400
             else:
-                messages.success(request, f"Version {version.number} enregistrée.")
+                messages.success(
+                    request, _("Version %(version)s enregistrée.") % {"version": version.number}
+                )
                 return redirect(version)
         else:
-            messages.error(request, "La grille contient des erreurs : rien n’a été enregistré.")
+            messages.error(request, _("La grille contient des erreurs : rien n’a été enregistré."))
             status = 400
     context = {
         "version": version,
@@ -658,7 +697,7 @@ def criteria_publish(request: HttpRequest, pk: int) -> HttpResponse:
     version = get_object_or_404(CriteriaVersion, pk=pk)
     form = CriteriaPublishForm(request.POST)
     if not form.is_valid():
-        messages.error(request, f"Version non publiée : {_errors(form)}")
+        messages.error(request, _("Version non publiée : %(form)s") % {"form": _errors(form)})
         return redirect(version)
     try:
         services.criteria_version_publish(actor=request.user, version=version, **form.cleaned_data)
@@ -666,7 +705,9 @@ def criteria_publish(request: HttpRequest, pk: int) -> HttpResponse:
         refusal_show(request, exc)
     else:
         messages.success(
-            request, f"Version {version.number} publiée : c’est désormais la grille en vigueur."
+            request,
+            _("Version %(version)s publiée : c’est désormais la grille en vigueur.")
+            % {"version": version.number},
         )
     return redirect(version)
 
@@ -678,15 +719,20 @@ def project_score(request: HttpRequest, pk: int) -> HttpResponse:
     if version is None:
         messages.error(
             request,
-            "Aucune grille de critères n’est publiée : créez et publiez une version "
-            "(Lieux › Critères d’investissement).",
+            _(
+                "Aucune grille de critères n’est publiée : créez et publiez une "
+                "version (Lieux › Critères d’investissement)."
+            ),
         )
         return redirect(place)
     if place.status not in services.SCORABLE_STEPS:
         messages.error(
             request,
-            f"Ce lieu est à l’étape « {place.get_status_display()} » : seuls les projets "
-            "entrants (prospect ou étude) se notent.",
+            _(
+                "Ce lieu est à l’étape « %(status)s » : seuls les projets entrants "
+                "(prospect ou étude) se notent."
+            )
+            % {"status": place.get_status_display()},
         )
         return redirect(place)
     form = ScoringForm(
@@ -708,7 +754,8 @@ def project_score(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Projet noté : {number(scoring.total, 2)} / 5 (grille v{version.number}).",
+                _("Projet noté : %(total)s / 5 (grille v%(version)s).")
+                % {"total": number(scoring.total, 2), "version": version.number},
             )
             return redirect(place)
     return render(
@@ -716,9 +763,12 @@ def project_score(request: HttpRequest, pk: int) -> HttpResponse:
         "places/place_form.html",
         {
             "form": form,
-            "title": f"Noter le projet — {place.name}",
-            "intro": f"Grille en vigueur : version {version.number}. Notez chaque critère de 0 "
-            "à 5 ; la note du projet est la moyenne pondérée par les poids.",
+            "title": _("Noter le projet — %(name)s") % {"name": place.name},
+            "intro": _(
+                "Grille en vigueur : version %(version)s. Notez chaque critère de 0 "
+                "à 5 ; la note du projet est la moyenne pondérée par les poids."
+            )
+            % {"version": version.number},
             "place": place,
         },
         status=400 if request.method == "POST" else 200,
@@ -741,16 +791,18 @@ def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
         except Refusal as exc:
             refusal_show(request, exc, form)
         else:
-            messages.success(request, "Décision d’investissement enregistrée.")
+            messages.success(request, _("Décision d’investissement enregistrée."))
             return redirect(place)
     return render(
         request,
         "places/place_form.html",
         {
             "form": form,
-            "title": f"Décision d’investissement — {place.name}",
-            "intro": "Décision du comité d’investissement, du conseil d’administration ou de "
-            "l’assemblée générale, avec ses motifs.",
+            "title": _("Décision d’investissement — %(name)s") % {"name": place.name},
+            "intro": _(
+                "Décision du comité d’investissement, du conseil d’administration "
+                "ou de l’assemblée générale, avec ses motifs."
+            ),
             "place": place,
         },
         status=400 if request.method == "POST" else 200,

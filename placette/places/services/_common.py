@@ -3,6 +3,8 @@
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from placette.lib.refusals import Refusal
 
 CENT = Decimal("0.01")
@@ -59,7 +61,9 @@ def _not_negative(data: dict[str, Any], labels: dict[str, str]) -> None:
         value = data.get(name)
         if value is not None and value < 0:
             raise Refusal(
-                f"{label} ne peut pas être négatif : rien n’a été enregistré.", field=name
+                _("%(label)s ne peut pas être négatif : rien n’a été enregistré.")
+                % {"label": label},
+                field=name,
             )
 
 

@@ -4,6 +4,7 @@ Keyword-only, atomic, audited."""
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from placette.contacts.models import TimelineKind
 from placette.contacts.services import timeline_append
@@ -36,7 +37,10 @@ def operation_update(*, actor: Any, operation: Operation, data: dict[str, Any]) 
     start, end = data.get("works_started_on"), data.get("works_ended_on")
     if start and end and end < start:
         raise Refusal(
-            "La fin des travaux précède leur début : corrigez les dates, rien n’a été enregistré."
+            _(
+                "La fin des travaux précède leur début : corrigez les dates, rien "
+                "n’a été enregistré."
+            )
         )
     changed = {}
     for name in OPERATION_FIELDS:
@@ -60,7 +64,7 @@ def financing_line_add(
     amount = data.get("amount")
     if amount is None or amount <= 0:
         raise Refusal(
-            "Le montant d’une source de financement doit être positif : rien n’a été enregistré."
+            _("Le montant d’une source de financement doit être positif : rien n’a été enregistré.")
         )
     line = FinancingLine.objects.create(
         operation=operation,
@@ -83,7 +87,8 @@ def financing_line_add(
         timeline_append(
             contact=line.funder,
             kind=TimelineKind.OTHER,
-            title=f"Financement de {operation.place} : {euros(amount)}",
+            title=_("Financement de %(place)s : %(amount)s")
+            % {"place": operation.place, "amount": euros(amount)},
             actor=actor,
             area="places",
             link=operation.place.get_absolute_url(),

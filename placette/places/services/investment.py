@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from placette.lib.audit import audit_log
 from placette.lib.refusals import Refusal
@@ -36,8 +37,12 @@ def _draft(version: CriteriaVersion) -> CriteriaVersion:
     version = CriteriaVersion.objects.select_for_update().get(pk=version.pk)
     if version.is_published:
         raise Refusal(
-            f"La version {version.number} de la grille est publiée : elle ne se modifie plus. "
-            "Créez une nouvelle version pour changer les critères. Rien n’a été enregistré."
+            _(
+                "La version %(version)s de la grille est publiée : elle ne se "
+                "modifie plus. Créez une nouvelle version pour changer les "
+                "critères. Rien n’a été enregistré."
+            )
+            % {"version": version.number}
         )
     return version
 
@@ -48,8 +53,11 @@ def criteria_version_create(*, actor: Any) -> CriteriaVersion:
     draft = CriteriaVersion.objects.filter(state=CriteriaState.DRAFT).first()
     if draft is not None:
         raise Refusal(
-            f"La version {draft.number} est déjà en préparation : modifiez-la ou publiez-la "
-            "avant d’en créer une autre."
+            _(
+                "La version %(draft)s est déjà en préparation : modifiez-la ou "
+                "publiez-la avant d’en créer une autre."
+            )
+            % {"draft": draft.number}
         )
     previous = CriteriaVersion.objects.order_by("-number").first()
     try:
@@ -60,7 +68,7 @@ def criteria_version_create(*, actor: Any) -> CriteriaVersion:
                 note=previous.note if previous else "",
             )
     except IntegrityError:  # two clicks at once: the other request created the draft
-        raise Refusal("Une version de la grille est déjà en préparation.") from None
+        raise Refusal(_("Une version de la grille est déjà en préparation.")) from None
     if previous is not None:
         Criterion.objects.bulk_create(
             Criterion(version=version, label=c.label, description=c.description, weight=c.weight)
@@ -88,12 +96,15 @@ def criteria_version_update(
         weight = criterion.get("weight")
         if weight is None or not 1 <= weight <= 10:
             raise Refusal(
-                f"Le poids de « {criterion['label'].strip()} » va de 1 à 10 : "
-                "rien n’a été enregistré."
+                _("Le poids de « %(criterion)s » va de 1 à 10 : rien n’a été enregistré.")
+                % {"criterion": criterion["label"].strip()}
             )
     duplicates = sorted({label for label in labels if labels.count(label) > 1})
     if duplicates:
-        raise Refusal(f"Le critère « {duplicates[0]} » figure deux fois : rien n’a été enregistré.")
+        raise Refusal(
+            _("Le critère « %(duplicates)s » figure deux fois : rien n’a été enregistré.")
+            % {"duplicates": duplicates[0]}
+        )
     existing = {c.pk: c for c in version.criteria.all()}
     removed = [pk for pk in existing if pk not in {c.get("id") for c in kept if c.get("id")}]
     Criterion.objects.filter(pk__in=removed).delete()
@@ -133,9 +144,9 @@ def criteria_version_publish(
     """Publish a draft: it becomes the version in force and is read-only from then on."""
     version = _draft(version)
     if not version.criteria.exists():
-        raise Refusal("Une grille sans critère ne peut pas être publiée.")
+        raise Refusal(_("Une grille sans critère ne peut pas être publiée."))
     if adopted_on and adopted_on > timezone.localdate():
-        raise Refusal("La date d’adoption ne peut pas être dans le futur.")
+        raise Refusal(_("La date d’adoption ne peut pas être dans le futur."))
     version.state = CriteriaState.PUBLISHED
     version.published_at = timezone.now()
     version.published_by = _user(actor)
@@ -177,14 +188,19 @@ def project_score_record(
     0 to 5 on every criterion; the total is the weighted mean."""
     if place.status not in SCORABLE_STEPS:
         raise Refusal(
-            f"« {place.name} » est à l’étape « {place.get_status_display()} » : seuls les "
-            "projets entrants (prospect ou étude) se notent. Rien n’a été enregistré."
+            _(
+                "« %(name)s » est à l’étape « %(status)s » : seuls les projets "
+                "entrants (prospect ou étude) se notent. Rien n’a été enregistré."
+            )
+            % {"name": place.name, "status": place.get_status_display()}
         )
     version = CriteriaVersion.objects.in_force()
     if version is None:
         raise Refusal(
-            "Aucune grille de critères n’est publiée : créez et publiez une version "
-            "(page Critères d’investissement)."
+            _(
+                "Aucune grille de critères n’est publiée : créez et publiez une "
+                "version (page Critères d’investissement)."
+            )
         )
     criteria = list(version.criteria.all())
     pairs = []
@@ -192,7 +208,8 @@ def project_score_record(
         score = scores.get(criterion.pk)
         if score is None or not 0 <= score <= 5:
             raise Refusal(
-                f"La note de « {criterion} » doit aller de 0 à 5 : rien n’a été enregistré."
+                _("La note de « %(criterion)s » doit aller de 0 à 5 : rien n’a été enregistré.")
+                % {"criterion": criterion}
             )
         pairs.append((score, criterion.weight))
     scoring = ProjectScoring.objects.create(
@@ -233,15 +250,15 @@ def investment_decision_record(
     """The decision of the investment committee, the board or the AG on a project, with its
     reasons and, when the project was scored, the scoring the body examined."""
     if body not in DecisionBody.values:
-        raise Refusal("Choisissez l’instance qui a décidé.")
+        raise Refusal(_("Choisissez l’instance qui a décidé."))
     if outcome not in DecisionOutcome.values:
-        raise Refusal("Choisissez la décision.")
+        raise Refusal(_("Choisissez la décision."))
     if not reason.strip():
-        raise Refusal("Indiquez les motifs de la décision : rien n’a été enregistré.")
+        raise Refusal(_("Indiquez les motifs de la décision : rien n’a été enregistré."))
     if decided_on > timezone.localdate():
-        raise Refusal("Une décision se date au jour où elle est prise : pas de date future.")
+        raise Refusal(_("Une décision se date au jour où elle est prise : pas de date future."))
     if scoring is not None and scoring.place_id != place.pk:
-        raise Refusal("Cette notation concerne un autre projet.")
+        raise Refusal(_("Cette notation concerne un autre projet."))
     decision = InvestmentDecision.objects.create(
         place=place,
         scoring=scoring,
@@ -269,7 +286,7 @@ def places_settings_update(
     *, actor: Any, network_goal: int, goal_year: int | None
 ) -> PlacesSettings:
     if network_goal <= 0:
-        raise Refusal("L’objectif du réseau est un nombre de lieux positif.")
+        raise Refusal(_("L’objectif du réseau est un nombre de lieux positif."))
     current = PlacesSettings.get()
     before = current.network_goal
     current.network_goal = network_goal

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from placette.contacts.models import TimelineKind
 from placette.contacts.services import timeline_append
@@ -31,14 +32,15 @@ def activity_install(*, actor: Any, place: Place, data: dict[str, Any]) -> Activ
     _not_negative(data, {"jobs_fte": "Le nombre d’emplois"})
     closed = data.get("closed_on")
     if closed and closed < data["opened_on"]:
-        raise Refusal("La fermeture précède l’ouverture : rien n’a été enregistré.")
+        raise Refusal(_("La fermeture précède l’ouverture : rien n’a été enregistré."))
     activity = Activity.objects.create(
         place=place, **{k: v for k, v in data.items() if k in ACTIVITY_FIELDS}
     )
     timeline_append(
         contact=activity.tenant,
         kind=TimelineKind.EVENT,
-        title=f"Activité « {activity} » installée à {place} le {activity.opened_on:%d/%m/%Y}",
+        title=_("Activité « %(activity)s » installée à %(place)s le %(opened_on)s")
+        % {"activity": activity, "place": place, "opened_on": f"{activity.opened_on:%d/%m/%Y}"},
         actor=actor,
         area="places",
         link=place.get_absolute_url(),
@@ -59,7 +61,7 @@ def activity_update(*, actor: Any, activity: Activity, data: dict[str, Any]) -> 
     opened = data.get("opened_on", activity.opened_on)
     closed = data.get("closed_on", activity.closed_on)
     if closed and closed < opened:
-        raise Refusal("La fermeture précède l’ouverture : rien n’a été enregistré.")
+        raise Refusal(_("La fermeture précède l’ouverture : rien n’a été enregistré."))
     changed = {}
     for name in ACTIVITY_FIELDS:
         if name in data and getattr(activity, name) != data[name]:
@@ -74,7 +76,8 @@ def activity_update(*, actor: Any, activity: Activity, data: dict[str, Any]) -> 
             timeline_append(
                 contact=activity.tenant,
                 kind=TimelineKind.EVENT,
-                title=f"Activité « {activity} » fermée le {activity.closed_on:%d/%m/%Y}",
+                title=_("Activité « %(activity)s » fermée le %(closed_on)s")
+                % {"activity": activity, "closed_on": f"{activity.closed_on:%d/%m/%Y}"},
                 actor=actor,
                 area="places",
                 link=activity.place.get_absolute_url(),
@@ -93,8 +96,11 @@ def lease_create(
     date_check(data.get("signed_on"), label="Signature du bail", field="signed_on", past_only=True)
     if ends <= starts:
         raise Refusal(
-            f"Le bail se termine le {ends:%d/%m/%Y}, avant de commencer le {starts:%d/%m/%Y} : "
-            "corrigez les dates, rien n’a été enregistré."
+            _(
+                "Le bail se termine le %(ends)s, avant de commencer le %(starts)s : "
+                "corrigez les dates, rien n’a été enregistré."
+            )
+            % {"ends": f"{ends:%d/%m/%Y}", "starts": f"{starts:%d/%m/%Y}"}
         )
     _not_negative(
         data,
@@ -105,9 +111,9 @@ def lease_create(
         },
     )
     if data.get("index_kind") not in IndexKind.values:
-        raise Refusal("Choisissez l’indice de révision prévu au bail (ILC, ILAT ou ICC).")
+        raise Refusal(_("Choisissez l’indice de révision prévu au bail (ILC, ILAT ou ICC)."))
     if not 1 <= int(data.get("index_quarter") or 0) <= 4:
-        raise Refusal("Le trimestre de l’indice de référence va de 1 à 4.")
+        raise Refusal(_("Le trimestre de l’indice de référence va de 1 à 4."))
     lease = Lease(activity=activity, **{k: v for k, v in data.items() if k in LEASE_FIELDS})
     lease.current_rent = lease.initial_rent
     lease.save()
@@ -116,8 +122,14 @@ def lease_create(
         contact=activity.tenant,
         kind=TimelineKind.EVENT,
         title=(
-            f"{lease.get_kind_display()} pour {activity.place} du {starts:%d/%m/%Y} au "
-            f"{ends:%d/%m/%Y} : {euros(lease.initial_rent)} HT par mois"
+            _("%(kind)s pour %(place)s du %(starts)s au %(ends)s : %(initial_rent)s HT par mois")
+            % {
+                "kind": lease.get_kind_display(),
+                "place": activity.place,
+                "starts": f"{starts:%d/%m/%Y}",
+                "ends": f"{ends:%d/%m/%Y}",
+                "initial_rent": euros(lease.initial_rent),
+            }
         ),
         actor=actor,
         area="places",

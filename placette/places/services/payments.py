@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from placette.contacts.models import TimelineKind
 from placette.contacts.services import timeline_append
@@ -27,19 +28,24 @@ def payment_record(
     *, actor: Any, line: RentLine, amount: Decimal, paid_on: dt.date, method: str
 ) -> RentPayment:
     if amount is None or amount <= 0:
-        raise Refusal("Le montant d’un paiement doit être positif : rien n’a été enregistré.")
+        raise Refusal(_("Le montant d’un paiement doit être positif : rien n’a été enregistré."))
     # Arrears at a date count the payments dated by then: a payment bears the day it was received.
     if paid_on > timezone.localdate():
         raise Refusal(
-            "Un paiement se date au jour où il est reçu : pas de date future. "
-            "Rien n’a été enregistré."
+            _(
+                "Un paiement se date au jour où il est reçu : pas de date future. "
+                "Rien n’a été enregistré."
+            )
         )
     date_check(paid_on, label="Date du paiement", field="paid_on", past_only=True)
     line = RentLine.objects.select_for_update().select_related("lease__activity").get(pk=line.pk)
     if amount > line.balance:
         raise Refusal(
-            f"Le paiement ({euros(amount)}) dépasse le reste dû sur cette échéance "
-            f"({euros(line.balance)}) : rien n’a été enregistré."
+            _(
+                "Le paiement (%(amount)s) dépasse le reste dû sur cette échéance "
+                "(%(balance)s) : rien n’a été enregistré."
+            )
+            % {"amount": euros(amount), "balance": euros(line.balance)}
         )
     payment = RentPayment.objects.create(
         line=line, amount=amount, paid_on=paid_on, method=method, actor=_user(actor)
@@ -73,15 +79,19 @@ def rent_reminder_send(
     if already:
         return already, False
     if line.is_paid:
-        raise Refusal("Cette échéance est réglée : pas de relance.")
+        raise Refusal(_("Cette échéance est réglée : pas de relance."))
     if line.due_on > today:
-        raise Refusal("Cette échéance n’est pas encore due : pas de relance.")
+        raise Refusal(_("Cette échéance n’est pas encore due : pas de relance."))
     activity = line.lease.activity
     tenant = activity.tenant
     email = tenant.mail_to
     if not email:
         raise Refusal(
-            f"« {tenant} » n’a pas d’adresse e-mail : complétez sa fiche contact pour le relancer."
+            _(
+                "« %(tenant)s » n’a pas d’adresse e-mail : complétez sa fiche "
+                "contact pour le relancer."
+            )
+            % {"tenant": tenant}
         )
     try:
         with transaction.atomic():
@@ -108,7 +118,8 @@ def rent_reminder_send(
     timeline_append(
         contact=tenant,
         kind=TimelineKind.EMAIL,
-        title=f"Relance loyer impayé du {line.due_on:%d/%m/%Y} ({euros(line.balance)})",
+        title=_("Relance loyer impayé du %(due_on)s (%(balance)s)")
+        % {"due_on": f"{line.due_on:%d/%m/%Y}", "balance": euros(line.balance)},
         actor=actor,
         area="places",
         link=line.lease.get_absolute_url(),

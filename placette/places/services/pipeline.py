@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from placette.lib.audit import audit_log
 from placette.lib.documents import document_store
@@ -35,7 +36,7 @@ def place_create(
     place.status = data.get("status") or PlaceStatus.PROSPECT
     place.refresh_derived()
     if not place.commune_name:
-        raise Refusal("Commune inconnue : choisissez une commune du code officiel (INSEE).")
+        raise Refusal(_("Commune inconnue : choisissez une commune du code officiel (INSEE)."))
     place.save()
     Operation.objects.create(place=place)
     StatusChange.objects.create(
@@ -58,7 +59,7 @@ def place_update(*, actor: Any, place: Place, data: dict[str, Any]) -> Place:
             setattr(place, name, data[name])
     place.refresh_derived()
     if not place.commune_name:
-        raise Refusal("Commune inconnue : choisissez une commune du code officiel (INSEE).")
+        raise Refusal(_("Commune inconnue : choisissez une commune du code officiel (INSEE)."))
     place.save()
     if changed:
         audit_log(actor=actor, action="places.place.updated", obj=place, changes=changed)
@@ -77,11 +78,11 @@ def place_status_change(
 ) -> StatusChange:
     """Append a dated step to the pipeline; the place's current step is the latest by date."""
     if status not in STATUS_ORDER:
-        raise Refusal("Étape inconnue.")
+        raise Refusal(_("Étape inconnue."))
     if not decided_by.strip():
-        raise Refusal("Indiquez qui a décidé cette étape (instance ou personne).")
+        raise Refusal(_("Indiquez qui a décidé cette étape (instance ou personne)."))
     if decided_on > timezone.localdate():
-        raise Refusal("Une étape se date au jour de la décision : pas de date future.")
+        raise Refusal(_("Une étape se date au jour de la décision : pas de date future."))
     change = StatusChange.objects.create(
         place=place,
         status=status,

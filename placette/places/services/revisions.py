@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F, Value
+from django.utils.translation import gettext as _
 
 from placette.contacts.models import TimelineKind
 from placette.contacts.services import timeline_append
@@ -42,20 +43,25 @@ def index_value_set(
     published_on: dt.date | None = None,
 ) -> IndexValue:
     if kind not in IndexKind.values:
-        raise Refusal(f"Indice inconnu : « {kind} » (ILC, ILAT ou ICC).")
+        raise Refusal(_("Indice inconnu : « %(kind)s » (ILC, ILAT ou ICC).") % {"kind": kind})
     if not 1 <= quarter <= 4:
-        raise Refusal("Le trimestre va de 1 à 4.")
+        raise Refusal(_("Le trimestre va de 1 à 4."))
     if value is None or not value.is_finite() or value >= INDEX_VALUE_LIMIT:
         raise Refusal(
-            f"Valeur d’indice illisible : « {value} » (un nombre positif, inférieur à "
-            f"{INDEX_VALUE_LIMIT}).",
+            _(
+                "Valeur d’indice illisible : « %(value)s » (un nombre positif, "
+                "inférieur à %(limit)s)."
+            )
+            % {"value": value, "limit": INDEX_VALUE_LIMIT},
             field="value",
         )
     if value <= 0:
-        raise Refusal("La valeur d’un indice est strictement positive.")
+        raise Refusal(_("La valeur d’un indice est strictement positive."))
     if not INDEX_YEARS[0] <= year <= INDEX_YEARS[1]:
         raise Refusal(
-            f"Année impossible : {year} ({INDEX_YEARS[0]} à {INDEX_YEARS[1]}).", field="year"
+            _("Année impossible : %(year)s (%(first)s à %(last)s).")
+            % {"year": year, "first": INDEX_YEARS[0], "last": INDEX_YEARS[1]},
+            field="year",
         )
     index, created = IndexValue.objects.update_or_create(
         kind=kind,
@@ -95,7 +101,7 @@ def index_values_import(*, actor: Any, raw: bytes) -> IndexImportReport:
         except UnicodeDecodeError:
             text = "\x00"
     if "\x00" in text:
-        report.errors.append("Ce fichier n’est pas un CSV lisible (UTF-8 ou Windows-1252).")
+        report.errors.append(_("Ce fichier n’est pas un CSV lisible (UTF-8 ou Windows-1252)."))
         return report
     sample = text[:2000]
     delimiter = ";" if sample.count(";") >= sample.count(",") else ","
@@ -123,18 +129,33 @@ def index_values_import(*, actor: Any, raw: bytes) -> IndexImportReport:
             published = (row.get("publication") or "").strip()
             published_on = dt.datetime.strptime(published, "%d/%m/%Y").date() if published else None
         except (ValueError, InvalidOperation):
-            report.errors.append(f"Ligne {number} : valeur illisible ({', '.join(row.values())}).")
+            report.errors.append(
+                _("Ligne %(line)s : valeur illisible (%(values)s).")
+                % {"line": number, "values": ", ".join(row.values())}
+            )
             continue
         if kind not in IndexKind.values:
-            report.errors.append(f"Ligne {number} : indice inconnu « {kind} ».")
+            report.errors.append(
+                _("Ligne %(line)s : indice inconnu « %(kind)s ».") % {"line": number, "kind": kind}
+            )
         elif not 1 <= quarter <= 4:
-            report.errors.append(f"Ligne {number} : trimestre {quarter} impossible (1 à 4).")
+            report.errors.append(
+                _("Ligne %(line)s : trimestre %(quarter)s impossible (1 à 4).")
+                % {"line": number, "quarter": quarter}
+            )
         elif not value.is_finite() or value >= INDEX_VALUE_LIMIT:
-            report.errors.append(f"Ligne {number} : valeur d’indice trop grande « {value} ».")
+            report.errors.append(
+                _("Ligne %(line)s : valeur d’indice trop grande « %(value)s ».")
+                % {"line": number, "value": value}
+            )
         elif value <= 0:
-            report.errors.append(f"Ligne {number} : une valeur d’indice est positive.")
+            report.errors.append(
+                _("Ligne %(line)s : une valeur d’indice est positive.") % {"line": number}
+            )
         elif not INDEX_YEARS[0] <= year <= INDEX_YEARS[1]:
-            report.errors.append(f"Ligne {number} : année {year} impossible.")
+            report.errors.append(
+                _("Ligne %(line)s : année %(year)s impossible.") % {"line": number, "year": year}
+            )
         else:
             rows.append((kind, year, quarter, value, published_on))
     if report.errors:
@@ -179,9 +200,12 @@ def lease_revise(*, actor: Any, lease: Lease, effective_on: dt.date | None = Non
     lease = Lease.objects.select_for_update().get(pk=lease.pk)
     effective_on = effective_on or lease.next_revision_on()
     if effective_on <= lease.starts_on or effective_on > lease.ends_on:
-        raise Refusal("La date de révision doit tomber pendant le bail, après sa date d’effet.")
+        raise Refusal(_("La date de révision doit tomber pendant le bail, après sa date d’effet."))
     if lease.revisions.filter(effective_on=effective_on).exists():
-        raise Refusal(f"Le loyer est déjà révisé au {effective_on:%d/%m/%Y}.")
+        raise Refusal(
+            _("Le loyer est déjà révisé au %(effective_on)s.")
+            % {"effective_on": f"{effective_on:%d/%m/%Y}"}
+        )
     values = {
         (i.year, i.quarter): i.value
         for i in IndexValue.objects.filter(
@@ -195,9 +219,12 @@ def lease_revise(*, actor: Any, lease: Lease, effective_on: dt.date | None = Non
     for value, label in ((reference, lease.reference_label), (new, lease.next_index_label)):
         if value is None:
             raise Refusal(
-                f"Révision impossible au {effective_on:%d/%m/%Y} : la valeur de l’{label} "
-                "n’est pas saisie. Saisissez-la ou importez-la (page Indices), puis recommencez. "
-                "Rien n’a été enregistré."
+                _(
+                    "Révision impossible au %(effective_on)s : la valeur de l’%(label)s "
+                    "n’est pas saisie. Saisissez-la ou importez-la (page Indices), puis "
+                    "recommencez. Rien n’a été enregistré."
+                )
+                % {"effective_on": f"{effective_on:%d/%m/%Y}", "label": label}
             )
     assert reference is not None and new is not None
     result = indexation.rent_revise(lease.current_rent, reference, new)
@@ -229,8 +256,12 @@ def lease_revise(*, actor: Any, lease: Lease, effective_on: dt.date | None = Non
         contact=lease.activity.tenant,
         kind=TimelineKind.OTHER,
         title=(
-            f"Loyer révisé au {effective_on:%d/%m/%Y} : {euros(revision.previous_rent)} → "
-            f"{euros(revision.new_rent)} HT par mois"
+            _("Loyer révisé au %(effective_on)s : %(previous_rent)s → %(new_rent)s HT par mois")
+            % {
+                "effective_on": f"{effective_on:%d/%m/%Y}",
+                "previous_rent": euros(revision.previous_rent),
+                "new_rent": euros(revision.new_rent),
+            }
         ),
         body=result.explanation,
         actor=actor,

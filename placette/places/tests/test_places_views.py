@@ -17,7 +17,12 @@ from placette.test import BaseTestCase
 
 
 class PermissionTests(BaseTestCase):
-    def test_every_places_page_refuses_anonymous_visitors_members_and_activity_holders(self):
+    def test_every_places_view_refuses_anonymous_visitors_members_and_activity_holders(self):
+        """Every URL of places/urls.py, GET and POST: anonymous → sign-in, member, board member
+        and activity holder → 403, nothing written; the team gets the page (the goal: admins)."""
+        from placette.places import urls
+        from placette.places.tests.test_investment import _published_version
+
         place = make_place()
         make_operation(place)
         activity = make_activity(place)
@@ -26,37 +31,64 @@ class PermissionTests(BaseTestCase):
         financing_line = place.operation.financing.create(
             source="capital", amount=Decimal("1000"), secured_on=dt.date(2021, 1, 1)
         )
-        for url in [
-            reverse("places:list"),
-            reverse("places:create"),
-            reverse("places:figures"),
-            reverse("places:figures_export", args=["csv"]),
-            reverse("places:arrears"),
-            reverse("places:indexes"),
-            reverse("places:detail", args=[place.pk]),
-            reverse("places:edit", args=[place.pk]),
-            reverse("places:operation", args=[place.pk]),
-            reverse("places:activity_create", args=[place.pk]),
-            reverse("places:decision", args=[place.pk]),
-            reverse("places:activity_edit", args=[activity.pk]),
-            reverse("places:lease_create", args=[activity.pk]),
-            reverse("places:lease", args=[lease.pk]),
-            reverse("places:settings"),
-        ]:
-            self.assert_staff_only(url)
-        for url in [
-            reverse("places:index_import"),
-            reverse("places:status", args=[place.pk]),
-            reverse("places:event", args=[place.pk]),
-            reverse("places:document", args=[place.pk]),
-            reverse("places:financing_add", args=[place.pk]),
-            reverse("places:financing_remove", args=[financing_line.pk]),
-            reverse("places:lease_revise", args=[lease.pk]),
-            reverse("places:lease_schedule", args=[lease.pk]),
-            reverse("places:payment", args=[line.pk]),
-            reverse("places:reminder", args=[line.pk]),
-        ]:
+        version = _published_version()
+        args = {
+            "detail": [place.pk],
+            "edit": [place.pk],
+            "status": [place.pk],
+            "event": [place.pk],
+            "document": [place.pk],
+            "operation": [place.pk],
+            "financing_add": [place.pk],
+            "activity_create": [place.pk],
+            "score": [place.pk],
+            "decision": [place.pk],
+            "criteria": [version.pk],
+            "criteria_publish": [version.pk],
+            "financing_remove": [financing_line.pk],
+            "activity_edit": [activity.pk],
+            "lease_create": [activity.pk],
+            "lease": [lease.pk],
+            "lease_revise": [lease.pk],
+            "lease_schedule": [lease.pk],
+            "payment": [line.pk],
+            "reminder": [line.pk],
+            "figures_export": ["csv"],
+        }
+        # pages a GET shows to the team (the others answer POST only: 405 on GET)
+        post_only = {
+            "status",
+            "event",
+            "document",
+            "financing_add",
+            "lease_revise",
+            "lease_schedule",
+            "payment",
+            "reminder",
+            "index_import",
+            "criteria_create",
+            "criteria_publish",
+        }
+        names = {pattern.name for pattern in urls.urlpatterns}
+        writes = AuditEntry.objects.count()
+        for name in sorted(names):
+            url = reverse(f"places:{name}", args=args.get(name, []))
             self.assert_staff_only(url, method="post")
+            if name not in post_only:
+                self.assert_staff_only(url)
+        self.assertEqual(AuditEntry.objects.count(), writes)
+        team = {name: 200 for name in names - post_only} | {name: 405 for name in post_only}
+        team["settings"] = 403  # the network goal is for staff admins
+        self.login(self.staff)
+        for name, status in sorted(team.items()):
+            url = reverse(f"places:{name}", args=args.get(name, []))
+            response = self.client.get(url)
+            if response.status_code == 302:  # e.g. scoring a place before its study: back
+                self.assertFalse(response["Location"].startswith(reverse("account_login")))
+            else:
+                self.assertEqual(response.status_code, status, name)
+        self.login(self.staff_admin)
+        self.assertEqual(self.client.get(reverse("places:settings")).status_code, 200)
 
     def test_the_network_goal_is_edited_by_staff_admins_only(self):
         self.login(self.staff)
@@ -236,3 +268,79 @@ class PlaceFormTests(BaseTestCase):
         self.assertContains(
             self.client.get(place.get_absolute_url()), document.document.get_absolute_url()
         )
+
+
+class PlaceDetailQueryTests(BaseTestCase):
+    def test_a_place_page_costs_the_same_queries_with_5_and_60_of_each_related_row(self):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from placette.lib.testing import PDF
+        from placette.places import services
+        from placette.places.tests.helpers import make_tenant
+
+        place = make_place()
+        operation = make_operation(place)
+        made = [0]
+
+        def add(n: int) -> None:
+            for _ in range(n):
+                made[0] += 1
+                i = made[0]
+                tenant = make_tenant(name=f"Asso {i}", email=f"asso{i}@ex.fr")
+                make_lease(make_activity(place, tenant=tenant, name=f"Activité {i}"))
+                services.financing_line_add(
+                    actor=self.staff,
+                    operation=operation,
+                    data={
+                        "source": "capital",
+                        "funder": tenant,
+                        "amount": Decimal("10"),
+                        "secured_on": dt.date(2021, 1, 1),
+                    },
+                )
+                services.place_event_add(
+                    actor=self.staff, place=place, happened_on=dt.date(2022, 1, 1), title=f"É{i}"
+                )
+                services.place_status_change(
+                    actor=self.staff,
+                    place=place,
+                    status="study",
+                    decided_on=dt.date(2020, 1, 1) + dt.timedelta(days=i),
+                    decided_by="CA",
+                )
+                services.place_document_add(
+                    actor=self.staff,
+                    place=place,
+                    kind="deed",
+                    title=f"Acte {i}",
+                    file=SimpleUploadedFile(f"acte{i}.pdf", PDF),
+                )
+
+        self.login(self.staff)
+        try:
+            self.assert_constant_queries(reverse("places:detail", args=[place.pk]), add)
+        finally:
+            for document in place.documents.select_related("document"):
+                document.document.file.delete(save=False)
+
+    def test_the_criteria_versions_page_costs_the_same_queries_with_5_and_60_versions(self):
+        from placette.places import services
+
+        def add(n: int) -> None:
+            for _ in range(n):
+                version = services.criteria_version_create(actor=self.staff)
+                services.criteria_version_update(
+                    actor=self.staff,
+                    version=version,
+                    note="",
+                    criteria=[{"id": None, "label": "Besoin", "description": "", "weight": 1}],
+                )
+                services.criteria_version_publish(
+                    actor=self.staff,
+                    version=version,
+                    adopted_on=dt.date(2024, 6, 1),
+                    adopted_by="AG 2024",
+                )
+
+        self.login(self.staff)
+        self.assert_constant_queries(reverse("places:criteria_list"), add)
