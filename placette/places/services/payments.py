@@ -23,6 +23,38 @@ from placette.places.models import (
 from placette.places.services._common import _user
 
 
+def paid_on_check(*, line: RentLine, paid_on: dt.date) -> None:
+    """A rent payment is dated as it happened: not in a closed fiscal year (the accounts of
+    that year are final — `membership.ClosedFiscalYear`, the coop's one list of closed years),
+    and not before the lease existed (its signature, or its start when it was not signed
+    first): a payment dated then would describe a state the lease never had."""
+    from placette.membership.models import ClosedFiscalYear
+
+    closed = ClosedFiscalYear.last()
+    if closed is not None and paid_on.year <= closed:
+        raise Refusal(
+            _(
+                "L’exercice %(year)s est clos : aucun paiement ne peut être daté du %(day)s. "
+                "Datez-le en %(next)s ou après. Rien n’a été enregistré."
+            )
+            % {"year": closed, "day": f"{paid_on:%d/%m/%Y}", "next": closed + 1},
+            field="paid_on",
+            code="closed_period",
+        )
+    lease = line.lease
+    earliest = min(d for d in (lease.signed_on, lease.starts_on) if d is not None)
+    if paid_on < earliest:
+        raise Refusal(
+            _(
+                "Le %(day)s, le bail n’existait pas encore (signé ou commencé le %(earliest)s) : "
+                "un loyer ne peut pas avoir été payé avant. Rien n’a été enregistré."
+            )
+            % {"day": f"{paid_on:%d/%m/%Y}", "earliest": f"{earliest:%d/%m/%Y}"},
+            field="paid_on",
+            code="before_lease",
+        )
+
+
 @transaction.atomic
 def payment_record(
     *, actor: Any, line: RentLine, amount: Decimal, paid_on: dt.date, method: str
@@ -35,10 +67,12 @@ def payment_record(
             _(
                 "Un paiement se date au jour où il est reçu : pas de date future. "
                 "Rien n’a été enregistré."
-            )
+            ),
+            field="paid_on",
         )
     date_check(paid_on, label="Date du paiement", field="paid_on", past_only=True)
     line = RentLine.objects.select_for_update().select_related("lease__activity").get(pk=line.pk)
+    paid_on_check(line=line, paid_on=paid_on)
     if amount > line.balance:
         raise Refusal(
             _(
