@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "placette.governance",
     "placette.mailing",
     "placette.studies",
+    "placette.community",
     "placette.portal",
     "placette.api",
 ]

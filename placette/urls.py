@@ -22,6 +22,9 @@ urlpatterns = [
     path("gestion/societariat/", include("placette.membership.urls")),
     path("gestion/lieux/", include("placette.places.urls")),
     path("gestion/etudes/", include("placette.studies.urls")),
+    path("gestion/communaute/", include("placette.community.urls")),
+    # Public iCal feed of the events and trainings.
+    path("evenements/", include("placette.community.public_urls")),
     # Public pages of the membership area (the online subscription form lives at /souscrire/).
     path("", include("placette.membership.public_urls")),
     path("gestion/gouvernance/", include("placette.governance.urls")),
@@ -33,6 +36,7 @@ urlpatterns = [
     path("espace/consentements/", include("placette.contacts.portal_urls")),
     path("espace/societariat/", include("placette.membership.portal_urls")),
     path("espace/gouvernance/", include("placette.governance.portal_urls")),
+    path("espace/communaute/", include("placette.community.portal_urls")),
     path("comptes/", include("placette.accounts.signin_urls")),
     # Every stored file is read through this one guarded view; MEDIA_ROOT has no URL at all.
     path("documents/", include("placette.lib.urls")),
