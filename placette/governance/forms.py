@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from placette.contacts.models import Contact
 from placette.contacts.widgets import ContactPicker
@@ -15,6 +16,7 @@ from placette.governance.models import (
 from placette.lib.dates import DateBoundsMixin
 from placette.lib.documents import DocumentFileField
 from placette.lib.refusals import constraint_message
+from placette.membership.models import College
 
 DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 D = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -348,4 +350,31 @@ class DecisionFilterForm(forms.Form):
     q = forms.CharField(label="Rechercher", required=False)
     body = forms.ModelChoiceField(
         Body.objects.all(), label="Instance", required=False, empty_label="Toutes"
+    )
+
+
+class ElectionForm(forms.Form):
+    title = forms.CharField(label=_("Intitulé"), max_length=200)
+    body = forms.ModelChoiceField(
+        label=_("Instance à pourvoir"), queryset=Body.objects.exclude(kind=BodyKind.AG)
+    )
+    seats = forms.IntegerField(label=_("Sièges à pourvoir"), min_value=1, max_value=50)
+    college = forms.ModelChoiceField(
+        label=_("Sièges réservés au collège"),
+        queryset=College.objects.all(),
+        required=False,
+        help_text=_("Laissez vide si tous les associés peuvent être candidats."),
+    )
+    term_years = forms.IntegerField(
+        label=_("Durée du mandat (années)"), min_value=1, max_value=6, initial=6
+    )
+    secret = forms.BooleanField(label=_("Scrutin secret"), required=False, initial=True)
+
+
+class CandidacyForm(forms.Form):
+    member_number = forms.IntegerField(
+        label=_("N° de sociétaire du candidat ou de la candidate"), min_value=1
+    )
+    statement = forms.CharField(
+        label=_("Profession de foi"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )

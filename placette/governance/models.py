@@ -802,4 +802,4 @@ class EvaluationAnswer(models.Model):
         return f"{self.contact} — {self.meeting}"
 
 
-from placette.governance import models_live  # noqa: E402, F401  (issue 11: registration, live votes)
+from placette.governance import models_elections, models_live  # noqa: E402, F401  (issue 11)

@@ -40,6 +40,7 @@ from django.db.models import Count, Field, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from placette.contacts.models import ConsentPurpose, Contact, TimelineKind
 from placette.contacts.services import consent_givers, timeline_append
@@ -123,7 +124,7 @@ DEFAULT_BODIES = [
 
 
 def body_ensure(*, kind: str, name: str) -> Body:
-    body, _ = Body.objects.get_or_create(name=name, defaults={"kind": kind})
+    body, _created = Body.objects.get_or_create(name=name, defaults={"kind": kind})
     return body
 
 
@@ -875,6 +876,7 @@ def convocation_legal(meeting: Meeting) -> dict[str, Any]:
     (name, form « à capital variable », seat, RCS/SIREN), the agenda and the full text of each
     resolution, how to vote (paper form enclosed for letters, return address, deadlines), the
     documents made available and how to ask written questions (L225-108, R225-84)."""
+    from placette.governance.elections import elections_of
     from placette.membership.models import LegalForm, Statutes
 
     statutes = Statutes.objects.in_force(meeting.cutoff_date)
@@ -893,6 +895,7 @@ def convocation_legal(meeting: Meeting) -> dict[str, Any]:
         "seat": seat,
         "return_address": f"{coop}\n{seat}" if seat else coop,
         "resolutions": list(meeting.resolutions.all()),
+        "elections": list(elections_of(meeting)),
         "agenda": list(meeting.agenda.all()),
         "documents": documents,
         "documents_on": deadlines.documents_published_on(meeting),
@@ -1310,7 +1313,7 @@ def proxy_withdraw(
     now = now or timezone.now()
     _check_window(meeting, now)
     entry = _on_roll(meeting, giver)
-    deleted, _ = Proxy.objects.filter(giver=entry).delete()
+    deleted, _count = Proxy.objects.filter(giver=entry).delete()
     if not deleted:
         raise Refusal("Vous n’avez pas donné de pouvoir pour cette réunion.")
     RollEntry.objects.filter(pk=entry.pk).update(attendance="", attendance_at=None)
@@ -2022,6 +2025,7 @@ def minutes_draft(meeting: Meeting) -> str:
             "documents": legal["documents"],
             "legal_mention": legal["legal_mention"],
             "scrutineers": list(meeting.scrutineers.order_by("name_key")),
+            "elections": legal["elections"],
         },
     )
 
@@ -2050,6 +2054,11 @@ def meeting_close(*, actor: Any, meeting: Meeting) -> Meeting:
     if open_ones:
         raise Refusal(
             "Clôturez d’abord le vote des résolutions n° " + ", ".join(map(str, open_ones)) + "."
+        )
+    pending = list(meeting.elections.filter(closed_at__isnull=True).values_list("title", flat=True))
+    if pending:
+        raise Refusal(
+            _("Proclamez d’abord le résultat de l’élection « %(title)s ».") % {"title": pending[0]}
         )
     meeting.status = MeetingStatus.CLOSED
     meeting.closed_at = timezone.now()

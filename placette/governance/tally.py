@@ -30,7 +30,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Final, Literal, get_args
+from typing import Final, Literal, cast, get_args
 
 from placette.lib.money import ratio_percent as _percent
 
@@ -570,3 +570,57 @@ def board_outcome(
         return True
     # Only a tie can be broken, and only in favour of the side the chair voted with.
     return 2 * yes == base and casting_vote and chair_vote == "yes"
+
+
+# --------------------------------------------------------------------------------------------
+# Elections: who fills the seats
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One candidate of an election: whether their resolution (« élection de … ») was adopted,
+    its weighted share of yes, and their seniority (the member number: lower is older), the
+    statutes' tie rule."""
+
+    key: int
+    adopted: bool
+    yes_share: Fraction | None
+    seniority: int
+
+
+@dataclass(frozen=True)
+class ElectionOutcome:
+    elected: tuple[int, ...]
+    """Keys of the elected, in rank order."""
+    ranking: tuple[int, ...]
+    """Keys of every candidate whose resolution was adopted, in rank order."""
+    tie_broken: tuple[int, ...]
+    """Keys of the candidates tied at the last seat, separated by seniority."""
+
+
+def election_outcome(candidates: list[Candidate], *, seats: int) -> ElectionOutcome:
+    """The elected: among the candidates whose resolution was adopted (the majority of their
+    resolution, with the college weights), the `seats` with the highest weighted share of yes;
+    at equal share the oldest member (lowest member number) comes first."""
+    if isinstance(seats, bool) or not isinstance(seats, int) or seats < 1:
+        raise ValueError("Une élection pourvoit au moins un siège.")
+    if len({c.key for c in candidates}) != len(candidates):
+        raise ValueError("Chaque candidat·e n’est compté·e qu’une fois.")
+    for c in candidates:
+        if c.adopted and c.yes_share is None:
+            raise ValueError("Un·e candidat·e élu·e a une part de voix « pour ».")
+    adopted = sorted(
+        (c for c in candidates if c.adopted),
+        key=lambda c: (-cast(Fraction, c.yes_share), c.seniority, c.key),
+    )
+    elected = adopted[:seats]
+    tie_broken: tuple[int, ...] = ()
+    if len(adopted) > seats and adopted[seats - 1].yes_share == adopted[seats].yes_share:
+        share = adopted[seats].yes_share
+        tie_broken = tuple(c.key for c in adopted if c.yes_share == share)
+    return ElectionOutcome(
+        elected=tuple(c.key for c in elected),
+        ranking=tuple(c.key for c in adopted),
+        tie_broken=tie_broken,
+    )

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from placette.governance import live_urls, views
+from placette.governance import election_views, live_urls, views
 
 app_name = "governance"
 urlpatterns = [
@@ -32,6 +32,9 @@ urlpatterns = [
     path("resolutions/<int:pk>/bulletin/", views.ballot_record, name="ballot_record"),
     path("resolutions/<int:pk>/clore/", views.resolution_close, name="resolution_close"),
     path("resolutions/<int:pk>/empreintes/", views.fingerprints, name="fingerprints"),
+    path("reunions/<int:pk>/elections/", election_views.election_add, name="election_add"),
+    path("elections/<int:pk>/", election_views.election_detail, name="election"),
+    path("elections/<int:pk>/proclamer/", election_views.election_close, name="election_close"),
     path("decisions/", views.decision_list, name="decisions"),
     path("decisions/<int:pk>/", views.decision_detail, name="decision"),
     path("actions/<int:pk>/", views.action_update, name="action_update"),

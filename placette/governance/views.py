@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from placette.governance import deadlines, pdfs, services
+from placette.governance.elections import elections_of
 from placette.governance.forms import (
     ActionForm,
     ActionStatusForm,
@@ -25,6 +26,7 @@ from placette.governance.forms import (
     DecisionFilterForm,
     DecisionForm,
     DocumentForm,
+    ElectionForm,
     LettersPostedForm,
     MandateEditForm,
     MandateEndForm,
@@ -140,6 +142,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "document_form": DocumentForm(prefix="doc"),
         "decision_form": DecisionForm(prefix="dec"),
+        "election_form": ElectionForm(prefix="elec"),
+        "elections": elections_of(meeting),
         "decisions": meeting.decisions.filter(resolution__isnull=True),
         "notice_days": services.notice_days(meeting.call),
     }
