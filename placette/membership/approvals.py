@@ -29,6 +29,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from placette.lib.audit import audit_log
 from placette.lib.refusals import Refusal
@@ -105,34 +106,45 @@ def accounts_approval_record(
     from placette.membership.models import AccountsApproval
 
     if AccountsApproval.objects.filter(year=year).exists():
-        raise Refusal(f"L’approbation des comptes de l’exercice {year} est déjà enregistrée.")
+        raise Refusal(
+            _("L’approbation des comptes de l’exercice %(year)s est déjà enregistrée.")
+            % {"year": year}
+        )
     title = ""
     if meeting_id is not None:
         lookup = _provider.get("lookup")
         meeting = lookup(meeting_id) if lookup else None
         if meeting is None:
-            raise Refusal("Réunion inconnue : choisissez l’AGO dans la gouvernance.")
+            raise Refusal(_("Réunion inconnue : choisissez l’AGO dans la gouvernance."))
         if meeting.kind not in ("AGO", "MIXED") or not meeting.closed:
             raise Refusal(
-                f"« {meeting.title} » n’est pas une assemblée générale ordinaire close : les "
-                "comptes sont approuvés par l’AGO, une fois la séance close."
+                _(
+                    "« %(title)s » n’est pas une assemblée générale ordinaire close : les "
+                    "comptes sont approuvés par l’AGO, une fois la séance close."
+                )
+                % {"title": meeting.title}
             )
         approved_on, title = meeting.held_on, meeting.title
     else:
         if not minutes_reference.strip() or approved_on is None:
             raise Refusal(
-                "Choisissez l’AGO dans la gouvernance ou, pour une AGO antérieure à Placette, "
-                "indiquez sa date et la référence de son procès-verbal."
+                _(
+                    "Choisissez l’AGO dans la gouvernance ou, pour une AGO antérieure à "
+                    "Placette, indiquez sa date et la référence de son procès-verbal."
+                )
             )
-        title = f"AGO du {approved_on:%d/%m/%Y}"
+        title = _("AGO du %(approved_on)s") % {"approved_on": format(approved_on, "%d/%m/%Y")}
     assert approved_on is not None
     if approved_on <= dt.date(year, 12, 31):
         raise Refusal(
-            f"L’AGO du {approved_on:%d/%m/%Y} ne peut pas avoir approuvé les comptes de "
-            f"l’exercice {year} : elle doit se tenir après sa clôture."
+            _(
+                "L’AGO du %(approved_on)s ne peut pas avoir approuvé les comptes de "
+                "l’exercice %(year)s : elle doit se tenir après sa clôture."
+            )
+            % {"approved_on": format(approved_on, "%d/%m/%Y"), "year": year}
         )
     if approved_on > timezone.localdate():
-        raise Refusal("Une AGO à venir n’a pas encore approuvé les comptes.")
+        raise Refusal(_("Une AGO à venir n’a pas encore approuvé les comptes."))
     approval = AccountsApproval.objects.create(
         year=year,
         approved_on=approved_on,

@@ -81,6 +81,8 @@ def _statutes() -> Statutes:
         data={
             "coop_name": "Placette SCIC SAS",
             "legal_form": "SAS",
+            "seat": "1 place du Village, 26150 Die",
+            "registration": "RCS Romans 123 456 789",
             "share_value": Decimal(100),
             "membership_start": "subscription",
             "min_paid_percent": Decimal(25),

@@ -11,6 +11,7 @@ from typing import Any, cast
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Max, Min, QuerySet
+from django.utils.translation import gettext as _
 
 from placette.contacts.models import Contact
 from placette.lib import exports
@@ -18,7 +19,8 @@ from placette.lib.jobs import JobResult, pdf_progress
 from placette.lib.models import Job
 from placette.lib.pdf import PdfProgress, pdf_render
 from placette.membership import projections
-from placette.membership.models import Member, Movement, MovementKind, Statutes
+from placette.membership.models import LegalForm, Member, Movement, MovementKind, Statutes
+from placette.membership.models_requests import SubscriptionSettings
 
 HEADER = [
     "n°",
@@ -37,6 +39,66 @@ HEADER = [
     "référence",
     "observation",
 ]
+
+
+def identity(on: dt.date) -> dict[str, Any]:
+    """What heads the register at `on`, on paper and in the files (L228-1, R228-8): the
+    company (name, « société coopérative d'intérêt collectif », form « à capital variable »,
+    seat, RCS registration, from the statutes in force that day, else the subscription
+    settings), the date, and the capital of that day — shares, subscribed, called and paid-up
+    capital, holders and members."""
+    statutes = Statutes.objects.in_force(on)
+    company = SubscriptionSettings.current()
+    name = statutes.coop_name if statutes else company.account_holder or "Placette"
+    form = LegalForm(statutes.legal_form if statutes else LegalForm.SAS).label.split(" (")[0]
+    registration = statutes.registration if statutes else ""
+    if not registration and company.siren:
+        registration = _("SIREN %(siren)s") % {"siren": company.siren}
+    return {
+        "on": on,
+        "coop_name": name,
+        "legal_form": _("société coopérative d’intérêt collectif, %(form)s à capital variable")
+        % {"form": form.lower()},
+        "seat": (statutes.seat if statutes else "") or company.company_seat,
+        "registration": registration,
+        "capital": projections.capital_on(on),
+        "members": Member.objects.active_on(on).count(),
+    }
+
+
+def preamble(on: dt.date) -> list[list[Any]]:
+    """The identity of the register as label/value lines above the table of a CSV or XLSX
+    file (then an empty line, then `HEADER`)."""
+    head = identity(on)
+    capital = head["capital"]
+    return [
+        [_("Registre des mouvements de titres")],
+        [_("Société"), head["coop_name"]],
+        [_("Forme"), head["legal_form"]],
+        [_("Siège social"), head["seat"]],
+        [_("Immatriculation"), head["registration"]],
+        [_("Arrêté au"), on],
+        [_("Parts"), capital.shares],
+        [_("Capital souscrit (€)"), capital.subscribed],
+        [_("Capital appelé (€)"), capital.called],
+        [_("Capital libéré (€)"), capital.paid],
+        [_("Titulaires"), capital.holders],
+        [_("Sociétaires"), head["members"]],
+        [],
+    ]
+
+
+def sheet(on: dt.date, body: Iterator[list[Any]] | None = None) -> tuple[list[Any], Iterator]:
+    """(first line, the other lines) of the register file at `on`: the preamble, the column
+    names, then `body` (default: `rows(on)`) — in the shape `lib.exports` writes."""
+    first, *others = preamble(on)
+
+    def lines() -> Iterator[list[Any]]:
+        yield from others
+        yield HEADER
+        yield from rows(on) if body is None else body
+
+    return first, lines()
 
 
 def movements_on(on: dt.date) -> QuerySet[Movement]:
@@ -166,11 +228,11 @@ def rows(on: dt.date) -> Iterator[list[Any]]:
 
 
 def write_csv(on: dt.date, out: io.TextIOBase) -> None:
-    exports.csv_write(out, HEADER, rows(on))
+    exports.csv_write(out, *sheet(on))
 
 
 def write_xlsx(on: dt.date, out: Any) -> None:
-    exports.xlsx_write(out, f"Registre {on:%d-%m-%Y}", HEADER, rows(on))
+    exports.xlsx_write(out, f"Registre {on:%d-%m-%Y}", *sheet(on))
 
 
 def holder_pages(on: dt.date, contacts: list[Contact] | None = None) -> list[dict]:
@@ -212,14 +274,10 @@ def pdf(
 ) -> bytes:
     """The register at `on` ready to be initialled: the chronological list, then one page per
     holder (or only `holder`'s page)."""
-    statutes = Statutes.objects.in_force(on)
     context = {
-        "on": on,
-        "coop_name": statutes.coop_name if statutes else "Placette",
+        **identity(on),
         "movements": [] if holder else list(movements_on(on)),
         "pages": holder_pages(on, [holder] if holder else None),
-        "capital": projections.capital_on(on),
-        "members": Member.objects.active_on(on).count(),
     }
     return pdf_render("membership/register_pdf.html", context, progress=progress)
 
@@ -265,10 +323,10 @@ def export_job(job: Job, *, on: str, fmt: str) -> JobResult:
     if fmt == "csv":
         text = io.StringIO()
         text.write("\ufeff")
-        exports.csv_write(text, HEADER, counted())
+        exports.csv_write(text, *sheet(day, counted()))
         content = text.getvalue().encode("utf-8")
     else:
         binary = io.BytesIO()
-        exports.xlsx_write(binary, name, HEADER, counted())
+        exports.xlsx_write(binary, name, *sheet(day, counted()))
         content = binary.getvalue()
     return JobResult(filename=f"{name}.{fmt}", content=content, content_type=EXPORT_TYPES[fmt])

@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from placette.contacts.models import Contact, TimelineKind
 from placette.contacts.services import timeline_append
@@ -84,8 +85,10 @@ def statutes_in_force(on: dt.date | None = None) -> Statutes:
     statutes = Statutes.objects.in_force(on)
     if statutes is None:
         raise Refusal(
-            "Aucune version des statuts n’est en vigueur à cette date : "
-            "renseignez d’abord les paramètres statutaires."
+            _(
+                "Aucune version des statuts n’est en vigueur à cette date : renseignez "
+                "d’abord les paramètres statutaires."
+            )
         )
     return statutes
 
@@ -112,7 +115,9 @@ def _contact(value: Contact | int | None, *, role: str) -> Contact:
         return value
     found = Contact.objects.filter(pk=value).first() if isinstance(value, int) else None
     if found is None:
-        raise Refusal(f"{role} inconnu : choisissez une fiche contact existante.")
+        raise Refusal(
+            _("%(role)s inconnu : choisissez une fiche contact existante.") % {"role": role}
+        )
     return found
 
 
@@ -123,11 +128,16 @@ database's integer columns (a 10¹² request would overflow PostgreSQL's integer
 
 def _check_shares(shares: object) -> int:
     if isinstance(shares, bool) or not isinstance(shares, int):
-        raise Refusal("Le nombre de parts doit être un nombre entier.")
+        raise Refusal(_("Le nombre de parts doit être un nombre entier."))
     if shares <= 0:
-        raise Refusal(f"Le nombre de parts doit être au moins 1 (reçu {shares}).")
+        raise Refusal(
+            _("Le nombre de parts doit être au moins 1 (reçu %(shares)s).") % {"shares": shares}
+        )
     if shares > MAX_SHARES:
-        raise Refusal(f"Le nombre de parts ne peut pas dépasser {MAX_SHARES} (reçu {shares}).")
+        raise Refusal(
+            _("Le nombre de parts ne peut pas dépasser %(max_shares)s (reçu %(shares)s).")
+            % {"max_shares": MAX_SHARES, "shares": shares}
+        )
     return shares
 
 
@@ -135,7 +145,8 @@ def _check_reference(reference: str) -> str:
     limit = Movement._meta.get_field("reference").max_length or 100
     if len(reference) > limit:
         raise Refusal(
-            f"La référence ne peut pas dépasser {limit} caractères (reçu {len(reference)}).",
+            _("La référence ne peut pas dépasser %(limit)s caractères (reçu %(len)s).")
+            % {"limit": limit, "len": len(reference)},
             field="reference",
         )
     return reference
@@ -160,7 +171,10 @@ def _book(*, actor: Any, **fields: Any) -> Movement:
 def _rule(statutes: Statutes, category: Category) -> CategoryRule:
     rule = statutes.rules.filter(category=category).first()
     if rule is None:
-        raise Refusal(f"La catégorie « {category} » n’existe pas dans les statuts en vigueur.")
+        raise Refusal(
+            _("La catégorie « %(category)s » n’existe pas dans les statuts en vigueur.")
+            % {"category": category}
+        )
     return rule
 
 
@@ -226,7 +240,8 @@ def _member_sync(
             return None
         if category is None:
             raise Refusal(
-                f"{contact} n’est pas encore sociétaire : précisez sa catégorie d’associé."
+                _("%(contact)s n’est pas encore sociétaire : précisez sa catégorie d’associé.")
+                % {"contact": contact}
             )
         member = Member.objects.create(contact=contact, category=category)
         # The first line of the category history: the category chosen on entering.
@@ -263,7 +278,10 @@ def _member_sync(
         timeline_append(
             contact=contact,
             kind=TimelineKind.SUBSCRIPTION,
-            title=f"Admis(e) comme sociétaire n° {member.number} ({member.category})",
+            title=(
+                _("Admis(e) comme sociétaire n° %(number)s (%(category)s)")
+                % {"number": member.number, "category": member.category}
+            ),
             actor=actor,
             area="membership",
             link=_holder_link(contact),
@@ -304,46 +322,83 @@ def member_category_change(
     """
     reason = (reason or "").strip()
     if not reason:
-        raise Refusal("Indiquez le motif du changement de catégorie.")
+        raise Refusal(_("Indiquez le motif du changement de catégorie."))
     with transaction.atomic():
         member = Member.objects.select_for_update().select_related("contact").get(pk=member.pk)
         if effective_on > timezone.localdate():
             raise Refusal(
-                "Un changement de catégorie ne peut pas prendre effet à une date future : "
-                "enregistrez-le le jour où il prend effet."
+                _(
+                    "Un changement de catégorie ne peut pas prendre effet à une date future "
+                    ": enregistrez-le le jour où il prend effet."
+                )
             )
         dating.value_date(effective_on, label="Date d’effet")
         if member.admitted_on is None:
-            raise Refusal(f"{member.contact} n’est pas encore admis(e) comme sociétaire.")
+            raise Refusal(
+                _("%(contact)s n’est pas encore admis(e) comme sociétaire.")
+                % {"contact": member.contact}
+            )
         if effective_on < member.admitted_on:
             raise Refusal(
-                f"La date d’effet ({effective_on:%d/%m/%Y}) précède l’admission du sociétaire "
-                f"({member.admitted_on:%d/%m/%Y})."
+                _(
+                    "La date d’effet (%(effective_on)s) précède l’admission du sociétaire "
+                    "(%(admitted_on)s)."
+                )
+                % {
+                    "effective_on": format(effective_on, "%d/%m/%Y"),
+                    "admitted_on": format(member.admitted_on, "%d/%m/%Y"),
+                }
             )
         if member.left_on is not None and effective_on >= member.left_on:
             raise Refusal(
-                f"{member.contact} n’est plus sociétaire depuis le {member.left_on:%d/%m/%Y}."
+                _("%(contact)s n’est plus sociétaire depuis le %(left_on)s.")
+                % {"contact": member.contact, "left_on": format(member.left_on, "%d/%m/%Y")}
             )
         last = member.category_changes.order_by("-effective_on", "-id").first()
         if last is not None and effective_on < last.effective_on:
             raise Refusal(
-                f"La date d’effet ({effective_on:%d/%m/%Y}) précède le dernier changement de "
-                f"catégorie ({last.effective_on:%d/%m/%Y}) : l’historique ne se réécrit pas."
+                _(
+                    "La date d’effet (%(effective_on)s) précède le dernier changement de "
+                    "catégorie (%(last_effective_on)s) : l’historique ne se réécrit pas."
+                )
+                % {
+                    "effective_on": format(effective_on, "%d/%m/%Y"),
+                    "last_effective_on": format(last.effective_on, "%d/%m/%Y"),
+                }
             )
         current_id = last.category_id if last is not None else member.category_id
         if category.pk == current_id:
-            raise Refusal(f"{member.contact} est déjà dans la catégorie « {category} ».")
+            raise Refusal(
+                _("%(contact)s est déjà dans la catégorie « %(category)s ».")
+                % {"contact": member.contact, "category": category}
+            )
         rule = _rule(statutes_in_force(effective_on), category)
         held = projections.holding_of(member.contact_id, effective_on).shares
         if held < rule.min_shares:
             raise Refusal(
-                f"La catégorie « {category} » demande au moins {rule.min_shares} part(s) : "
-                f"le sociétaire n’en détient que {held} au {effective_on:%d/%m/%Y}."
+                _(
+                    "La catégorie « %(category)s » demande au moins %(min_shares)s part(s) : "
+                    "le sociétaire n’en détient que %(held)s au %(effective_on)s."
+                )
+                % {
+                    "category": category,
+                    "min_shares": rule.min_shares,
+                    "held": held,
+                    "effective_on": format(effective_on, "%d/%m/%Y"),
+                }
             )
         if rule.max_shares is not None and held > rule.max_shares:
             raise Refusal(
-                f"La catégorie « {category} » limite la détention à {rule.max_shares} part(s) : "
-                f"le sociétaire en détient {held} au {effective_on:%d/%m/%Y}."
+                _(
+                    "La catégorie « %(category)s » limite la détention à %(max_shares)s "
+                    "part(s) : le sociétaire en détient %(held)s au %(effective_on)s."
+                )
+                % {
+                    "category": category,
+                    "max_shares": rule.max_shares,
+                    "held": held,
+                    "effective_on": format(effective_on, "%d/%m/%Y"),
+                }
             )
         dating.holder_check(
             holder_id=member.contact_id,
@@ -368,8 +423,14 @@ def member_category_change(
         timeline_append(
             contact=member.contact,
             kind=TimelineKind.SUBSCRIPTION,
-            title=f"Change de catégorie : {previous} → {category}",
-            body=f"À compter du {effective_on:%d/%m/%Y}. Motif : {reason}",
+            title=(
+                _("Change de catégorie : %(previous)s → %(category)s")
+                % {"previous": previous, "category": category}
+            ),
+            body=(
+                _("À compter du %(effective_on)s. Motif : %(reason)s")
+                % {"effective_on": format(effective_on, "%d/%m/%Y"), "reason": reason}
+            ),
             actor=actor,
             area="membership",
             link=_holder_link(member.contact),
@@ -409,10 +470,17 @@ def authorities_cap_check(statutes: Statutes, on: dt.date) -> None:
         share = Fraction(held) / Fraction(total)
         if share > cap:
             raise Refusal(
-                f"Refusé : les collectivités publiques détiendraient {money.ratio_percent(share)} "
-                f"du capital au {day:%d/%m/%Y}, au-delà du plafond de "
-                f"{money.percent(statutes.local_authorities_cap_percent)} "
-                f"({statutes_law.ART_AUTHORITIES}).",
+                _(
+                    "Refusé : les collectivités publiques détiendraient %(ratio_percent)s du "
+                    "capital au %(day)s, au-delà du plafond de %(percent)s "
+                    "(%(art_authorities)s)."
+                )
+                % {
+                    "ratio_percent": money.ratio_percent(share),
+                    "day": format(day, "%d/%m/%Y"),
+                    "percent": money.percent(statutes.local_authorities_cap_percent),
+                    "art_authorities": statutes_law.ART_AUTHORITIES,
+                },
                 code="authorities_cap",
             )
 
@@ -457,7 +525,10 @@ def shares_subscribe(
     is_new = not Member.objects.filter(contact=holder).exists()
     category = category if is_new else _category_on(holder, on)
     if category is None:
-        raise Refusal(f"{holder} n’est pas encore sociétaire : précisez sa catégorie d’associé.")
+        raise Refusal(
+            _("%(holder)s n’est pas encore sociétaire : précisez sa catégorie d’associé.")
+            % {"holder": holder}
+        )
     rule = _rule(statutes, category)
     value = statutes.share_value
     amount = value * shares
@@ -506,8 +577,14 @@ def shares_subscribe(
         actor=actor,
         action="membership.shares.subscribed",
         movement=movement,
-        title=f"Souscription de {shares} part(s) ({money.euros(amount)})",
-        body=f"Libéré : {money.euros(paid)}. Mouvement n° {movement.number}.",
+        title=(
+            _("Souscription de %(shares)s part(s) (%(euros)s)")
+            % {"shares": shares, "euros": money.euros(amount)}
+        ),
+        body=(
+            _("Libéré : %(euros)s. Mouvement n° %(number)s.")
+            % {"euros": money.euros(paid), "number": movement.number}
+        ),
         warnings=movement.warnings,
     )
     return movement
@@ -536,12 +613,15 @@ def shares_pay(
     holder = _contact(contact, role="Sociétaire")
     statutes = statutes_in_force(on)
     if not isinstance(amount, Decimal):
-        raise Refusal("Le montant doit être un nombre décimal en euros.")
+        raise Refusal(_("Le montant doit être un nombre décimal en euros."))
     held = projections.holding_of(holder, on)
     if held.shares <= 0 and amount > 0:
         raise Refusal(
-            f"{holder} ne détient aucune part au {on:%d/%m/%Y} : une libération ne peut pas "
-            "précéder la souscription qu’elle libère.",
+            _(
+                "%(holder)s ne détient aucune part au %(on)s : une libération ne peut "
+                "pas précéder la souscription qu’elle libère."
+            )
+            % {"holder": holder, "on": format(on, "%d/%m/%Y")},
             field="on",
             code="before_dependency",
         )
@@ -570,8 +650,8 @@ def shares_pay(
         actor=actor,
         action="membership.shares.paid",
         movement=movement,
-        title=f"Libération de {money.euros(amount)}",
-        body=f"Mouvement n° {movement.number}.",
+        title=(_("Libération de %(euros)s") % {"euros": money.euros(amount)}),
+        body=(_("Mouvement n° %(number)s.") % {"number": movement.number}),
     )
     return movement
 
@@ -602,20 +682,26 @@ def _hand_over(
     source = _contact(giver, role="Cédant")
     target = _contact(receiver, role="Bénéficiaire")
     if source.pk == target.pk:
-        raise Refusal("Le cédant et le bénéficiaire sont la même personne.")
+        raise Refusal(_("Le cédant et le bénéficiaire sont la même personne."))
     statutes = statutes_in_force(on)
     target_is_new = not Member.objects.filter(contact=target).exists()
     target_category = category if target_is_new else _category_on(target, on)
     if target_category is None:
-        raise Refusal(f"{target} n’est pas encore sociétaire : précisez sa catégorie d’associé.")
+        raise Refusal(
+            _("%(target)s n’est pas encore sociétaire : précisez sa catégorie d’associé.")
+            % {"target": target}
+        )
     rule = _rule(statutes, target_category)
     holding = projections.holding_of(source, on)
     pending = projections.pending_refund_shares(source, on)
     received = projections.holding_of(target, on).shares + shares
     if pending and shares > holding.shares - pending:
         raise Refusal(
-            f"{pending} part(s) du cédant sont en demande de remboursement : "
-            f"au plus {holding.shares - pending} part(s) peuvent être cédées."
+            _(
+                "%(pending)s part(s) du cédant sont en demande de remboursement : au "
+                "plus %(free)s part(s) peuvent être cédées."
+            )
+            % {"pending": pending, "free": holding.shares - pending}
         )
     ledger.check_transfer(
         holding=holding, shares=shares, receiver_min=rule.min_shares, receiver_after=received
@@ -626,13 +712,19 @@ def _hand_over(
         giver_min = _rule(statutes, giver_category).min_shares
         if left < giver_min:
             raise Refusal(
-                f"Il resterait {left} part(s) au cédant, moins que le minimum de sa "
-                f"catégorie ({giver_min})."
+                _(
+                    "Il resterait %(left)s part(s) au cédant, moins que le minimum de sa "
+                    "catégorie (%(giver_min)s)."
+                )
+                % {"left": left, "giver_min": giver_min}
             )
     if rule.max_shares is not None and received > rule.max_shares:
         raise Refusal(
-            f"Le bénéficiaire détiendrait {received} part(s), au-delà du maximum de sa "
-            f"catégorie ({rule.max_shares})."
+            _(
+                "Le bénéficiaire détiendrait %(received)s part(s), au-delà du maximum de "
+                "sa catégorie (%(max_shares)s)."
+            )
+            % {"received": received, "max_shares": rule.max_shares}
         )
     value = holding.capital / holding.shares
     amount = (value * shares).quantize(ledger.CENT)
@@ -688,15 +780,29 @@ def _hand_over(
         actor=actor,
         action=f"membership.shares.{'transferred' if kind == MovementKind.TRANSFER else 'given'}",
         movement=out,
-        title=f"{label} de {shares} part(s) à {target}",
-        body=" ".join([f"Mouvements n° {out.number} et {into.number}.", *out.warnings]),
+        title=(
+            _("%(label)s de %(shares)s part(s) à %(target)s")
+            % {"label": label, "shares": shares, "target": target}
+        ),
+        body=" ".join(
+            [
+                (
+                    _("Mouvements n° %(number)s et %(into_number)s.")
+                    % {"number": out.number, "into_number": into.number}
+                ),
+                *out.warnings,
+            ]
+        ),
         receiver=target.pk,
         warnings=out.warnings,
     )
     timeline_append(
         contact=target,
         kind=TimelineKind.SUBSCRIPTION,
-        title=f"{label} de {shares} part(s) reçue de {source}",
+        title=(
+            _("%(label)s de %(shares)s part(s) reçue de %(source)s")
+            % {"label": label, "shares": shares, "source": source}
+        ),
         actor=actor,
         area="membership",
         link=_holder_link(target),
@@ -792,9 +898,18 @@ def refund_warnings(*, contact: Contact, on: dt.date, what: str = "un remboursem
         end = ledger.ir_pme_holding_end(subscribed_on, years=years)
         if on <= end:
             return [
-                f"Attention : la souscription du {subscribed_on:%d/%m/%Y} est encore dans la "
-                f"période de conservation IR-PME (jusqu’au {end:%d/%m/%Y}) ; {what} "
-                "peut entraîner la reprise de la réduction d’impôt du sociétaire."
+                (
+                    _(
+                        "Attention : la souscription du %(subscribed_on)s est encore dans la "
+                        "période de conservation IR-PME (jusqu’au %(end)s) ; %(what)s peut "
+                        "entraîner la reprise de la réduction d’impôt du sociétaire."
+                    )
+                    % {
+                        "subscribed_on": format(subscribed_on, "%d/%m/%Y"),
+                        "end": format(end, "%d/%m/%Y"),
+                        "what": what,
+                    }
+                )
             ]
     return []
 
@@ -880,7 +995,7 @@ def refund_request(
         actor=actor,
         action="membership.refund.requested",
         movement=movement,
-        title=f"Demande de remboursement de {shares} part(s)",
+        title=(_("Demande de remboursement de %(shares)s part(s)") % {"shares": shares}),
         body=" ".join(warnings),
         warnings=warnings,
     )
@@ -909,15 +1024,15 @@ def refund_decide(
     on = _today(on)
     request = Movement.objects.select_related("holder").get(pk=request.pk)
     if request.kind != MovementKind.REFUND_REQUEST:
-        raise Refusal("Ce mouvement n’est pas une demande de remboursement.")
+        raise Refusal(_("Ce mouvement n’est pas une demande de remboursement."))
     if not projections.pending_requests().filter(pk=request.pk).exists():
-        raise Refusal("Cette demande a déjà été tranchée ou annulée.")
+        raise Refusal(_("Cette demande a déjà été tranchée ou annulée."))
     dating.after_check(on, request, what="La décision")
     statutes = statutes_in_force(on)
     holder = request.holder
     if not accepted:
         if not note.strip():
-            raise Refusal("Indiquez le motif du refus.")
+            raise Refusal(_("Indiquez le motif du refus."))
         movement = _book(
             actor=actor,
             date=on,
@@ -934,7 +1049,9 @@ def refund_decide(
             actor=actor,
             action="membership.refund.refused",
             movement=movement,
-            title=f"Remboursement de {request.quantity} part(s) refusé",
+            title=(
+                _("Remboursement de %(quantity)s part(s) refusé") % {"quantity": request.quantity}
+            ),
             body=note,
         )
         return movement
@@ -969,8 +1086,10 @@ def refund_decide(
         actor=actor,
         action="membership.refund.accepted",
         movement=movement,
-        title=f"Remboursement de {request.quantity} part(s) accepté "
-        f"({money.euros(movement.amount)} à rembourser)",
+        title=(
+            _("Remboursement de %(quantity)s part(s) accepté (%(euros)s à rembourser)")
+            % {"quantity": request.quantity, "euros": money.euros(movement.amount)}
+        ),
         body=" ".join([note, *movement.warnings]).strip(),
         warnings=movement.warnings,
     )
@@ -987,11 +1106,16 @@ def refund_due_from(decision: Movement, statutes: Statutes, ago_on: dt.date | No
 
 
 def refund_terms(
-    decision: Movement, statutes: Statutes | None = None, approved: dict | None = None
+    decision: Movement,
+    statutes: Statutes | None = None,
+    approved: dict | None = None,
+    year_end_shares: dict[int, int] | None = None,
 ) -> dict[str, Any]:
     """What the statutes say about paying an accepted refund: the approval of the accounts of
     the year of departure (or None), the earliest and latest dates, the sum to pay (reduced by
-    the year's losses when the statutes say so)."""
+    the year's losses when the statutes say so). A list page passes `approved` (every approval
+    by year) and an empty `year_end_shares` dict, filled once per year: its queries do not grow
+    with the number of refunds."""
     from placette.membership.models import AccountsApproval
 
     statutes = statutes or statutes_in_force(decision.date)
@@ -1004,12 +1128,15 @@ def refund_terms(
         earliest = max(earliest, approval.approved_on)
     reduction = ZERO
     if statutes.refund_reduced_by_losses and approval is not None and approval.result:
-        year_end = dt.date(decision.date.year, 12, 31)
+        year = decision.date.year
+        cache = {} if year_end_shares is None else year_end_shares
+        if year not in cache:
+            cache[year] = projections.capital_on(dt.date(year, 12, 31)).shares
         reduction = approvals.loss_share(
             owed=decision.amount,
             loss=-approval.result,
             shares=decision.quantity,
-            shares_at_year_end=projections.capital_on(year_end).shares + decision.quantity,
+            shares_at_year_end=cache[year] + decision.quantity,
         )
     return {
         "approval": approval,
@@ -1045,9 +1172,9 @@ def refund_pay(
     on = _today(on)
     decision = Movement.objects.select_related("holder").get(pk=decision.pk)
     if decision.kind != MovementKind.REFUND_DECISION or not decision.accepted:
-        raise Refusal("Seule une décision de remboursement favorable peut être payée.")
+        raise Refusal(_("Seule une décision de remboursement favorable peut être payée."))
     if not projections.refunds_to_pay().filter(pk=decision.pk).exists():
-        raise Refusal("Ce remboursement a déjà été payé ou la décision a été annulée.")
+        raise Refusal(_("Ce remboursement a déjà été payé ou la décision a été annulée."))
     dating.after_check(on, decision, what="Le paiement du remboursement")
     statutes = statutes_in_force(on)
     terms = refund_terms(decision, statutes)
@@ -1056,36 +1183,58 @@ def refund_pay(
         year = decision.date.year
         if approval is None:
             raise Refusal(
-                f"Le remboursement attend l’AGO qui approuve les comptes de l’exercice {year} "
-                "(année du retrait) : aucune approbation de ces comptes n’est enregistrée "
-                "(Remboursements → Approbation des comptes)."
+                _(
+                    "Le remboursement attend l’AGO qui approuve les comptes de l’exercice "
+                    "%(year)s (année du retrait) : aucune approbation de ces comptes n’est "
+                    "enregistrée (Remboursements → Approbation des comptes)."
+                )
+                % {"year": year}
             )
         if ago_on is not None and ago_on != approval.approved_on:
             raise Refusal(
-                f"Les comptes de l’exercice {year} ont été approuvés par l’AGO du "
-                f"{approval.approved_on:%d/%m/%Y}, pas le {ago_on:%d/%m/%Y}."
+                _(
+                    "Les comptes de l’exercice %(year)s ont été approuvés par l’AGO du "
+                    "%(approved_on)s, pas le %(ago_on)s."
+                )
+                % {
+                    "year": year,
+                    "approved_on": format(approval.approved_on, "%d/%m/%Y"),
+                    "ago_on": format(ago_on, "%d/%m/%Y"),
+                }
             )
         if on < approval.approved_on:
             raise Refusal(
-                f"Ce remboursement ne peut pas être payé avant l’AGO du "
-                f"{approval.approved_on:%d/%m/%Y} qui a approuvé les comptes de {year}."
+                _(
+                    "Ce remboursement ne peut pas être payé avant l’AGO du %(approved_on)s "
+                    "qui a approuvé les comptes de %(year)s."
+                )
+                % {"approved_on": format(approval.approved_on, "%d/%m/%Y"), "year": year}
             )
     earliest = terms["earliest"]
     if on < earliest:
         raise Refusal(
-            f"Ce remboursement ne peut pas être payé avant le {earliest:%d/%m/%Y} "
-            "(délai statutaire)."
+            _("Ce remboursement ne peut pas être payé avant le %(earliest)s (délai statutaire).")
+            % {"earliest": format(earliest, "%d/%m/%Y")}
         )
     warnings = refund_warnings(contact=decision.holder, on=on)
     if on > terms["latest"]:
         warnings.append(
-            f"Attention : ce remboursement était dû au plus tard le {terms['latest']:%d/%m/%Y} "
-            f"(délai statutaire de {statutes.refund_max_delay_months} mois)."
+            _(
+                "Attention : ce remboursement était dû au plus tard le %(latest)s (délai "
+                "statutaire de %(refund_max_delay_months)s mois)."
+            )
+            % {
+                "latest": format(terms["latest"], "%d/%m/%Y"),
+                "refund_max_delay_months": statutes.refund_max_delay_months,
+            }
         )
     ago = approval.approved_on if approval is not None else ago_on
-    note = f"AGO du {ago:%d/%m/%Y}" if ago else ""
+    note = (_("AGO du %(ago)s") % {"ago": format(ago, "%d/%m/%Y")}) if ago else ""
     if terms["reduction"]:
-        note += f" — réduit de {money.euros(terms['reduction'])} (pertes {decision.date.year})"
+        note += _(" — réduit de %(euros)s (pertes %(year)s)") % {
+            "euros": money.euros(terms["reduction"]),
+            "year": decision.date.year,
+        }
     movement = _book(
         actor=actor,
         date=on,
@@ -1104,7 +1253,7 @@ def refund_pay(
         actor=actor,
         action="membership.refund.paid",
         movement=movement,
-        title=f"Remboursement payé : {money.euros(movement.amount)}",
+        title=(_("Remboursement payé : %(euros)s") % {"euros": money.euros(movement.amount)}),
         body=" ".join(warnings),
         ago_on=ago,
         reduction=terms["reduction"],
@@ -1137,26 +1286,31 @@ def movement_cancel(
     if replay is not None:
         return [replay]
     if not reason.strip():
-        raise Refusal("Indiquez le motif de l’annulation.")
+        raise Refusal(_("Indiquez le motif de l’annulation."))
     on = _today(on)
     movement = Movement.objects.select_related("holder").get(pk=movement.pk)
     if movement.kind == MovementKind.CANCELLATION:
-        raise Refusal("Une annulation ne s’annule pas : passez un nouveau mouvement.")
+        raise Refusal(_("Une annulation ne s’annule pas : passez un nouveau mouvement."))
     legs = [movement]
     if movement.kind in (MovementKind.TRANSFER, MovementKind.GIFT):
         pair = movement.related or movement.followers.filter(kind=movement.kind).first()
         if pair is not None:
             legs = sorted([movement, pair], key=lambda m: m.number)
     if Movement.objects.filter(reverses__in=legs).exists():
-        raise Refusal(f"Le mouvement n° {movement.number} est déjà annulé.")
+        raise Refusal(
+            _("Le mouvement n° %(number)s est déjà annulé.") % {"number": movement.number}
+        )
     blocking = Movement.objects.filter(related__in=legs, reversed_by__isnull=True).exclude(
         kind=movement.kind
     )
     if blocking.exists():
         first = cast(Movement, blocking.first())
         raise Refusal(
-            f"Le mouvement n° {first.number} ({first.kind_label}) dépend de celui-ci : "
-            "annulez-le d’abord."
+            _(
+                "Le mouvement n° %(number)s (%(kind_label)s) dépend de celui-ci : "
+                "annulez-le d’abord."
+            )
+            % {"number": first.number, "kind_label": first.kind_label}
         )
     for leg in legs:
         dating.after_check(on, leg, what="L’annulation")
@@ -1166,9 +1320,11 @@ def movement_cancel(
         )
         if after.shares < 0 or after.paid < 0 or after.capital < 0 or after.paid > after.called:
             raise Refusal(
-                f"Annuler le mouvement n° {leg.number} laisserait {leg.holder} avec une "
-                f"détention négative au {on:%d/%m/%Y} : annulez d’abord les mouvements "
-                "suivants."
+                _(
+                    "Annuler le mouvement n° %(number)s laisserait %(holder)s avec une "
+                    "détention négative au %(on)s : annulez d’abord les mouvements suivants."
+                )
+                % {"number": leg.number, "holder": leg.holder, "on": format(on, "%d/%m/%Y")}
             )
         dating.holder_check(
             holder_id=leg.holder_id,
@@ -1209,7 +1365,10 @@ def movement_cancel(
             actor=actor,
             action="membership.movement.cancelled",
             movement=reversal,
-            title=f"Annulation du mouvement n° {cast(Movement, reversal.reverses).number}",
+            title=(
+                _("Annulation du mouvement n° %(number)s")
+                % {"number": cast(Movement, reversal.reverses).number}
+            ),
             body=reason,
             reverses=cast(Movement, reversal.reverses).number,
         )
@@ -1270,14 +1429,17 @@ def statutes_check(
     rules = list(rules)
     categories = [r["category"] for r in rules]
     if len(set(categories)) < 3:
-        errors.append("Une SCIC compte au moins trois catégories d’associés.")
+        errors.append(_("Une SCIC compte au moins trois catégories d’associés."))
     if not any(c.is_employees for c in categories):
-        errors.append("Les statuts doivent prévoir la catégorie des salariés (ou producteurs).")
+        errors.append(_("Les statuts doivent prévoir la catégorie des salariés (ou producteurs)."))
     if not any(c.is_beneficiaries for c in categories):
-        errors.append("Les statuts doivent prévoir la catégorie des bénéficiaires.")
+        errors.append(_("Les statuts doivent prévoir la catégorie des bénéficiaires."))
     for rule in rules:
         if rule.get("max_shares") is not None and rule["max_shares"] < rule["min_shares"]:
-            errors.append(f"« {rule['category']} » : le maximum est inférieur au minimum.")
+            errors.append(
+                _("« %(category)s » : le maximum est inférieur au minimum.")
+                % {"category": rule["category"]}
+            )
     law = statutes_law.statutes_law_problems(data, {c.name: w for c, w in weights.items()})
     errors.extend(problem.replace("\u00a0", " ") for problem in law)
     if data.get("colleges_enabled"):
@@ -1397,16 +1559,18 @@ def fiscal_year_close(*, actor: Any, year: int, note: str = "") -> Any:
     from placette.membership.models import ClosedFiscalYear
 
     if isinstance(year, bool) or not isinstance(year, int) or year < 1900:
-        raise Refusal("Indiquez l’année de l’exercice à clore (par exemple 2025).", field="year")
+        raise Refusal(_("Indiquez l’année de l’exercice à clore (par exemple 2025)."), field="year")
     if year >= timezone.localdate().year:
         raise Refusal(
-            f"L’exercice {year} n’est pas terminé : on ne clôt qu’un exercice passé.",
+            _("L’exercice %(year)s n’est pas terminé : on ne clôt qu’un exercice passé.")
+            % {"year": year},
             field="year",
         )
     last = ClosedFiscalYear.last()
     if last is not None and year <= last:
         raise Refusal(
-            f"L’exercice {last} est déjà clos (et les précédents avec lui).", field="year"
+            _("L’exercice %(last)s est déjà clos (et les précédents avec lui).") % {"last": last},
+            field="year",
         )
     closure = ClosedFiscalYear.objects.create(
         year=year,
@@ -1423,9 +1587,9 @@ def register_snapshot_check(on: dt.date) -> None:
     from placette.membership.models import RegisterSnapshot
 
     if RegisterSnapshot.objects.filter(on=on).exists():
-        raise Refusal(f"Le registre est déjà arrêté au {on:%d/%m/%Y}.")
+        raise Refusal(_("Le registre est déjà arrêté au %(on)s.") % {"on": format(on, "%d/%m/%Y")})
     if on > timezone.localdate():
-        raise Refusal("On n’arrête pas le registre à une date future.")
+        raise Refusal(_("On n’arrête pas le registre à une date future."))
 
 
 def register_snapshot_create(*, actor: Any, on: dt.date, progress: Any = None) -> Any:

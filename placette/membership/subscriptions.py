@@ -32,6 +32,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from placette.accounts.models import Role, User
 from placette.contacts.models import (
@@ -243,25 +244,34 @@ def _organisation_match_or_create(*, actor: Any, data: dict[str, Any]) -> Contac
 
 def _check_shares(*, shares: object, category: Category, statutes: Statutes, held: int) -> int:
     if isinstance(shares, bool) or not isinstance(shares, int):
-        raise Refusal("Le nombre de parts doit être un nombre entier.", field="shares")
+        raise Refusal(_("Le nombre de parts doit être un nombre entier."), field="shares")
     if shares <= 0:
-        raise Refusal("Le nombre de parts doit être d’au moins 1.", field="shares")
+        raise Refusal(_("Le nombre de parts doit être d’au moins 1."), field="shares")
     rule = statutes.rules.filter(category=category).first()
     if rule is None:
         raise Refusal(
-            f"La catégorie « {category} » n’est pas prévue par les statuts en vigueur.",
+            _("La catégorie « %(category)s » n’est pas prévue par les statuts en vigueur.")
+            % {"category": category},
             field="category",
         )
     if held + shares < rule.min_shares:
         raise Refusal(
-            f"La catégorie « {category} » demande au moins {rule.min_shares} part(s).",
+            _("La catégorie « %(category)s » demande au moins %(min_shares)s part(s).")
+            % {"category": category, "min_shares": rule.min_shares},
             field="shares",
         )
     if rule.max_shares is not None and held + shares > rule.max_shares:
         allowed = rule.max_shares - held
         raise Refusal(
-            f"La catégorie « {category} » permet au plus {rule.max_shares} part(s) par associé"
-            + (f" : vous pouvez encore en souscrire {allowed}." if held else "."),
+            (
+                _("La catégorie « %(category)s » permet au plus %(max_shares)s part(s) par associé")
+                % {"category": category, "max_shares": rule.max_shares}
+            )
+            + (
+                (_(" : vous pouvez encore en souscrire %(allowed)s.") % {"allowed": allowed})
+                if held
+                else "."
+            ),
             field="shares",
         )
     return shares
@@ -302,15 +312,15 @@ def subscription_request_create(
     `ip` and `user_agent` as proof.
     """
     if not form_token_valid(form_token):
-        raise Refusal("Ce formulaire a expiré : rechargez la page et recommencez.")
+        raise Refusal(_("Ce formulaire a expiré : rechargez la page et recommencez."))
     existing = SubscriptionRequest.objects.filter(form_token=form_token).first()
     if existing is not None:
         return existing, False
     missing = [key for key in CONSENTS if key not in set(consents_given)]
     if missing:
-        raise Refusal("Les trois consentements sont nécessaires pour souscrire.")
+        raise Refusal(_("Les trois consentements sont nécessaires pour souscrire."))
     if payment_method not in PaymentMethod.values:
-        raise Refusal("Choisissez un mode de paiement.", field="payment_method")
+        raise Refusal(_("Choisissez un mode de paiement."), field="payment_method")
     today = timezone.localdate()
     statutes = statutes_in_force(today)
     held = 0
@@ -318,7 +328,7 @@ def subscription_request_create(
     if is_additional:
         member = Member.objects.filter(contact=contact).select_related("category").first()
         if member is None or not member.is_active_on(today):
-            raise Refusal("Seul un sociétaire peut souscrire des parts supplémentaires ici.")
+            raise Refusal(_("Seul un sociétaire peut souscrire des parts supplémentaires ici."))
         category = member.category
         held = projections.holding_of(cast(Contact, contact)).shares
     elif category is None or not (
@@ -327,7 +337,7 @@ def subscription_request_create(
         else public_categories(statutes).filter(pk=category.pk).exists()
     ):
         raise Refusal(
-            "Choisissez une catégorie d’associé ouverte à la souscription.", field="category"
+            _("Choisissez une catégorie d’associé ouverte à la souscription."), field="category"
         )
     assert category is not None
     shares = _check_shares(shares=shares, category=category, statutes=statutes, held=held)
@@ -335,7 +345,7 @@ def subscription_request_create(
     if payment_method == PaymentMethod.SEPA:
         iban, bic, masked = _iban_check(iban, bic)
         if not account_holder.strip():
-            raise Refusal("Indiquez le titulaire du compte à prélever.", field="account_holder")
+            raise Refusal(_("Indiquez le titulaire du compte à prélever."), field="account_holder")
     else:
         iban = bic = account_holder = ""
 
@@ -400,7 +410,9 @@ def subscription_request_create(
             purpose=purpose,
             given=True,
             source=ConsentSource.WEB_FORM,
-            source_detail=f"bulletin de souscription {request.reference}",
+            source_detail=(
+                _("bulletin de souscription %(reference)s") % {"reference": request.reference}
+            ),
             text=purpose.consent_text,
             version=purpose.version,
             email=contact.email or (representative.email if representative else ""),
@@ -413,8 +425,16 @@ def subscription_request_create(
         request=request,
         actor=actor,
         title=(
-            f"Bulletin de souscription de {shares} part(s) ({money.euros(request.amount)}), "
-            f"{request.get_payment_method_display().lower()}, réf. {request.reference}"
+            _(
+                "Bulletin de souscription de %(shares)s part(s) (%(euros)s), %(method)s, "
+                "réf. %(reference)s"
+            )
+            % {
+                "shares": shares,
+                "euros": money.euros(request.amount),
+                "method": request.get_payment_method_display().lower(),
+                "reference": request.reference,
+            }
         ),
     )
     audit_log(
@@ -439,13 +459,15 @@ def _iban_check(iban: str, bic: str) -> tuple[str, str, str]:
         parsed = IBAN(iban or "")
     except SchwiftyException as exc:
         raise Refusal(
-            "L’IBAN saisi n’est pas valide : vérifiez les caractères recopiés "
-            "(il commence par deux lettres, par exemple FR76…).",
+            _(
+                "L’IBAN saisi n’est pas valide : vérifiez les caractères recopiés (il "
+                "commence par deux lettres, par exemple FR76…)."
+            ),
             field="iban",
         ) from exc
     if parsed.country_code not in _SEPA_COUNTRIES:
         raise Refusal(
-            "Le prélèvement SEPA demande un compte d’un pays de la zone SEPA.", field="iban"
+            _("Le prélèvement SEPA demande un compte d’un pays de la zone SEPA."), field="iban"
         )
     bic = (bic or "").replace(" ", "").upper()
     if bic:
@@ -453,7 +475,7 @@ def _iban_check(iban: str, bic: str) -> tuple[str, str, str]:
             BIC(bic)
         except SchwiftyException as exc:
             raise Refusal(
-                "Le BIC saisi n’est pas valide (8 ou 11 caractères).", field="bic"
+                _("Le BIC saisi n’est pas valide (8 ou 11 caractères)."), field="bic"
             ) from exc
     elif parsed.bic is not None:
         bic = str(parsed.bic)
@@ -629,14 +651,14 @@ def request_payment_record(
             return replay
     request = SubscriptionRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
     if not isinstance(amount, Decimal) or amount <= 0:
-        raise Refusal("Le montant reçu doit être un nombre positif d’euros.", field="amount")
+        raise Refusal(_("Le montant reçu doit être un nombre positif d’euros."), field="amount")
     if request.status == RequestStatus.REFUSED:
-        raise Refusal("Cette demande a été refusée : un paiement ne peut plus y être rattaché.")
+        raise Refusal(_("Cette demande a été refusée : un paiement ne peut plus y être rattaché."))
     if paid_on > timezone.localdate():
-        raise Refusal("La date du paiement ne peut pas être dans le futur.", field="paid_on")
+        raise Refusal(_("La date du paiement ne peut pas être dans le futur."), field="paid_on")
     date_check(paid_on, label="Date du paiement", field="paid_on", past_only=True)
     if method not in PaymentMethod.values:
-        raise Refusal("Choisissez le mode de paiement.", field="method")
+        raise Refusal(_("Choisissez le mode de paiement."), field="method")
     payment = RequestPayment.objects.create(
         request=request,
         amount=amount,
@@ -667,8 +689,14 @@ def request_payment_record(
     _timeline(
         request=request,
         actor=actor,
-        title=f"Paiement reçu : {money.euros(amount)} ({payment.get_method_display().lower()})",
-        body=f"Réf. {request.reference}, payé le {paid_on:%d/%m/%Y}.",
+        title=(
+            _("Paiement reçu : %(euros)s (%(method)s)")
+            % {"euros": money.euros(amount), "method": payment.get_method_display().lower()}
+        ),
+        body=(
+            _("Réf. %(reference)s, payé le %(paid_on)s.")
+            % {"reference": request.reference, "paid_on": format(paid_on, "%d/%m/%Y")}
+        ),
     )
     audit_log(
         actor=actor,
@@ -724,7 +752,8 @@ def _payment_reference(reference: str) -> str:
     limit = RequestPayment._meta.get_field("reference").max_length or 200
     if len(reference) > limit:
         raise Refusal(
-            f"La référence ne peut pas dépasser {limit} caractères (reçu {len(reference)}).",
+            _("La référence ne peut pas dépasser %(limit)s caractères (reçu %(len)s).")
+            % {"limit": limit, "len": len(reference)},
             field="reference",
         )
     return reference
@@ -733,8 +762,8 @@ def _payment_reference(reference: str) -> str:
 def _decode(raw: bytes) -> str:
     if len(raw) > BANK_STATEMENT_MAX_BYTES:
         raise Refusal(
-            f"Le relevé dépasse {BANK_STATEMENT_MAX_BYTES // 1_000_000} Mo : exportez une période "
-            "plus courte.",
+            _("Le relevé dépasse %(megabytes)s Mo : exportez une période plus courte.")
+            % {"megabytes": BANK_STATEMENT_MAX_BYTES // 1_000_000},
             field="file",
         )
     for encoding in ("utf-8-sig", "cp1252"):
@@ -745,7 +774,7 @@ def _decode(raw: bytes) -> str:
         if "\x00" in text:
             break
         return text
-    raise Refusal("Le fichier n’est pas un texte lisible (UTF-8 ou Windows-1252).", field="file")
+    raise Refusal(_("Le fichier n’est pas un texte lisible (UTF-8 ou Windows-1252)."), field="file")
 
 
 def _parse_date(text: str) -> dt.date | None:
@@ -806,9 +835,13 @@ def bank_statement_preview(statement: BankStatement) -> BankPreview:
         line.label = row[1].strip()
         line.amount = _parse_amount(row[2])
         if line.date is None:
-            line.error = f"date illisible « {row[0].strip()} » (attendu JJ/MM/AAAA)"
+            line.error = _("date illisible « %(text)s » (attendu JJ/MM/AAAA)") % {
+                "text": row[0].strip()
+            }
         elif line.amount is None:
-            line.error = f"montant illisible « {row[2].strip()} » (attendu par ex. 1 250,00)"
+            line.error = _("montant illisible « %(text)s » (attendu par ex. 1 250,00)") % {
+                "text": row[2].strip()
+            }
         if line.error:
             preview.lines.append(line)
             continue
@@ -827,7 +860,9 @@ def bank_statement_preview(statement: BankStatement) -> BankPreview:
                 line.already = True
                 line.outcome = "déjà enregistrée lors d’un import précédent"
             else:
-                line.outcome = f"paiement de la demande {line.request.reference}"
+                line.outcome = _("paiement de la demande %(reference)s") % {
+                    "reference": line.request.reference
+                }
         preview.lines.append(line)
     return preview
 
@@ -839,7 +874,10 @@ def bank_statement_confirm(*, actor: Any, statement: BankStatement) -> list[Requ
     preview = bank_statement_preview(statement)
     if preview.errors:
         raise Refusal(
-            [f"Ligne {line.number} : {line.error}." for line in preview.errors]
+            [
+                (_("Ligne %(number)s : %(error)s.") % {"number": line.number, "error": line.error})
+                for line in preview.errors
+            ]
             + ["Aucun paiement n’a été enregistré : corrigez le fichier et recommencez."]
         )
     payments = []
@@ -913,7 +951,8 @@ def subscription_request_approve(
         return request
     if request.status == RequestStatus.REFUSED:
         raise Refusal(
-            f"La demande {request.reference} a été refusée : elle ne peut être approuvée."
+            _("La demande %(reference)s a été refusée : elle ne peut être approuvée.")
+            % {"reference": request.reference}
         )
     on = on or timezone.localdate()
     statutes = statutes_in_force(on)
@@ -921,10 +960,18 @@ def subscription_request_approve(
     minimum = _min_paid(request, statutes)
     if received < minimum:
         raise Refusal(
-            f"Paiement insuffisant pour la demande {request.reference} : "
-            f"{money.euros(received)} reçus, il faut au moins {money.euros(minimum)} "
-            f"({money.percent(statutes.min_paid_percent)} de {money.euros(request.amount)}) avant "
-            "d’approuver."
+            _(
+                "Paiement insuffisant pour la demande %(reference)s : %(euros)s reçus, "
+                "il faut au moins %(money_euros_minimum)s (%(percent)s de "
+                "%(money_euros_request_amount)s) avant d’approuver."
+            )
+            % {
+                "reference": request.reference,
+                "euros": money.euros(received),
+                "money_euros_minimum": money.euros(minimum),
+                "percent": money.percent(statutes.min_paid_percent),
+                "money_euros_request_amount": money.euros(request.amount),
+            }
         )
     movement = shares_subscribe(
         actor=actor,
@@ -934,7 +981,7 @@ def subscription_request_approve(
         on=on,
         paid=min(received, request.amount),
         reference=request.reference,
-        note=f"Bulletin {request.reference}",
+        note=(_("Bulletin %(reference)s") % {"reference": request.reference}),
         idempotency_key=f"request-{request.pk}",
     )
     if request.tax_resident_fr:  # the bulletin's declaration, for the IR-PME statements
@@ -952,8 +999,11 @@ def subscription_request_approve(
     _timeline(
         request=request,
         actor=actor,
-        title=f"Souscription approuvée : {request.shares} part(s), réf. {request.reference}",
-        body=f"Mouvement n° {movement.number}.",
+        title=(
+            _("Souscription approuvée : %(shares)s part(s), réf. %(reference)s")
+            % {"shares": request.shares, "reference": request.reference}
+        ),
+        body=(_("Mouvement n° %(number)s.") % {"number": movement.number}),
     )
     audit_log(
         actor=actor,
@@ -977,12 +1027,17 @@ def subscription_request_refuse(
     refused (its subscription is on the ledger: cancel the movement instead)."""
     reason = (reason or "").strip()
     if not reason:
-        raise Refusal("Indiquez le motif du refus : il est envoyé au souscripteur.", field="reason")
+        raise Refusal(
+            _("Indiquez le motif du refus : il est envoyé au souscripteur."), field="reason"
+        )
     request = SubscriptionRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
     if request.status == RequestStatus.APPROVED:
         raise Refusal(
-            f"La demande {request.reference} est déjà approuvée : annulez le mouvement "
-            "dans le registre si nécessaire."
+            _(
+                "La demande %(reference)s est déjà approuvée : annulez le mouvement dans "
+                "le registre si nécessaire."
+            )
+            % {"reference": request.reference}
         )
     if request.status == RequestStatus.REFUSED:
         return request
@@ -992,7 +1047,11 @@ def subscription_request_refuse(
     request.decided_by = actor if getattr(actor, "is_authenticated", False) else None
     request.iban = ""
     request.save(update_fields=["status", "refusal_reason", "decided_at", "decided_by", "iban"])
-    _timeline(request=request, actor=actor, title=f"Souscription refusée : {reason}"[:200])
+    _timeline(
+        request=request,
+        actor=actor,
+        title=(_("Souscription refusée : %(reason)s") % {"reason": reason})[:200],
+    )
     audit_log(
         actor=actor,
         action="membership.subscription.refused",

@@ -115,9 +115,9 @@ def register_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
     if fmt == "csv":
-        return csv_response(name, register.HEADER, register.rows(on))
+        return csv_response(name, *register.sheet(on))
     if fmt == "xlsx":
-        return xlsx_response(name, register.HEADER, register.rows(on))
+        return xlsx_response(name, *register.sheet(on))
     raise Http404("Format inconnu")
 
 
@@ -430,8 +430,11 @@ def refund_pipeline(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     approved = {a.year: a for a in AccountsApproval.objects.all()}
     to_pay = []
+    year_end_shares: dict[int, int] = {}
     for decision in projections.refunds_to_pay():
-        terms = services.refund_terms(decision, statutes, approved) if statutes else {}
+        terms = (
+            services.refund_terms(decision, statutes, approved, year_end_shares) if statutes else {}
+        )
         to_pay.append(
             {
                 "decision": decision,

@@ -596,7 +596,7 @@ class EveryDateViewTests(BaseTestCase):
         )
         text = b"".join(response.streaming_content).decode("utf-8-sig")
         table = list(csv.reader(io.StringIO(text), delimiter=";"))
-        header = table[0]
+        header = next(line for line in table if line[:1] == ["n°"])  # below the identity lines
         called = header.index("capital appelé (€)")
         paid = header.index("capital libéré (€)")
         last = table[-1]

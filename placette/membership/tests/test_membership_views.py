@@ -269,7 +269,10 @@ class MembershipViewTests(BaseTestCase):
                 self.assertEqual(content, direct)
             else:
                 sheet = load_workbook(io.BytesIO(content)).active
-                self.assertEqual(sheet.cell(2, 4).value, "Alice MARTIN")
+                # the identity lines, an empty line, the column names, then the movements
+                self.assertEqual(sheet.cell(2, 2).value, "Placette SCIC")
+                self.assertEqual(sheet.cell(14, 4).value, "titulaire")
+                self.assertEqual(sheet.cell(15, 4).value, "Alice MARTIN")
             job.result.file.delete(save=False)
 
     def test_the_register_pdf_is_produced_in_the_background_with_a_progress_page(self):
@@ -292,7 +295,7 @@ class MembershipViewTests(BaseTestCase):
         download = self.client.get(reverse("jobs:download", args=[job.pk]))
         text = pdf_text(b"".join(download.streaming_content))
         self.assertIn("Registre des mouvements de titres", text)
-        self.assertIn("arrêté au 31/12/2024", text)
+        self.assertIn("Arrêté au 31/12/2024", text)
         self.assertIn("Paraphe", text)
         self.assertIn("Alice MARTIN", text)
         job.result.file.delete(save=False)

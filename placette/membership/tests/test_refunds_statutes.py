@@ -182,3 +182,53 @@ class HoldingPeriodWarningTests(BaseTestCase):
         eligible_year(2023, holding_years=1, clawback_years=1)
         request = refund_request(actor=None, contact=self.alice, shares=1, on=D(2025, 3, 2))
         self.assertEqual(request.warnings, [])
+
+
+class RefundPageQueriesTests(BaseTestCase):
+    """The refunds page costs the same number of queries for one refund or many, also when the
+    refunds are reduced by the year's losses (one capital at the year's end per year)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        make_statutes(refund_reduced_by_losses=True)
+        cls.soutiens = category("soutiens")
+        cls.big = make_contact(first_name="Gros", last_name="Porteur")
+        shares_subscribe(
+            actor=None, contact=cls.big, shares=500, category=cls.soutiens, on=D(2018, 2, 1)
+        )
+        approve_accounts(2023, D(2024, 6, 20), result=Decimal("-1000"))
+
+    def leave(self, name: str, shares: int = 2) -> None:
+        contact = make_contact(first_name="Partant", last_name=name)
+        shares_subscribe(
+            actor=None, contact=contact, shares=shares, category=self.soutiens, on=D(2019, 1, 2)
+        )
+        request = refund_request(actor=None, contact=contact, shares=shares, on=D(2023, 3, 1))
+        refund_decide(actor=None, request=request, accepted=True, on=D(2023, 4, 1))
+        pending = make_contact(first_name="Hésitant", last_name=name)
+        shares_subscribe(
+            actor=None, contact=pending, shares=3, category=self.soutiens, on=D(2019, 1, 2)
+        )
+        refund_request(actor=None, contact=pending, shares=1, on=D(2024, 3, 1))
+
+    def count(self) -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(reverse("membership:refunds"))
+        self.assertEqual(response.status_code, 200)
+        return len(queries)
+
+    def test_the_refunds_page_costs_the_same_queries_for_one_refund_or_six(self):
+        self.login(self.staff)
+        self.leave("Un")
+        one = self.count()
+        for name in ("Deux", "Trois", "Quatre", "Cinq", "Six"):
+            self.leave(name)
+        self.assertEqual(len(list(Movement.objects.filter(kind="refund_decision"))), 6)
+        with self.assertNumQueries(one):
+            response = self.client.get(reverse("membership:refunds"))
+        page = response.content.decode()
+        self.assertEqual((page.count("Partant"), page.count("Hésitant")), (6, 6))
