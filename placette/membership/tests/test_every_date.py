@@ -79,50 +79,13 @@ class EveryDateTests(BaseTestCase):
     # ---------------------------------------------------------------- in the future
 
     def test_each_booking_kind_dated_in_the_future_is_refused(self):
-        self.subscribe(self.alice, 10, D(2024, 3, 1), paid=Decimal(250))
-        self.subscribe(self.bruno, 4, D(2024, 3, 1))
-        request = refund_request(actor=None, contact=self.bruno, shares=1, on=D(2024, 4, 1))
-        future = self.future()
-        for years in (0, 5, 14):  # tomorrow, 2031, 2040
+        self._history()
+        for years in (0, 5, 14):  # tomorrow, in five years, in fourteen (2031, 2040 in 2026)
             on = self.future(years)
-            self.assertRefusedAndNothingWritten(
-                "est dans le futur",
-                lambda on=on: self.subscribe(self.chloe, 1, on),
-            )
-        for book in (
-            lambda: shares_pay(actor=None, contact=self.alice, amount=Decimal(10), on=future),
-            lambda: shares_transfer(
-                actor=None,
-                giver=self.bruno,
-                receiver=self.chloe,
-                shares=1,
-                on=future,
-                category=category("soutiens"),
-            ),
-            lambda: shares_give(
-                actor=None,
-                giver=self.bruno,
-                receiver=self.chloe,
-                shares=1,
-                on=future,
-                category=category("soutiens"),
-            ),
-            lambda: refund_request(actor=None, contact=self.bruno, shares=1, on=future),
-            lambda: refund_decide(actor=None, request=request, accepted=True, on=future),
-            lambda: movement_cancel(actor=None, movement=request, reason="erreur", on=future),
-        ):
-            self.assertRefusedAndNothingWritten("est dans le futur", book)
-        member = Member.objects.get(contact=self.bruno)
-        self.assertRefusedAndNothingWritten(
-            "date future",
-            lambda: member_category_change(
-                actor=None,
-                member=member,
-                category=category("beneficiaires"),
-                effective_on=future,
-                reason="test",
-            ),
-        )
+            for index, book in enumerate(self._every_kind_at(on)):
+                with self.subTest(on=on, kind=index):
+                    # « est dans le futur » (value date), « date future » (category change)
+                    self.assertRefusedAndNothingWritten("futur", book)
 
     # ---------------------------------------------------------------- before dependencies
 
