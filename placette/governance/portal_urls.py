@@ -7,6 +7,7 @@ app_name = "governance_portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("reunions/<int:pk>/", views.meeting, name="meeting"),
+    path("reunions/<int:pk>/resultats/", views.results, name="results"),
     path("reunions/<int:pk>/voter/", views.vote, name="vote"),
     path("reunions/<int:pk>/pouvoir/", views.proxy, name="proxy"),
     path("reunions/<int:pk>/pouvoir/retirer/", views.proxy_withdraw, name="proxy_withdraw"),

@@ -8,6 +8,7 @@ from typing import cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,12 +19,14 @@ from placette.contacts.services import ConsentState, consent_purpose_offered, co
 from placette.governance import deadlines, services
 from placette.governance.forms import EvaluationForm, ProxyForm, VoteForm
 from placette.governance.models import (
+    Choice,
     EvaluationAnswer,
     Meeting,
     Proxy,
     Resolution,
     RollEntry,
 )
+from placette.governance.presenters import resolution_view
 from placette.lib.documents import document_response
 from placette.lib.permissions import contact_of_user, signed_in_required
 from placette.lib.refusals import Refusal
@@ -201,3 +204,36 @@ def fingerprints(request: HttpRequest, pk: int) -> HttpResponse:
     resolution = get_object_or_404(Resolution.objects.select_related("meeting"), pk=pk)
     _entry(request, resolution.meeting)
     return _fingerprints_render(request, resolution, base="base.html")
+
+
+@signed_in_required
+def results(request: HttpRequest, pk: int) -> HttpResponse:
+    """What a voter checks to contest (or trust) the result: the roll frozen at the cut-off date
+    (per college), the quorum, each closed resolution's frozen result by college with a recount
+    from the stored ballots, their own named votes and, for secret ballots, the published
+    fingerprints where their receipt is found."""
+    meeting = get_object_or_404(Meeting, pk=pk)
+    entry = _entry(request, meeting)
+    closed = [r for r in meeting.resolutions.select_related("meeting") if r.closed_at is not None]
+    checks = [
+        (
+            resolution_view(r),
+            services.resolution_counts(r) == r.result.get("counts"),
+            r.result.get("quorum", {}),
+        )
+        for r in closed
+    ]
+    context = {
+        "meeting": meeting,
+        "entry": entry,
+        "colleges": meeting.roll.values("college")
+        .annotate(voters=Count("id"), shares=Sum("shares"))
+        .order_by("college"),
+        "on_roll": meeting.roll.count(),
+        "quorum": services.quorum_status(meeting) if meeting.held else None,
+        "checks": checks,
+        "mine": dict(entry.ballots.values_list("resolution_id", "choice")),
+        "secret_voted": set(entry.marks.values_list("resolution_id", flat=True)),
+        "choices": dict(Choice.choices),
+    }
+    return render(request, "governance/portal_results.html", context)
