@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "placette.contacts",
     "placette.membership",
     "placette.places",
+    "placette.impact",
     "placette.governance",
     "placette.mailing",
     "placette.studies",

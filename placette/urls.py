@@ -21,6 +21,7 @@ urlpatterns = [
     path("gestion/contacts/", include("placette.contacts.urls")),
     path("gestion/societariat/", include("placette.membership.urls")),
     path("gestion/lieux/", include("placette.places.urls")),
+    path("gestion/impact/", include("placette.impact.urls")),
     path("gestion/etudes/", include("placette.studies.urls")),
     path("gestion/communaute/", include("placette.community.urls")),
     # Public iCal feed of the events and trainings.
