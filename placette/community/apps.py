@@ -14,5 +14,7 @@ class CommunityConfig(AppConfig):
         "": [
             (_("Sessions"), "community:sessions"),
             (_("Catalogue"), "community:events"),
+            (_("Engagement"), "community:engagement"),
+            (_("Sans interaction"), "community:dormant"),
         ],
     }

@@ -49,3 +49,40 @@ class FeedbackForm(forms.Form):
 
 class EventChoiceForm(forms.Form):
     event = forms.ModelChoiceField(label=_("Événement"), queryset=Event.objects.all())
+
+
+def _kind_choices():
+    from placette.contacts.models import TimelineKind
+
+    return [
+        (k.value, k.label)
+        for k in TimelineKind
+        if k.value not in ("created", "updated", "merged", "imported")
+    ]
+
+
+class LevelForm(DateBoundsMixin, forms.Form):
+    name = forms.CharField(label=_("Nom du niveau"), max_length=80)
+    rank = forms.IntegerField(label=_("Rang (0 = le premier)"), min_value=0, max_value=50)
+    min_actions = forms.IntegerField(label=_("Actions au moins"), min_value=0, max_value=1000)
+    window_months = forms.IntegerField(
+        label=_("Sur les derniers mois"), min_value=1, max_value=120, initial=12
+    )
+    kinds = forms.MultipleChoiceField(
+        label=_("Actions comptées"), choices=_kind_choices, widget=forms.CheckboxSelectMultiple
+    )
+    valid_from = forms.DateField(
+        label=_("En vigueur à partir du"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    description = forms.CharField(label=_("Description"), max_length=200, required=False)
+
+
+class LevelEndForm(DateBoundsMixin, forms.Form):
+    on = forms.DateField(label=_("Fin de validité"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class OnDateForm(DateBoundsMixin, forms.Form):
+    past_dates = ("date",)
+    date = forms.DateField(
+        label=_("À la date du"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

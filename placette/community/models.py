@@ -166,3 +166,44 @@ class Registration(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE
+
+
+class EngagementLevel(models.Model):
+    """One rung of the engagement ladder, with its transparent rule: at least `min_actions`
+    actions of `action_kinds` (timeline kinds) in the last `window_months` months. Rules are
+    dated (`valid_from`, `valid_until` excluded) so a level at a past date uses that date's
+    ladder; changing a rule ends the old row and starts a new one."""
+
+    name = models.CharField(_("niveau"), max_length=80)
+    rank = models.PositiveSmallIntegerField(_("rang"))
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    min_actions = models.PositiveIntegerField(_("actions au moins"))
+    window_months = models.PositiveSmallIntegerField(_("sur les derniers mois"), default=12)
+    action_kinds = models.CharField(_("actions comptées"), max_length=200)
+    valid_from = models.DateField(_("en vigueur à partir du"))
+    valid_until = models.DateField(_("en vigueur jusqu’au (exclu)"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("niveau d’engagement")
+        verbose_name_plural = _("niveaux d’engagement")
+        ordering = ["rank", "valid_from", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(window_months__gte=1),
+                name="community_level_window_positive",
+                violation_error_message=_("La période compte au moins un mois."),
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gt=models.F("valid_from")),
+                name="community_level_valid_until_after_from",
+                violation_error_message=_("La fin de validité doit suivre son début."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        return tuple(k for k in self.action_kinds.split(",") if k)

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,6 +27,7 @@ from placette.community import queries
 from placette.community.ical import sessions_ical
 from placette.community.models import (
     ACTIVE,
+    EngagementLevel,
     Event,
     Registration,
     RegistrationSource,
@@ -56,9 +57,10 @@ def _ics(session: Session) -> Attachment:
 
 
 def _timeline(contact: Contact, title: str, actor: Any, session: Session) -> None:
+    # Registrations are `other`; only attendance is an `event` action read by the levels.
     timeline_append(
         contact=contact,
-        kind=TimelineKind.EVENT,
+        kind=TimelineKind.OTHER,
         title=title,
         actor=actor,
         area=AREA,
@@ -376,3 +378,77 @@ def reminders_send(*, actor: Any, session: Session) -> int:
     session.save(update_fields=["reminders_sent_at"])
     audit_log(actor=actor, action="community.reminders.sent", obj=session, sent=sent)
     return sent
+
+
+# -- engagement ladder ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def level_define(
+    *,
+    actor: Any,
+    name: str,
+    rank: int,
+    min_actions: int,
+    window_months: int,
+    kinds: Iterable[str],
+    valid_from: dt.date,
+    description: str = "",
+) -> EngagementLevel:
+    """Add a level to the ladder from `valid_from`. A level of the same rank still in force
+    that day ends there (its history is kept: levels at earlier dates do not change)."""
+    name = name.strip()
+    kinds = sorted(set(kinds))
+    if not name:
+        raise Refusal(_("Donnez un nom au niveau."), field="name")
+    if not kinds:
+        raise Refusal(_("Choisissez au moins une sorte d’action comptée."), field="kinds")
+    if window_months < 1:
+        raise Refusal(_("La période compte au moins un mois."), field="window_months")
+    date_check(valid_from, label=_("En vigueur à partir du"), field="valid_from")
+    current = EngagementLevel.objects.select_for_update().filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gt=valid_from), rank=rank
+    )
+    if current.filter(valid_from__gte=valid_from).exists():
+        raise Refusal(
+            _(
+                "Un niveau de ce rang commence déjà à cette date ou après : "
+                "choisissez une date plus tardive."
+            ),
+            field="valid_from",
+        )
+    for old in current:
+        old.valid_until = valid_from
+        old.save(update_fields=["valid_until"])
+        audit_log(actor=actor, action="community.level.ended", obj=old, until=str(valid_from))
+    level = EngagementLevel.objects.create(
+        name=name,
+        rank=rank,
+        description=description.strip(),
+        min_actions=min_actions,
+        window_months=window_months,
+        action_kinds=",".join(kinds),
+        valid_from=valid_from,
+    )
+    audit_log(
+        actor=actor,
+        action="community.level.defined",
+        obj=level,
+        rule=f"{min_actions} / {window_months} mois / {level.action_kinds}",
+    )
+    return level
+
+
+@transaction.atomic
+def level_end(*, actor: Any, level: EngagementLevel, on: dt.date) -> EngagementLevel:
+    """Take a level out of the ladder from `on` (kept for the dates before)."""
+    level = EngagementLevel.objects.select_for_update().get(pk=level.pk)
+    date_check(on, label=_("Fin de validité"), field="on")
+    if level.valid_until is not None and level.valid_until <= on:
+        raise Refusal(_("Ce niveau n’est déjà plus en vigueur à cette date."))
+    if on <= level.valid_from:
+        raise Refusal(_("La fin de validité doit suivre son début."), field="on")
+    level.valid_until = on
+    level.save(update_fields=["valid_until"])
+    audit_log(actor=actor, action="community.level.ended", obj=level, until=str(on))
+    return level

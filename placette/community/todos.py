@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from placette.community.engagement import DORMANT_MONTHS, dormant_members
 from placette.community.models import Registration, RegistrationStatus, Session
 from placette.lib.dashboard import Todo, Urgency
 
@@ -42,6 +43,7 @@ def todos() -> list[Todo]:
         .exclude(Exists(confirmed.filter(attended=True)))
         .count()
     )
+    dormant = dormant_members().count()
     url = reverse("community:sessions")
     return [
         Todo(
@@ -69,5 +71,19 @@ def todos() -> list[Todo]:
             AREA,
             _("les présences nourrissent les niveaux d’engagement"),
             key="community.attendance_due",
+        ),
+        Todo(
+            ngettext(
+                "sociétaire sans interaction depuis %(months)d mois, à appeler",
+                "sociétaires sans interaction depuis %(months)d mois, à appeler",
+                dormant,
+            )
+            % {"months": DORMANT_MONTHS},
+            dormant,
+            reverse("community:dormant"),
+            Urgency.ROUTINE,
+            AREA,
+            _("ni participation, ni vote, ni échange noté"),
+            key="community.dormant_members",
         ),
     ]

@@ -14,4 +14,7 @@ urlpatterns = [
     path("sessions/<int:pk>/rappeler/", views.reminders, name="reminders"),
     path("sessions/<int:pk>/annuler/", views.session_cancel, name="session_cancel"),
     path("inscriptions/<int:pk>/annuler/", views.registration_cancel, name="registration_cancel"),
+    path("engagement/", views.engagement, name="engagement"),
+    path("engagement/niveaux/<int:pk>/fin/", views.level_end, name="level_end"),
+    path("engagement/sans-interaction/", views.dormant, name="dormant"),
 ]

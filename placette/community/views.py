@@ -12,10 +12,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from placette.community import queries, services
-from placette.community.forms import EventForm, SessionForm, StaffRegistrationForm
+from placette.community import engagement as engagement_reads
+from placette.community import levels, queries, services
+from placette.community.forms import (
+    EventForm,
+    LevelEndForm,
+    LevelForm,
+    OnDateForm,
+    SessionForm,
+    StaffRegistrationForm,
+)
 from placette.community.lists import SESSIONS
 from placette.community.models import (
+    EngagementLevel,
     Event,
     Registration,
     RegistrationSource,
@@ -298,3 +307,78 @@ def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Session annulée."))
     return redirect(session)
+
+
+# -- engagement ladder ------------------------------------------------------------------------
+
+
+@staff_required
+def engagement(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    date_form = OnDateForm(request.GET or None)
+    on = today
+    if date_form.is_bound and date_form.is_valid() and date_form.cleaned_data["date"]:
+        on = date_form.cleaned_data["date"]
+    form = LevelForm(request.POST or None, initial={"valid_from": today})
+    if request.method == "POST" and form.is_valid():
+        try:
+            level = services.level_define(actor=request.user, **form.cleaned_data)
+        except Refusal as exc:
+            refusal_show(request, exc, form)
+        else:
+            messages.success(request, _("Niveau « %(n)s » ajouté à l’échelle.") % {"n": level.name})
+            return redirect("community:engagement")
+    year_before = levels.months_before(on, 12)
+    now_steps = engagement_reads.funnel(on)
+    before = {
+        s.rule.name if s.rule else None: s.count for s in engagement_reads.funnel(year_before)
+    }
+    return render(
+        request,
+        "community/engagement.html",
+        {
+            "on": on,
+            "year_before": year_before,
+            "date_form": date_form,
+            "form": form,
+            "steps": [(s, before.get(s.rule.name if s.rule else None)) for s in now_steps],
+            "ladder": EngagementLevel.objects.filter(valid_from__lte=on)
+            .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=on))
+            .order_by("rank"),
+            "history": EngagementLevel.objects.order_by("rank", "valid_from")[:100],
+            "end_form": LevelEndForm(initial={"on": today}),
+        },
+    )
+
+
+@staff_required
+@require_POST
+def level_end(request: HttpRequest, pk: int) -> HttpResponse:
+    level = get_object_or_404(EngagementLevel, pk=pk)
+    form = LevelEndForm(request.POST)
+    if form.is_valid():
+        try:
+            services.level_end(actor=request.user, level=level, on=form.cleaned_data["on"])
+        except Refusal as exc:
+            refusal_show(request, exc)
+        else:
+            messages.success(request, _("Niveau retiré de l’échelle à cette date."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("community:engagement")
+
+
+@staff_required
+def dormant(request: HttpRequest) -> HttpResponse:
+    page = paginate(request, engagement_reads.dormant_members())
+    return render(
+        request,
+        "community/dormant.html",
+        {
+            "page": page,
+            "query": querystring_without_page(request),
+            "months": engagement_reads.DORMANT_MONTHS,
+        },
+    )

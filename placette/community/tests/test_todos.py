@@ -16,8 +16,15 @@ class TodoTests(BaseTestCase):
         services.registration_create(actor=None, session=past, contact=person("Bob"))
         Session.objects.filter(pk=past.pk).update(starts_at=timezone.now() - dt.timedelta(days=2))
         session_make(days=1)  # nobody registered: nothing to remind
-        with self.assertNumQueries(2):
+        with self.assertNumQueries(3):
             items = {t.key: t.count for t in todos.todos()}
-        self.assertEqual(items, {"community.reminders_due": 1, "community.attendance_due": 1})
+        self.assertEqual(
+            items,
+            {
+                "community.reminders_due": 1,
+                "community.attendance_due": 1,
+                "community.dormant_members": 0,
+            },
+        )
         with self.assertNumQueries(2):
             self.assertEqual(dashboard.figures()[0].value, "2")
