@@ -117,3 +117,104 @@ class MeetingPagesQueryTests(BaseTestCase):
         self.assert_constant_queries(
             reverse("governance:attendance", args=[self.meeting.pk]), self.add_voters
         )
+
+
+class OtherListQueryTests(BaseTestCase):
+    """The bodies, a body's mandates, the paper desk's search, the published secret ballots,
+    the member's meetings and a meeting's elections in a constant number of queries."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        make_statutes()
+
+    def test_the_bodies_and_a_body_s_mandates_cost_the_same_queries_with_5_and_60_rows(self):
+        from placette.governance.models import Body, BodyKind, Mandate
+
+        self.login(self.staff)
+        self.assert_constant_queries(
+            reverse("governance:bodies"),
+            lambda n: [
+                Body.objects.create(kind=BodyKind.COMMITTEE, name=f"Comité {uuid.uuid4().hex[:6]}")
+                for _ in range(n)
+            ],
+        )
+        board = Body.objects.create(kind=BodyKind.BOARD, name="Conseil (requêtes)")
+        self.assert_constant_queries(
+            reverse("governance:body", args=[board.pk]),
+            lambda n: [
+                Mandate.objects.create(
+                    body=board,
+                    contact=make_contact(last_name=f"Admin {uuid.uuid4().hex[:6]}"),
+                    starts_on=dt.date(2024, 1, 1),
+                )
+                for _ in range(n)
+            ],
+        )
+
+    def test_the_paper_desk_search_costs_the_same_queries_with_5_and_60_homonyms(self):
+        meeting = make_ag(freeze=False, resolutions=1)
+        meeting.roll_frozen_at = timezone.now()
+        meeting.save(update_fields=["roll_frozen_at"])
+
+        def add(n):
+            for _ in range(n):
+                contact = make_contact(last_name="Homonyme", first_name=uuid.uuid4().hex[:6])
+                RollEntry.objects.create(
+                    meeting=meeting, contact=contact, name=contact.display_name, shares=1
+                )
+
+        self.login(self.staff)
+        self.assert_constant_queries(
+            reverse("governance:paper", args=[meeting.pk]), add, data={"q": "homonyme"}
+        )
+
+    def test_the_published_secret_ballots_cost_the_same_queries_with_5_and_300(self):
+        from placette.governance.models import SecretBallot
+
+        from placette.governance.services import resolution_add
+
+        meeting = make_ag(resolutions=0, freeze=False)
+
+        resolution = resolution_add(actor=None, meeting=meeting, title="Secret", secret=True)
+
+        def add(n):
+            SecretBallot.objects.bulk_create(
+                SecretBallot(
+                    resolution=resolution, college="", choice="yes", fingerprint=uuid.uuid4().hex
+                )
+                for _ in range(n)
+            )
+
+        self.login(self.staff)
+        self.assert_constant_queries(
+            reverse("governance:fingerprints", args=[resolution.pk]), add, few=5, many=300
+        )
+
+    def test_the_member_s_meetings_cost_the_same_queries_with_3_and_30_meetings(self):
+        def add(n):
+            for i in range(n):
+                meeting = _meeting(f"AG {uuid.uuid4().hex[:6]}", 10 + i)
+                RollEntry.objects.create(
+                    meeting=meeting, contact=self.member.contact, name="Marc", shares=1
+                )
+
+        self.login(self.member)
+        self.assert_constant_queries(reverse("governance_portal:home"), add, few=3, many=30)
+
+    def test_a_meeting_page_costs_the_same_queries_with_1_and_12_elections(self):
+        from placette.governance.models import Body, BodyKind
+        from placette.governance.models_elections import Election
+
+        meeting = make_ag(resolutions=1, freeze=False)
+        board = Body.objects.create(kind=BodyKind.BOARD, name="Conseil (élections)")
+        self.login(self.staff)
+        self.assert_constant_queries(
+            reverse("governance:meeting", args=[meeting.pk]),
+            lambda n: [
+                Election.objects.create(meeting=meeting, title="Élection", body=board, seats=2)
+                for _ in range(n)
+            ],
+            few=1,
+            many=12,
+        )
