@@ -171,7 +171,6 @@ class OtherListQueryTests(BaseTestCase):
 
     def test_the_published_secret_ballots_cost_the_same_queries_with_5_and_300(self):
         from placette.governance.models import SecretBallot
-
         from placette.governance.services import resolution_add
 
         meeting = make_ag(resolutions=0, freeze=False)
