@@ -4,6 +4,7 @@ from decimal import Decimal
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from placette.contacts import communes
 from placette.contacts.models import Contact, ContactKind, OrganisationKind
@@ -83,14 +84,16 @@ class NotNegativeMixin(LocalizedDecimalsMixin):
             value = data.get(name)
             if value is not None and value < 0:
                 label = self.fields[name].label  # type: ignore[attr-defined]
-                self.add_error(name, f"« {label} » ne peut pas être négatif.")  # type: ignore[attr-defined]
+                self.add_error(
+                    name, _("« %(label)s » ne peut pas être négatif.") % {"label": label}
+                )  # type: ignore[attr-defined]
         return data
 
 
 class PlaceForm(LocalizedDecimalsMixin, forms.ModelForm):
     commune = forms.CharField(
-        label="Commune",
-        help_text="Saisissez le code postal puis choisissez la commune proposée.",
+        label=_("Commune"),
+        help_text=_("Saisissez le code postal puis choisissez la commune proposée."),
         widget=forms.TextInput(attrs={"list": "communes-list", "autocomplete": "off"}),
     )
 
@@ -125,22 +128,31 @@ class PlaceForm(LocalizedDecimalsMixin, forms.ModelForm):
         postcode, name = data.get("postcode", ""), data.get("commune", "").strip()
         data["commune_code"] = ""
         if postcode and not (postcode.isdigit() and len(postcode) == 5):
-            self.add_error("postcode", "Un code postal compte 5 chiffres.")
+            self.add_error("postcode", _("Un code postal compte 5 chiffres."))
         elif postcode:
             found = communes.commune_resolve(postcode, name)
             if found is None:
                 known = ", ".join(c.name for c in communes.communes_for_postcode(postcode)[:8])
-                hint = f" Communes de ce code postal : {known}." if known else ""
+                hint = (
+                    (_(" Communes de ce code postal : %(known)s.") % {"known": known})
+                    if known
+                    else ""
+                )
                 self.add_error(
                     "commune",
-                    f"Commune inconnue : « {name or '—'} » avec le code postal {postcode}.{hint}",
+                    _("Commune inconnue : « %(name)s » avec le code postal %(postcode)s.%(hint)s")
+                    % {"name": name or "—", "postcode": postcode, "hint": hint},
                 )
             else:
                 data["commune_code"] = found.code
         for name, low, high in (("latitude", -90, 90), ("longitude", -180, 180)):
             value = data.get(name)
             if value is not None and not low <= value <= high:
-                self.add_error(name, f"La {name} va de {low} à {high} degrés.")
+                self.add_error(
+                    name,
+                    _("La %(name)s va de %(low)s à %(high)s degrés.")
+                    % {"name": name, "low": low, "high": high},
+                )
         return data
 
     def place_data(self) -> dict:
@@ -152,12 +164,12 @@ class PlaceForm(LocalizedDecimalsMixin, forms.ModelForm):
 class PlaceCreateForm(DateBoundsMixin, PlaceForm):
     past_dates = ("decided_on",)
 
-    status = forms.ChoiceField(label="Étape", choices=PlaceStatus.choices)
-    decided_on = forms.DateField(label="Date de l’étape", widget=DateInput())
+    status = forms.ChoiceField(label=_("Étape"), choices=PlaceStatus.choices)
+    decided_on = forms.DateField(label=_("Date de l’étape"), widget=DateInput())
     decided_by = forms.CharField(
-        label="Décidé par",
+        label=_("Décidé par"),
         max_length=200,
-        help_text="Ex. « Comité d’investissement », « Conseil d’administration du 12/03/2025 ».",
+        help_text=_("Ex. « Comité d’investissement », « Conseil d’administration du 12/03/2025 »."),
     )
 
     def __init__(self, *args, **kwargs):
@@ -168,18 +180,18 @@ class PlaceCreateForm(DateBoundsMixin, PlaceForm):
 class StatusChangeForm(DateBoundsMixin, forms.Form):
     past_dates = ("decided_on",)
 
-    status = forms.ChoiceField(label="Nouvelle étape", choices=PlaceStatus.choices)
-    decided_on = forms.DateField(label="Date", widget=DateInput())
-    decided_by = forms.CharField(label="Décidé par", max_length=200)
+    status = forms.ChoiceField(label=_("Nouvelle étape"), choices=PlaceStatus.choices)
+    decided_on = forms.DateField(label=_("Date"), widget=DateInput())
+    decided_by = forms.CharField(label=_("Décidé par"), max_length=200)
     note = forms.CharField(
-        label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Commentaire"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
     def clean_decided_on(self) -> dt.date:
         value = self.cleaned_data["decided_on"]
         if value > timezone.localdate():
             raise forms.ValidationError(
-                "Une étape se date au jour de la décision : pas de date future."
+                _("Une étape se date au jour de la décision : pas de date future.")
             )
         return value
 
@@ -231,7 +243,7 @@ class OperationForm(DateBoundsMixin, NotNegativeMixin, forms.ModelForm):
         data = super().clean()
         start, end = data.get("works_started_on"), data.get("works_ended_on")
         if start and end and end < start:
-            self.add_error("works_ended_on", "La fin des travaux précède leur début.")
+            self.add_error("works_ended_on", _("La fin des travaux précède leur début."))
         return data
 
 
@@ -252,7 +264,9 @@ class FinancingLineForm(DateBoundsMixin, LocalizedDecimalsMixin, forms.ModelForm
     def clean_amount(self):
         amount = self.cleaned_data["amount"]
         if amount is not None and amount <= 0:
-            raise forms.ValidationError("Le montant d’une source de financement doit être positif.")
+            raise forms.ValidationError(
+                _("Le montant d’une source de financement doit être positif.")
+            )
         return amount
 
 
@@ -291,7 +305,7 @@ class ActivityForm(DateBoundsMixin, NotNegativeMixin, forms.ModelForm):
         data = super().clean()
         opened, closed = data.get("opened_on"), data.get("closed_on")
         if opened and closed and closed < opened:
-            self.add_error("closed_on", "La fermeture précède l’ouverture.")
+            self.add_error("closed_on", _("La fermeture précède l’ouverture."))
         return data
 
 
@@ -339,13 +353,14 @@ class LeaseForm(DateBoundsMixin, NotNegativeMixin, forms.ModelForm):
         if starts and ends and ends <= starts:
             self.add_error(
                 "ends_on",
-                f"Le bail se termine le {ends:%d/%m/%Y}, avant de commencer le {starts:%d/%m/%Y}.",
+                _("Le bail se termine le %(ends)s, avant de commencer le %(starts)s.")
+                % {"ends": f"{ends:%d/%m/%Y}", "starts": f"{starts:%d/%m/%Y}"},
             )
         return data
 
 
 class RevisionForm(DateBoundsMixin, forms.Form):
-    effective_on = forms.DateField(label="Date d’effet de la révision", widget=DateInput())
+    effective_on = forms.DateField(label=_("Date d’effet de la révision"), widget=DateInput())
 
 
 class IndexValueForm(DateBoundsMixin, LocalizedDecimalsMixin, forms.ModelForm):
@@ -369,33 +384,33 @@ class IndexValueForm(DateBoundsMixin, LocalizedDecimalsMixin, forms.ModelForm):
     def clean_value(self):
         value = self.cleaned_data["value"]
         if value is not None and value <= 0:
-            raise forms.ValidationError("La valeur d’un indice est strictement positive.")
+            raise forms.ValidationError(_("La valeur d’un indice est strictement positive."))
         return value
 
 
 class IndexImportForm(forms.Form):
     file = forms.FileField(
-        label="Fichier CSV",
-        help_text="Colonnes : indice;annee;trimestre;valeur (et facultativement publication).",
+        label=_("Fichier CSV"),
+        help_text=_("Colonnes : indice;annee;trimestre;valeur (et facultativement publication)."),
     )
 
 
 class PaymentForm(DateBoundsMixin, LocalizedDecimalsMixin, forms.Form):
-    amount = forms.DecimalField(label="Montant (€)", max_digits=14, decimal_places=2)
-    paid_on = forms.DateField(label="Date", widget=DateInput())
-    method = forms.ChoiceField(label="Moyen", choices=PaymentMethod.choices)
+    amount = forms.DecimalField(label=_("Montant (€)"), max_digits=14, decimal_places=2)
+    paid_on = forms.DateField(label=_("Date"), widget=DateInput())
+    method = forms.ChoiceField(label=_("Moyen"), choices=PaymentMethod.choices)
 
     def clean_amount(self):
         amount = self.cleaned_data["amount"]
         if amount <= 0:
-            raise forms.ValidationError("Le montant d’un paiement doit être positif.")
+            raise forms.ValidationError(_("Le montant d’un paiement doit être positif."))
         return amount
 
     def clean_paid_on(self) -> dt.date:
         day = self.cleaned_data["paid_on"]
         if day > timezone.localdate():
             raise forms.ValidationError(
-                "Un paiement se date au jour où il est reçu : pas de date future."
+                _("Un paiement se date au jour où il est reçu : pas de date future.")
             )
         return day
 
@@ -403,25 +418,27 @@ class PaymentForm(DateBoundsMixin, LocalizedDecimalsMixin, forms.Form):
 class EventForm(DateBoundsMixin, forms.Form):
     past_dates = ("happened_on",)
 
-    happened_on = forms.DateField(label="Date", widget=DateInput())
-    title = forms.CharField(label="Titre", max_length=200)
-    body = forms.CharField(label="Détail", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    happened_on = forms.DateField(label=_("Date"), widget=DateInput())
+    title = forms.CharField(label=_("Titre"), max_length=200)
+    body = forms.CharField(
+        label=_("Détail"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class DocumentForm(forms.Form):
-    kind = forms.ChoiceField(label="Type", choices=DocumentKind.choices)
-    title = forms.CharField(label="Titre", max_length=200)
-    file = DocumentFileField(label="Fichier")
+    kind = forms.ChoiceField(label=_("Type"), choices=DocumentKind.choices)
+    title = forms.CharField(label=_("Titre"), max_length=200)
+    file = DocumentFileField(label=_("Fichier"))
 
 
 class PlaceFilterForm(forms.Form):
-    q = forms.CharField(label="Rechercher", required=False)
-    department = forms.ChoiceField(label="Département", required=False)
+    q = forms.CharField(label=_("Rechercher"), required=False)
+    department = forms.ChoiceField(label=_("Département"), required=False)
     kind = forms.ChoiceField(
-        label="Type", required=False, choices=[("", "Tous"), *list(PlaceKind.choices)]
+        label=_("Type"), required=False, choices=[("", "Tous"), *list(PlaceKind.choices)]
     )
     status = forms.ChoiceField(
-        label="Étape", required=False, choices=[("", "Toutes"), *list(PlaceStatus.choices)]
+        label=_("Étape"), required=False, choices=[("", "Toutes"), *list(PlaceStatus.choices)]
     )
 
     def __init__(self, *args, **kwargs):
@@ -449,20 +466,20 @@ class PlaceFilterForm(forms.Form):
 
 
 class FiguresDateForm(DateBoundsMixin, forms.Form):
-    date = forms.DateField(label="À la date du", required=False, widget=DateInput())
+    date = forms.DateField(label=_("À la date du"), required=False, widget=DateInput())
 
 
 class SettingsForm(forms.Form):
-    network_goal = forms.IntegerField(label="Objectif du réseau (nombre de lieux)", min_value=1)
-    goal_year = forms.IntegerField(label="Année visée", required=False, min_value=2000)
+    network_goal = forms.IntegerField(label=_("Objectif du réseau (nombre de lieux)"), min_value=1)
+    goal_year = forms.IntegerField(label=_("Année visée"), required=False, min_value=2000)
 
 
 class CriterionForm(forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    label = forms.CharField(label="Critère", max_length=200, required=False)
-    description = forms.CharField(label="Précision", max_length=500, required=False)
+    label = forms.CharField(label=_("Critère"), max_length=200, required=False)
+    description = forms.CharField(label=_("Précision"), max_length=500, required=False)
     weight = forms.IntegerField(
-        label="Poids",
+        label=_("Poids"),
         min_value=1,
         max_value=10,
         required=False,
@@ -475,7 +492,7 @@ class CriterionForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("label") and not data.get("DELETE") and data.get("weight") is None:
-            self.add_error("weight", "Indiquez le poids du critère (1 à 10).")
+            self.add_error("weight", _("Indiquez le poids du critère (1 à 10)."))
         return data
 
 
@@ -484,7 +501,7 @@ CriterionFormSet = forms.formset_factory(CriterionForm, extra=2, can_delete=True
 
 class CriteriaNoteForm(forms.Form):
     note = forms.CharField(
-        label="Commentaire de la version",
+        label=_("Commentaire de la version"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
@@ -493,12 +510,12 @@ class CriteriaNoteForm(forms.Form):
 class CriteriaPublishForm(DateBoundsMixin, forms.Form):
     past_dates = ("adopted_on",)
 
-    adopted_on = forms.DateField(label="Adoptée le", required=False, widget=DateInput())
+    adopted_on = forms.DateField(label=_("Adoptée le"), required=False, widget=DateInput())
     adopted_by = forms.CharField(
-        label="Adoptée par (consultation, AG, CA…)", required=False, max_length=200
+        label=_("Adoptée par (consultation, AG, CA…)"), required=False, max_length=200
     )
     adopted_meeting = forms.ModelChoiceField(
-        label="Séance (instances)", required=False, queryset=None, empty_label="—"
+        label=_("Séance (instances)"), required=False, queryset=None, empty_label=_("—")
     )
 
     def __init__(self, *args, **kwargs):
@@ -513,15 +530,15 @@ class ScoringForm(DateBoundsMixin, forms.Form):
 
     past_dates = ("scored_on",)
 
-    scored_on = forms.DateField(label="Notée le", widget=DateInput())
+    scored_on = forms.DateField(label=_("Notée le"), widget=DateInput())
     origin = forms.CharField(
-        label="Origine du projet",
+        label=_("Origine du projet"),
         required=False,
         max_length=200,
-        help_text="Ex. mission d’étude, sollicitation de la commune, porteur de projet.",
+        help_text=_("Ex. mission d’étude, sollicitation de la commune, porteur de projet."),
     )
     comment = forms.CharField(
-        label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Commentaire"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
     def __init__(self, *args, version: CriteriaVersion, **kwargs):
@@ -529,7 +546,8 @@ class ScoringForm(DateBoundsMixin, forms.Form):
         self.criteria = list(version.criteria.all())
         for criterion in self.criteria:
             self.fields[f"criterion_{criterion.pk}"] = forms.IntegerField(
-                label=f"{criterion.label} (poids {criterion.weight})",
+                label=_("%(label)s (poids %(weight)s)")
+                % {"label": criterion.label, "weight": criterion.weight},
                 help_text=criterion.description,
                 min_value=0,
                 max_value=5,
@@ -548,16 +566,16 @@ class ScoringForm(DateBoundsMixin, forms.Form):
 
 
 class DecisionForm(DateBoundsMixin, forms.Form):
-    decided_on = forms.DateField(label="Date de la décision", widget=DateInput())
-    body = forms.ChoiceField(label="Instance", choices=DecisionBody.choices)
+    decided_on = forms.DateField(label=_("Date de la décision"), widget=DateInput())
+    body = forms.ChoiceField(label=_("Instance"), choices=DecisionBody.choices)
     decided_by = forms.CharField(
-        label="Séance", required=False, max_length=200, help_text="Ex. « CA du 12/03/2024 »."
+        label=_("Séance"), required=False, max_length=200, help_text=_("Ex. « CA du 12/03/2024 ».")
     )
-    outcome = forms.ChoiceField(label="Décision", choices=DecisionOutcome.choices)
+    outcome = forms.ChoiceField(label=_("Décision"), choices=DecisionOutcome.choices)
     scoring = forms.ModelChoiceField(
-        label="Notation examinée", required=False, queryset=None, empty_label="—"
+        label=_("Notation examinée"), required=False, queryset=None, empty_label=_("—")
     )
-    reason = forms.CharField(label="Motifs", widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("Motifs"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, place: Place, **kwargs):
         super().__init__(*args, **kwargs)
@@ -566,5 +584,5 @@ class DecisionForm(DateBoundsMixin, forms.Form):
     def clean_decided_on(self) -> dt.date:
         day = self.cleaned_data["decided_on"]
         if day > timezone.localdate():
-            raise forms.ValidationError("Une décision se date au jour où elle est prise.")
+            raise forms.ValidationError(_("Une décision se date au jour où elle est prise."))
         return day
