@@ -222,6 +222,7 @@ class StatutesForm(DateBoundsMixin, forms.ModelForm):
             "proxy_cap",
             "chair_casting_vote",
             "remote_counts_for_quorum",
+            "share_interest_allowed",
             "sas_quorum_as",
             "seat",
             "registration",

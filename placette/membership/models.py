@@ -206,6 +206,10 @@ class Statutes(models.Model):
         "voix prépondérante du président en cas de partage", default=True
     )
     # L225-107: members attending remotely count toward the quorum when the statutes allow it.
+    # Intérêt aux parts (loi 1947 art. 14, to verify): off unless the statutes provide for it.
+    share_interest_allowed = models.BooleanField(
+        "les statuts prévoient un intérêt aux parts", default=False
+    )
     remote_counts_for_quorum = models.BooleanField(
         "les participants à distance comptent pour le quorum", default=True
     )
@@ -920,6 +924,47 @@ class CapitalDay(models.Model):
                 cls._bump(reversed_on, movement=None, peak=movement.capital)
         else:
             cls._bump(movement.date, movement=movement, peak=movement.capital)
+
+
+class ShareInterestYear(models.Model):
+    """The interest on shares (intérêt aux parts) the AGO decided for one year: its rate, the
+    legal cap it was checked against (loi 1947 art. 14: average TMO of the three previous
+    years plus two points, to verify — entered each year) and the decision. No row: no
+    interest that year. Append-only."""
+
+    year = models.PositiveSmallIntegerField("exercice", unique=True)
+    rate_percent = models.DecimalField("taux servi (%)", max_digits=5, decimal_places=3)
+    cap_percent = models.DecimalField(
+        "plafond légal de l’année (%)", max_digits=5, decimal_places=3
+    )
+    decided_on = models.DateField("décidé le")
+    decision = models.CharField("décision (AGO, procès-verbal)", max_length=300)
+    recorded_at = models.DateTimeField("enregistré le", auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "intérêt aux parts d’un exercice"
+        verbose_name_plural = "intérêts aux parts"
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rate_percent__gt=0) & Q(rate_percent__lte=models.F("cap_percent")),
+                name="share_interest_within_cap",
+                violation_error_message=_("Le taux servi dépasse le plafond légal de l’année."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Intérêt aux parts {self.year} : {self.rate_percent} %"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise Refusal(
+                str(_("Un intérêt aux parts décidé ne se modifie pas.")), code="append_only"
+            )
+        super().save(*args, **kwargs)
 
 
 class ClosedFiscalYear(models.Model):

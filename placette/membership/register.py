@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Max, Min, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from placette.contacts.models import Contact
 from placette.lib import exports
@@ -23,21 +24,21 @@ from placette.membership.models import LegalForm, Member, Movement, MovementKind
 from placette.membership.models_requests import SubscriptionSettings
 
 HEADER = [
-    "n°",
-    "date de valeur",
-    "nature",
-    "titulaire",
-    "n° de fiche",
-    "n° de sociétaire",
-    "contrepartie",
-    "parts",
-    "capital souscrit (€)",
-    "capital appelé (€)",
-    "capital libéré (€)",
-    "montant (€)",
-    "annule le n°",
-    "référence",
-    "observation",
+    gettext_lazy("n°"),
+    gettext_lazy("date de valeur"),
+    gettext_lazy("nature"),
+    gettext_lazy("titulaire"),
+    gettext_lazy("n° de fiche"),
+    gettext_lazy("n° de sociétaire"),
+    gettext_lazy("contrepartie"),
+    gettext_lazy("parts"),
+    gettext_lazy("capital souscrit (€)"),
+    gettext_lazy("capital appelé (€)"),
+    gettext_lazy("capital libéré (€)"),
+    gettext_lazy("montant (€)"),
+    gettext_lazy("annule le n°"),
+    gettext_lazy("référence"),
+    gettext_lazy("observation"),
 ]
 
 
@@ -186,11 +187,11 @@ _ROW_FIELDS = (
 def _kind_label(kind: str, shares: int, accepted: bool | None) -> str:
     """`Movement.kind_label` from the bare fields (no model instance in exports)."""
     if kind == MovementKind.TRANSFER:
-        return "Cession (reçue)" if shares > 0 else "Cession (cédée)"
+        return _("Cession (reçue)") if shares > 0 else _("Cession (cédée)")
     if kind == MovementKind.GIFT:
-        return "Donation (reçue)" if shares > 0 else "Donation (donnée)"
+        return _("Donation (reçue)") if shares > 0 else _("Donation (donnée)")
     if kind == MovementKind.REFUND_DECISION:
-        return "Remboursement accepté" if accepted else "Remboursement refusé"
+        return _("Remboursement accepté") if accepted else _("Remboursement refusé")
     return _KIND_NAMES.get(kind, kind)
 
 

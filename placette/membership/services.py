@@ -1407,6 +1407,7 @@ STATUTES_FIELDS = [
     "proxy_cap",
     "chair_casting_vote",
     "remote_counts_for_quorum",
+    "share_interest_allowed",
     "sas_quorum_as",
     "seat",
     "registration",

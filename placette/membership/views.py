@@ -280,8 +280,13 @@ def category_change(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            f"Catégorie changée : « {change.category} » à compter du "
-            f"{change.effective_on:%d/%m/%Y}.",
+            (
+                _("Catégorie changée : « %(category)s » à compter du %(effective_on)s.")
+                % {
+                    "category": change.category,
+                    "effective_on": format(change.effective_on, "%d/%m/%Y"),
+                }
+            ),
         )
     return redirect("membership:holder", pk=pk)
 
@@ -316,7 +321,7 @@ def _booking(request: HttpRequest, form_class, book, success: str, pk: int) -> H
         refusal_show(request, exc, form)
         return _holder_page(request, contact, **{slot: form})
     _warn(request, movement)
-    messages.success(request, success.format(number=movement.number))
+    messages.success(request, success % {"number": movement.number})
     return redirect("membership:holder", pk=pk)
 
 
@@ -336,7 +341,7 @@ def subscribe(request: HttpRequest, pk: int) -> HttpResponse:
         )
 
     return _booking(
-        request, forms.SubscribeForm, book, "Souscription enregistrée (n° {number}).", pk
+        request, forms.SubscribeForm, book, _("Souscription enregistrée (n° %(number)s)."), pk
     )
 
 
@@ -353,7 +358,9 @@ def pay(request: HttpRequest, pk: int) -> HttpResponse:
             idempotency_key=key,
         )
 
-    return _booking(request, forms.PaymentForm, book, "Libération enregistrée (n° {number}).", pk)
+    return _booking(
+        request, forms.PaymentForm, book, _("Libération enregistrée (n° %(number)s)."), pk
+    )
 
 
 @staff_required
@@ -373,7 +380,7 @@ def transfer(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return out
 
-    return _booking(request, forms.TransferForm, book, "Mouvement n° {number} enregistré.", pk)
+    return _booking(request, forms.TransferForm, book, _("Mouvement n° %(number)s enregistré."), pk)
 
 
 @staff_required
@@ -390,7 +397,7 @@ def refund_request(request: HttpRequest, pk: int) -> HttpResponse:
         )
 
     return _booking(
-        request, forms.RefundRequestForm, book, "Demande de remboursement n° {number}.", pk
+        request, forms.RefundRequestForm, book, _("Demande de remboursement n° %(number)s."), pk
     )
 
 
@@ -413,7 +420,9 @@ def movement_detail(request: HttpRequest, number: int) -> HttpResponse:
         except Refusal as exc:
             refusal_show(request, exc, form)
         else:
-            messages.success(request, f"Mouvement n° {movement.number} annulé.")
+            messages.success(
+                request, (_("Mouvement n° %(number)s annulé.") % {"number": movement.number})
+            )
             return redirect("membership:holder", pk=movement.holder_id)
     context = {
         "movement": movement,
@@ -499,12 +508,12 @@ def refund_decide(request: HttpRequest, number: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
                 idempotency_key=form.idempotency_key(),
             )
-            messages.success(request, "Décision enregistrée.")
+            messages.success(request, _("Décision enregistrée."))
             _warn(request, decision)
         except Refusal as exc:
             refusal_show(request, exc)
     else:
-        messages.error(request, "Formulaire incomplet.")
+        messages.error(request, _("Formulaire incomplet."))
     return redirect("membership:refunds")
 
 
@@ -515,7 +524,7 @@ def refund_pay(request: HttpRequest) -> HttpResponse:
     form = forms.RefundPaymentForm(request.POST)
     numbers = [int(n) for n in request.POST.getlist("decision") if n.isdigit()]
     if not form.is_valid() or not numbers:
-        messages.error(request, "Choisissez au moins un remboursement et une date.")
+        messages.error(request, _("Choisissez au moins un remboursement et une date."))
         return redirect("membership:refunds")
     try:
         with transaction.atomic():
@@ -533,7 +542,9 @@ def refund_pay(request: HttpRequest) -> HttpResponse:
     except Refusal as exc:
         refusal_show(request, exc)
     else:
-        messages.success(request, f"{len(numbers)} remboursement(s) payé(s).")
+        messages.success(
+            request, (_("%(count)s remboursement(s) payé(s).") % {"count": len(numbers)})
+        )
     return redirect("membership:refunds")
 
 
@@ -602,7 +613,7 @@ def statutes_edit(request: HttpRequest) -> HttpResponse:
         except Refusal as exc:
             errors = exc.messages
         else:
-            messages.success(request, "Nouvelle version des statuts enregistrée.")
+            messages.success(request, _("Nouvelle version des statuts enregistrée."))
             return redirect("membership:statutes")
     context = {
         "form": form,
@@ -630,7 +641,7 @@ def category_create(request: HttpRequest) -> HttpResponse:
     form = forms.CategoryForm(request.POST, prefix="cat")
     if form.is_valid():
         services.category_create(actor=request.user, data=form.cleaned_data)
-        messages.success(request, "Catégorie ajoutée : rattachez-la dans la nouvelle version.")
+        messages.success(request, _("Catégorie ajoutée : rattachez-la dans la nouvelle version."))
     else:
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
     return redirect("membership:statutes_edit")
@@ -642,7 +653,9 @@ def college_create(request: HttpRequest) -> HttpResponse:
     form = forms.CollegeForm(request.POST, prefix="col")
     if form.is_valid():
         services.college_create(actor=request.user, data=form.cleaned_data)
-        messages.success(request, "Collège ajouté : donnez-lui un poids dans la nouvelle version.")
+        messages.success(
+            request, _("Collège ajouté : donnez-lui un poids dans la nouvelle version.")
+        )
     else:
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
     return redirect("membership:statutes_edit")
@@ -693,7 +706,10 @@ def register_import_view(request: HttpRequest) -> HttpResponse:
             refusal_show(request, exc, form)
         else:
             if report.committed:
-                messages.success(request, f"Registre importé : {len(report.rows)} mouvement(s).")
+                messages.success(
+                    request,
+                    (_("Registre importé : %(count)s mouvement(s).") % {"count": len(report.rows)}),
+                )
                 return redirect("membership:movements")
     return render(request, "membership/import.html", {"form": form, "report": report})
 
@@ -742,7 +758,7 @@ def snapshot_list(request: HttpRequest) -> HttpResponse:
         return redirect("membership:snapshots")
     if request.method == "POST":
         if not request.user.is_staff_admin:
-            messages.error(request, "Seule l’administration peut arrêter le registre.")
+            messages.error(request, _("Seule l’administration peut arrêter le registre."))
         elif form.is_valid() and form.cleaned_data["date"]:
             on = form.cleaned_data["date"]
             try:
@@ -803,7 +819,9 @@ def instrument_list(request: HttpRequest) -> HttpResponse:
     form = forms.InstrumentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         instrument = instruments.instrument_create(actor=request.user, data=form.cleaned_data)
-        messages.success(request, f"Instrument « {instrument} » créé.")
+        messages.success(
+            request, (_("Instrument « %(instrument)s » créé.") % {"instrument": instrument})
+        )
         return redirect(instrument)
     context = {"instruments": instruments.instruments_with_totals(), "form": form}
     return render(request, "membership/instrument_list.html", context)
@@ -817,7 +835,7 @@ def instrument_detail(request: HttpRequest, pk: int) -> HttpResponse:
         instruments.instrument_subscribe(
             actor=request.user, instrument=instrument, **form.cleaned_data
         )
-        messages.success(request, "Souscription enregistrée.")
+        messages.success(request, _("Souscription enregistrée."))
         return redirect(instrument)
     year = timezone.localdate().year - 1
     holdings = instrument.holdings.select_related("holder")

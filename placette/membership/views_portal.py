@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from placette.contacts.models import ConsentPurpose, Contact
@@ -61,7 +62,9 @@ def subscribe_more(request: HttpRequest) -> HttpResponse:
     contact = contact_of_user(request)
     member = _member(contact)
     if member is None:
-        messages.info(request, "Vous n’êtes pas encore sociétaire : souscrivez avec le bulletin.")
+        messages.info(
+            request, _("Vous n’êtes pas encore sociétaire : souscrivez avec le bulletin.")
+        )
         return redirect("membership_public:subscribe")
     form = MoreSharesForm(
         request.POST or None,
@@ -75,7 +78,7 @@ def subscribe_more(request: HttpRequest) -> HttpResponse:
             return redirect("membership_public:confirmation", key=done.access_key)
         if form.is_valid():
             try:
-                created, _ = subscription_request_create(
+                created, _created_now = subscription_request_create(
                     actor=request.user,
                     form_token=form.cleaned_data["form_token"],
                     contact=contact,
@@ -114,15 +117,21 @@ def refund(request: HttpRequest) -> HttpResponse:
                 actor=request.user,
                 contact=contact,
                 shares=form.cleaned_data["shares"],
-                note=f"Demandé dans l’espace sociétaire. {form.cleaned_data['note']}".strip(),
+                note=(
+                    _("Demandé dans l’espace sociétaire. %(note)s")
+                    % {"note": form.cleaned_data["note"]}
+                ).strip(),
             )
         except Refusal as exc:
             refusal_show(request, exc, form)
         else:
             messages.success(
                 request,
-                f"Votre demande de remboursement de {movement.quantity} part(s) est enregistrée "
-                "(n° " + str(movement.number) + ") ; le conseil d’administration l’examinera.",
+                _(
+                    "Votre demande de remboursement de %(quantity)s part(s) est enregistrée "
+                    "(n° %(number)s) ; le conseil d’administration l’examinera."
+                )
+                % {"quantity": movement.quantity, "number": movement.number},
             )
             for warning in getattr(movement, "warnings", []):
                 messages.warning(request, warning)

@@ -72,14 +72,14 @@ def request_batch(request: HttpRequest) -> HttpResponse:
     chosen = batches.requests_chosen(ids)
     action = request.POST.get("action")
     if not chosen:
-        messages.error(request, "Cochez au moins une demande.")
+        messages.error(request, _("Cochez au moins une demande."))
         return redirect("membership_public:request_list")
     if action not in ("approve", "refuse"):
-        messages.error(request, "Action inconnue.")
+        messages.error(request, _("Action inconnue."))
         return redirect("membership_public:request_list")
     reason = request.POST.get("reason", "")
     if action == "refuse" and not reason.strip():
-        messages.error(request, "Indiquez le motif du refus : il est envoyé au souscripteur.")
+        messages.error(request, _("Indiquez le motif du refus : il est envoyé au souscripteur."))
         return redirect("membership_public:request_list")
     n, approve = len(chosen), action == "approve"
     response = confirm(
@@ -160,7 +160,7 @@ def request_pay(request: HttpRequest, pk: int) -> HttpResponse:
         except Refusal as exc:
             refusal_show(request, exc, form)
         else:
-            messages.success(request, "Le paiement est enregistré.")
+            messages.success(request, _("Le paiement est enregistré."))
             return redirect("membership_public:request_detail", pk=pk)
     context = _detail_context(req, payment_form=form)
     return render(request, "membership/requests/request_detail.html", context, status=400)
@@ -216,7 +216,7 @@ def request_refuse(request: HttpRequest, pk: int) -> HttpResponse:
         except Refusal as exc:
             refusal_show(request, exc)
         else:
-            messages.success(request, "Demande refusée : le motif est envoyé au souscripteur.")
+            messages.success(request, _("Demande refusée : le motif est envoyé au souscripteur."))
         return redirect("membership_public:request_detail", pk=pk)
     context = _detail_context(req, refuse_form=form)
     return render(request, "membership/requests/request_detail.html", context, status=400)
@@ -247,7 +247,9 @@ def bank_preview(request: HttpRequest, pk: int) -> HttpResponse:
         except Refusal as exc:
             refusal_show(request, exc)
         else:
-            messages.success(request, f"{len(payments)} paiement(s) enregistré(s).")
+            messages.success(
+                request, (_("%(count)s paiement(s) enregistré(s).") % {"count": len(payments)})
+            )
             return redirect("membership_public:request_list")
     preview = bank_statement_preview(statement)
     return render(
@@ -264,7 +266,7 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
     form = SettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         subscription_settings_update(actor=request.user, data=form.cleaned_data)
-        messages.success(request, "Les paramètres de souscription sont enregistrés.")
+        messages.success(request, _("Les paramètres de souscription sont enregistrés."))
         return redirect("membership_public:request_list")
     return render(request, "membership/requests/settings.html", {"form": form})
 
