@@ -24,11 +24,12 @@ class Refusal(Exception):
         field: str | None = None,
         code: str | None = None,
     ) -> None:
-        if isinstance(message, str) or not isinstance(message, Iterable):
-            # a lazy translation is not a str but must stay one sentence
-            self.messages: list[str] = [str(message)]
+        if isinstance(message, Iterable) and not hasattr(message, "casefold"):
+            self.messages: list[str] = [str(m) for m in message]
         else:
-            self.messages = [str(m) for m in message]
+            # one sentence: a str, or a lazy translation (it has str's methods and is iterable
+            # like one, but iterating it would give its letters)
+            self.messages = [str(message)]
         self.field = field
         self.code = code
         super().__init__(self.message)

@@ -46,6 +46,14 @@ class RefusalTests(SimpleTestCase):
         self.assertEqual(refusal.messages, ["Indiquez le motif."])
         self.assertIsNone(refusal.field)
 
+    def test_a_lazy_translation_stays_one_sentence_and_a_generator_gives_several(self):
+        from django.utils.translation import gettext_lazy
+
+        self.assertEqual(
+            Refusal(gettext_lazy("Indiquez le motif.")).messages, ["Indiquez le motif."]
+        )
+        self.assertEqual(Refusal(m for m in ("Un.", "Deux.")).messages, ["Un.", "Deux."])
+
     def test_a_refusal_is_not_a_value_error_so_no_parsing_guard_swallows_it(self):
         self.assertNotIsInstance(Refusal("x"), ValueError)
 
