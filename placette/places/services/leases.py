@@ -102,6 +102,21 @@ def lease_create(
             )
             % {"ends": f"{ends:%d/%m/%Y}", "starts": f"{starts:%d/%m/%Y}"}
         )
+    if activity.closed_on is not None and starts >= activity.closed_on:
+        # Checked against the activity at that date: it was already closed then.
+        raise Refusal(
+            _(
+                "L’activité « %(activity)s » est fermée depuis le %(closed)s : un bail ne peut "
+                "pas commencer le %(starts)s. Rien n’a été enregistré."
+            )
+            % {
+                "activity": activity,
+                "closed": f"{activity.closed_on:%d/%m/%Y}",
+                "starts": f"{starts:%d/%m/%Y}",
+            },
+            field="starts_on",
+            code="activity_closed",
+        )
     _not_negative(
         data,
         {

@@ -75,3 +75,23 @@ class PaymentDateTests(BaseTestCase):
         )
         self.assertContains(response, "L’exercice 2022 est clos")
         self.assertFalse(RentPayment.objects.exists())
+
+
+class LeaseDateTests(BaseTestCase):
+    def test_a_lease_starting_once_its_activity_was_closed_is_refused(self):
+        from placette.places.models import Lease
+
+        activity = make_activity(make_place(), closed_on=dt.date(2024, 6, 30))
+        with self.assertRaisesMessage(Refusal, "est fermée depuis le 30/06/2024") as caught:
+            make_lease(activity, starts_on=dt.date(2024, 6, 30), until=dt.date(2024, 7, 31))
+        self.assertEqual(caught.exception.field, "starts_on")
+        self.assertFalse(Lease.objects.exists())
+        # a lease that started while the activity was open is still recorded
+        lease = make_lease(activity, starts_on=dt.date(2024, 1, 1), until=dt.date(2024, 2, 29))
+        self.assertEqual(lease.schedule.count(), 2)
+
+    def test_a_lease_starting_in_the_far_future_is_refused(self):
+        activity = make_activity(make_place())
+        far = timezone.localdate().replace(year=timezone.localdate().year + 11)
+        with self.assertRaisesMessage(Refusal, "Début du bail"):
+            make_lease(activity, starts_on=far, ends_on=far.replace(year=far.year + 9))
