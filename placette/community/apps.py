@@ -16,5 +16,6 @@ class CommunityConfig(AppConfig):
             (_("Catalogue"), "community:events"),
             (_("Engagement"), "community:engagement"),
             (_("Sans interaction"), "community:dormant"),
+            (_("Consultations"), "community:consultations"),
         ],
     }

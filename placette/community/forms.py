@@ -86,3 +86,28 @@ class OnDateForm(DateBoundsMixin, forms.Form):
     date = forms.DateField(
         label=_("À la date du"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class ConsultationForm(forms.Form):
+    title = forms.CharField(label=_("Sujet"), max_length=200)
+    question = forms.CharField(label=_("Question posée"), widget=forms.Textarea(attrs={"rows": 3}))
+    vote_mode = forms.ChoiceField(
+        label=_("Mode de vote"),
+        choices=[
+            ("headcount", _("Une personne, une voix")),
+            ("colleges", _("Pondéré par collège")),
+        ],
+    )
+
+
+class SynthesisForm(forms.Form):
+    synthesis = forms.CharField(
+        label=_("Synthèse publiée"), widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+
+class ProposalForm(forms.Form):
+    title = forms.CharField(label=_("Votre proposition"), max_length=200)
+    body = forms.CharField(
+        label=_("Explication"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )

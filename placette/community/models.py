@@ -207,3 +207,96 @@ class EngagementLevel(models.Model):
     @property
     def kinds(self) -> tuple[str, ...]:
         return tuple(k for k in self.action_kinds.split(",") if k)
+
+
+class ConsultationPhase(models.TextChoices):
+    PROPOSALS = "proposals", _("Propositions")
+    VOTE = "vote", _("Vote")
+    CLOSED = "closed", _("Synthèse publiée")
+
+
+class VoteMode(models.TextChoices):
+    HEADCOUNT = "headcount", _("Une personne, une voix")
+    COLLEGES = "colleges", _("Pondéré par collège")
+
+
+class Consultation(models.Model):
+    """A co-construction topic (e.g. the investment criteria): members propose, then vote on
+    the proposals, then the team publishes the synthesis. Phases only move forward."""
+
+    title = models.CharField(_("sujet"), max_length=200)
+    question = models.TextField(_("question posée"))
+    phase = models.CharField(
+        _("phase"), max_length=20, choices=ConsultationPhase.choices, default="proposals"
+    )
+    vote_mode = models.CharField(
+        _("mode de vote"), max_length=20, choices=VoteMode.choices, default="headcount"
+    )
+    synthesis = models.TextField(_("synthèse"), blank=True)
+    vote_opened_at = models.DateTimeField(_("vote ouvert le"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("clôturée le"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("community:consultation", args=[self.pk])
+
+
+class Proposal(models.Model):
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="proposals"
+    )
+    author = models.ForeignKey(
+        "contacts.Contact", on_delete=models.PROTECT, related_name="community_proposals"
+    )
+    title = models.CharField(_("proposition"), max_length=200)
+    body = models.TextField(_("explication"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("proposition")
+        verbose_name_plural = _("propositions")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class VoteChoice(models.TextChoices):
+    YES = "yes", _("Pour")
+    NO = "no", _("Contre")
+    ABSTAIN = "abstain", _("Abstention")
+
+
+class ProposalVote(models.Model):
+    """One member's vote on one proposal, with the college their vote counted in that day
+    (kept, so a later change of category does not move a cast vote)."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="votes")
+    contact = models.ForeignKey(
+        "contacts.Contact", on_delete=models.PROTECT, related_name="community_votes"
+    )
+    choice = models.CharField(_("vote"), max_length=10, choices=VoteChoice.choices)
+    college = models.CharField(_("collège"), max_length=100, blank=True)
+    cast_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("vote sur une proposition")
+        verbose_name_plural = _("votes sur les propositions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "contact"],
+                name="community_vote_once",
+                violation_error_message=_("Vous avez déjà voté sur cette proposition."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contact} — {self.proposal} — {self.get_choice_display()}"

@@ -8,4 +8,6 @@ urlpatterns = [
     path("sessions/<int:pk>/inscription/", views.register, name="register"),
     path("inscriptions/<int:pk>/annuler/", views.cancel, name="cancel"),
     path("inscriptions/<int:pk>/avis/", views.feedback, name="feedback"),
+    path("consultations/<int:pk>/", views.consultation, name="consultation"),
+    path("propositions/<int:pk>/vote/", views.vote, name="vote"),
 ]

@@ -9,14 +9,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from placette.community import consultations as consult
 from placette.community import queries, services
-from placette.community.forms import FeedbackForm
+from placette.community.forms import FeedbackForm, ProposalForm
 from placette.community.models import (
     ACTIVE,
+    Consultation,
+    Proposal,
+    ProposalVote,
     Registration,
     RegistrationSource,
     RegistrationStatus,
     Session,
+    VoteChoice,
 )
 from placette.lib.paging import paginate, querystring_without_page
 from placette.lib.permissions import contact_of_user, signed_in_required
@@ -39,6 +44,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "mine": mine,
             "active": active,
             "feedback_form": FeedbackForm(),
+            "consultations": list(
+                Consultation.objects.exclude(phase="closed").order_by("-created_at")[:10]
+            ),
         },
     )
 
@@ -105,3 +113,56 @@ def feedback(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Merci pour votre avis."))
     return redirect("community_portal:home")
+
+
+@signed_in_required
+def consultation(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = contact_of_user(request)
+    item = get_object_or_404(Consultation, pk=pk)
+    form = ProposalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            consult.proposal_submit(
+                actor=request.user, consultation=item, contact=contact, **form.cleaned_data
+            )
+        except Refusal as exc:
+            refusal_show(request, exc, form)
+        else:
+            messages.success(request, _("Merci, votre proposition est enregistrée."))
+            return redirect("community_portal:consultation", pk=item.pk)
+    voted = dict(
+        ProposalVote.objects.filter(proposal__consultation=item, contact=contact).values_list(
+            "proposal_id", "choice"
+        )
+    )
+    return render(
+        request,
+        "community/portal_consultation.html",
+        {
+            "consultation": item,
+            "form": form,
+            "proposals": list(item.proposals.all()),
+            "voted": voted,
+            "results": consult.consultation_results(item) if item.phase == "closed" else [],
+            "choices": VoteChoice.choices,
+        },
+    )
+
+
+@signed_in_required
+@require_POST
+def vote(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = contact_of_user(request)
+    proposal = get_object_or_404(Proposal, pk=pk)
+    try:
+        consult.vote_cast(
+            actor=request.user,
+            proposal=proposal,
+            contact=contact,
+            choice=request.POST.get("choice", ""),
+        )
+    except Refusal as exc:
+        refusal_show(request, exc)
+    else:
+        messages.success(request, _("Votre vote est enregistré."))
+    return redirect("community_portal:consultation", pk=proposal.consultation_id)

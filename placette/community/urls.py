@@ -17,4 +17,10 @@ urlpatterns = [
     path("engagement/", views.engagement, name="engagement"),
     path("engagement/niveaux/<int:pk>/fin/", views.level_end, name="level_end"),
     path("engagement/sans-interaction/", views.dormant, name="dormant"),
+    path("consultations/", views.consultations, name="consultations"),
+    path("consultations/<int:pk>/", views.consultation, name="consultation"),
+    path(
+        "consultations/<int:pk>/vote/", views.consultation_open_vote, name="consultation_open_vote"
+    ),
+    path("consultations/<int:pk>/cloturer/", views.consultation_close, name="consultation_close"),
 ]

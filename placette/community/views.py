@@ -12,20 +12,25 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from placette.community import consultations as consult
 from placette.community import engagement as engagement_reads
 from placette.community import levels, queries, services
 from placette.community.forms import (
+    ConsultationForm,
     EventForm,
     LevelEndForm,
     LevelForm,
     OnDateForm,
     SessionForm,
     StaffRegistrationForm,
+    SynthesisForm,
 )
 from placette.community.lists import SESSIONS
 from placette.community.models import (
+    Consultation,
     EngagementLevel,
     Event,
+    ProposalVote,
     Registration,
     RegistrationSource,
     RegistrationStatus,
@@ -382,3 +387,102 @@ def dormant(request: HttpRequest) -> HttpResponse:
             "months": engagement_reads.DORMANT_MONTHS,
         },
     )
+
+
+# -- consultations ----------------------------------------------------------------------------
+
+
+@staff_required
+def consultations(request: HttpRequest) -> HttpResponse:
+    form = ConsultationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = consult.consultation_create(actor=request.user, **form.cleaned_data)
+        except Refusal as exc:
+            refusal_show(request, exc, form)
+        else:
+            messages.success(request, _("Consultation ouverte aux propositions."))
+            return redirect(item)
+    page = paginate(
+        request,
+        Consultation.objects.annotate(n_proposals=Count("proposals")).order_by(
+            "-created_at", "-id"
+        ),
+    )
+    return render(
+        request,
+        "community/consultation_list.html",
+        {"page": page, "form": form, "query": querystring_without_page(request)},
+    )
+
+
+@staff_required
+def consultation(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(Consultation, pk=pk)
+    return render(
+        request,
+        "community/consultation_detail.html",
+        {
+            "consultation": item,
+            "results": consult.consultation_results(item),
+            "synthesis_form": SynthesisForm(),
+        },
+    )
+
+
+@staff_required
+@require_POST
+def consultation_open_vote(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(Consultation, pk=pk)
+    page = confirm(
+        request,
+        Confirmation(
+            title=_("Ouvrir le vote sur « %(t)s »") % {"t": item.title},
+            what=_("La phase des propositions se ferme : plus aucune proposition ne sera reçue."),
+            button=_("Ouvrir le vote"),
+            cancel_url=item.get_absolute_url(),
+            count=item.proposals.count(),
+            count_label=_("propositions mises au vote"),
+        ),
+    )
+    if page is not None:
+        return page
+    try:
+        consult.consultation_open_vote(actor=request.user, consultation=item)
+    except Refusal as exc:
+        refusal_show(request, exc)
+    else:
+        messages.success(request, _("Le vote est ouvert."))
+    return redirect(item)
+
+
+@staff_required
+@require_POST
+def consultation_close(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(Consultation, pk=pk)
+    form = SynthesisForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Rédigez la synthèse avant de clôturer."))
+        return redirect(item)
+    page = confirm(
+        request,
+        Confirmation(
+            title=_("Clôturer « %(t)s » et publier la synthèse") % {"t": item.title},
+            what=_("Le vote se ferme et la synthèse est publiée aux sociétaires."),
+            button=_("Clôturer et publier"),
+            cancel_url=item.get_absolute_url(),
+            count=ProposalVote.objects.filter(proposal__consultation=item).count(),
+            count_label=_("votes enregistrés"),
+        ),
+    )
+    if page is not None:
+        return page
+    try:
+        consult.consultation_close(
+            actor=request.user, consultation=item, synthesis=form.cleaned_data["synthesis"]
+        )
+    except Refusal as exc:
+        refusal_show(request, exc)
+    else:
+        messages.success(request, _("Consultation clôturée, synthèse publiée."))
+    return redirect(item)
