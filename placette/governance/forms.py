@@ -23,26 +23,26 @@ D = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class MeetingForm(DateBoundsMixin, forms.Form):
-    body = forms.ModelChoiceField(Body.objects.all(), label="Instance")
-    kind = forms.ChoiceField(label="Type", choices=MeetingKind.choices)
+    body = forms.ModelChoiceField(Body.objects.all(), label=_("Instance"))
+    kind = forms.ChoiceField(label=_("Type"), choices=MeetingKind.choices)
     call = forms.TypedChoiceField(
-        label="Convocation",
+        label=_("Convocation"),
         coerce=int,
-        choices=[(1, "Première convocation"), (2, "Seconde convocation")],
+        choices=[(1, _("Première convocation")), (2, _("Seconde convocation"))],
     )
-    title = forms.CharField(label="Intitulé", max_length=200)
-    starts_at = forms.DateTimeField(label="Date et heure", widget=DT)
-    cutoff_date = forms.DateField(label="Liste des votants arrêtée au", widget=D)
+    title = forms.CharField(label=_("Intitulé"), max_length=200)
+    starts_at = forms.DateTimeField(label=_("Date et heure"), widget=DT)
+    cutoff_date = forms.DateField(label=_("Liste des votants arrêtée au"), widget=D)
     vote_opens_at = forms.DateTimeField(
-        label="Ouverture du vote à distance", widget=DT, required=False
+        label=_("Ouverture du vote à distance"), widget=DT, required=False
     )
-    place = forms.CharField(label="Lieu", max_length=300, required=False)
-    video_link = forms.URLField(label="Lien de visioconférence", required=False)
+    place = forms.CharField(label=_("Lieu"), max_length=300, required=False)
+    video_link = forms.URLField(label=_("Lien de visioconférence"), required=False)
     first_call = forms.ModelChoiceField(
         Meeting.objects.filter(quorum_failed_at__isnull=False, call=1),
-        label="Réunion de première convocation (seconde convocation)",
+        label=_("Réunion de première convocation (seconde convocation)"),
         required=False,
-        help_text="Une seconde convocation suit une première réunion sans quorum.",
+        help_text=_("Une seconde convocation suit une première réunion sans quorum."),
     )
 
 
@@ -85,34 +85,36 @@ class MeetingEditForm(DateBoundsMixin, forms.ModelForm):
 
 
 class AgendaItemForm(forms.Form):
-    title = forms.CharField(label="Point de l’ordre du jour", max_length=300)
+    title = forms.CharField(label=_("Point de l’ordre du jour"), max_length=300)
     description = forms.CharField(
-        label="Présentation", widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Présentation"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
 
 
 class ResolutionForm(forms.Form):
-    title = forms.CharField(label="Intitulé", max_length=300)
-    text = forms.CharField(label="Texte", widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    secret = forms.BooleanField(
-        label="Scrutin secret",
-        required=False,
-        help_text="On enregistre qui a voté, jamais ce qu’il ou elle a voté.",
+    title = forms.CharField(label=_("Intitulé"), max_length=300)
+    text = forms.CharField(
+        label=_("Texte"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
-    kind = forms.ChoiceField(label="Nature", choices=ResolutionKind.choices)
+    secret = forms.BooleanField(
+        label=_("Scrutin secret"),
+        required=False,
+        help_text=_("On enregistre qui a voté, jamais ce qu’il ou elle a voté."),
+    )
+    kind = forms.ChoiceField(label=_("Nature"), choices=ResolutionKind.choices)
     board_approved = forms.BooleanField(
-        label="Agréée par le conseil d’administration", required=False, initial=True
+        label=_("Agréée par le conseil d’administration"), required=False, initial=True
     )
 
 
 class DocumentForm(DateBoundsMixin, forms.Form):
-    title = forms.CharField(label="Titre", max_length=200)
-    file = DocumentFileField(label="Fichier")
+    title = forms.CharField(label=_("Titre"), max_length=200)
+    file = DocumentFileField(label=_("Fichier"))
     published_on = forms.DateField(
-        label="Mis à disposition des associés le",
+        label=_("Mis à disposition des associés le"),
         widget=D,
         required=False,
-        help_text="Par défaut 15 jours avant la réunion (délai légal).",
+        help_text=_("Par défaut 15 jours avant la réunion (délai légal)."),
     )
 
 
@@ -159,7 +161,7 @@ class ProxyForm(forms.Form):
     """The member's proxy: a holder found by a search (not a list of the whole roll), or the
     chair (blank proxy). The posted holder is checked against the roll by the service."""
 
-    holder = forms.ChoiceField(label="Je donne pouvoir à", widget=forms.RadioSelect)
+    holder = forms.ChoiceField(label=_("Je donne pouvoir à"), widget=forms.RadioSelect)
 
     def __init__(self, *args, meeting, me, q: str = "", **kwargs):
         from placette.governance.services import roll_search
@@ -188,7 +190,7 @@ class PaperProxyForm(DateBoundsMixin, forms.Form):
     giver = forms.IntegerField(widget=forms.HiddenInput)
     holder = forms.IntegerField(required=False, widget=forms.HiddenInput)
     to = forms.ChoiceField(
-        label="Pouvoir donné à",
+        label=_("Pouvoir donné à"),
         widget=forms.RadioSelect,
         choices=[
             ("member", "un associé de la liste"),
@@ -198,15 +200,15 @@ class PaperProxyForm(DateBoundsMixin, forms.Form):
         initial="member",
     )
     holder_name = forms.CharField(
-        label="Nom du conjoint ou partenaire", max_length=250, required=False
+        label=_("Nom du conjoint ou partenaire"), max_length=250, required=False
     )
     holder_relation = forms.ChoiceField(
-        label="Lien",
+        label=_("Lien"),
         required=False,
-        choices=[("", "—"), ("spouse", "conjoint·e"), ("pacs", "partenaire de PACS")],
+        choices=[("", "—"), ("spouse", _("conjoint·e")), ("pacs", _("partenaire de PACS"))],
     )
-    received_at = forms.DateTimeField(label="Reçu le", widget=DT)
-    file = DocumentFileField(label="Formulaire numérisé", required=False)
+    received_at = forms.DateTimeField(label=_("Reçu le"), widget=DT)
+    file = DocumentFileField(label=_("Formulaire numérisé"), required=False)
 
 
 class PostalFormForm(DateBoundsMixin, forms.Form):
@@ -215,8 +217,8 @@ class PostalFormForm(DateBoundsMixin, forms.Form):
     past_dates = ("received_on",)
 
     giver = forms.IntegerField(widget=forms.HiddenInput)
-    received_on = forms.DateField(label="Reçu le", widget=D)
-    file = DocumentFileField(label="Formulaire numérisé", required=False)
+    received_on = forms.DateField(label=_("Reçu le"), widget=D)
+    file = DocumentFileField(label=_("Formulaire numérisé"), required=False)
 
     def __init__(self, *args, resolutions, **kwargs):
         super().__init__(*args, **kwargs)
@@ -240,7 +242,7 @@ class PostalFormForm(DateBoundsMixin, forms.Form):
 class LettersPostedForm(DateBoundsMixin, forms.Form):
     past_dates = ("posted_on",)
 
-    posted_on = forms.DateField(label="Courriers déposés à la poste le", widget=D)
+    posted_on = forms.DateField(label=_("Courriers déposés à la poste le"), widget=D)
 
 
 class EvaluationForm(forms.ModelForm):
@@ -252,20 +254,22 @@ class EvaluationForm(forms.ModelForm):
 
 class MinutesForm(forms.Form):
     text = forms.CharField(
-        label="Procès-verbal (markdown)", widget=forms.Textarea(attrs={"rows": 25})
+        label=_("Procès-verbal (markdown)"), widget=forms.Textarea(attrs={"rows": 25})
     )
 
 
 class DecisionForm(forms.Form):
-    title = forms.CharField(label="Décision", max_length=300)
-    text = forms.CharField(label="Texte", widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    adopted = forms.BooleanField(label="Adoptée", required=False, initial=True)
+    title = forms.CharField(label=_("Décision"), max_length=300)
+    text = forms.CharField(
+        label=_("Texte"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    adopted = forms.BooleanField(label=_("Adoptée"), required=False, initial=True)
 
 
 class ActionForm(DateBoundsMixin, forms.Form):
-    title = forms.CharField(label="Action", max_length=300)
-    owner = forms.ModelChoiceField(Contact.objects.none(), label="Responsable", required=False)
-    due_on = forms.DateField(label="Échéance", widget=D, required=False)
+    title = forms.CharField(label=_("Action"), max_length=300)
+    owner = forms.ModelChoiceField(Contact.objects.none(), label=_("Responsable"), required=False)
+    due_on = forms.DateField(label=_("Échéance"), widget=D, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -277,14 +281,14 @@ class ActionForm(DateBoundsMixin, forms.Form):
 
 
 class ActionStatusForm(forms.Form):
-    status = forms.ChoiceField(label="État", choices=ActionStatus.choices)
+    status = forms.ChoiceField(label=_("État"), choices=ActionStatus.choices)
 
 
 class BodyForm(forms.Form):
-    kind = forms.ChoiceField(label="Type", choices=BodyKind.choices)
-    name = forms.CharField(label="Nom", max_length=150)
+    kind = forms.ChoiceField(label=_("Type"), choices=BodyKind.choices)
+    name = forms.CharField(label=_("Nom"), max_length=150)
     description = forms.CharField(
-        label="Rôle", widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("Rôle"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
 
 
@@ -298,20 +302,20 @@ def _mandate_choices(form: forms.Form) -> None:
 class MandateForm(DateBoundsMixin, forms.Form):
     contact = forms.ModelChoiceField(
         Contact.objects.all(),
-        label="Personne",
+        label=_("Personne"),
         widget=ContactPicker(kind="person"),
-        help_text="Tapez le nom puis choisissez la fiche proposée (ou saisissez son n°).",
+        help_text=_("Tapez le nom puis choisissez la fiche proposée (ou saisissez son n°)."),
         error_messages={"invalid_choice": "Aucune fiche contact ne porte ce numéro."},
     )
-    role = forms.CharField(label="Fonction", max_length=100, initial="Administrateur·rice")
-    is_chair = forms.BooleanField(label="Préside l’instance", required=False)
+    role = forms.CharField(label=_("Fonction"), max_length=100, initial="Administrateur·rice")
+    is_chair = forms.BooleanField(label=_("Préside l’instance"), required=False)
     college = forms.ModelChoiceField(
-        Contact.objects.none(), label="Collège", required=False, empty_label="—"
+        Contact.objects.none(), label=_("Collège"), required=False, empty_label=_("—")
     )
-    starts_on = forms.DateField(label="Début", widget=D)
-    ends_on = forms.DateField(label="Fin", widget=D, required=False)
+    starts_on = forms.DateField(label=_("Début"), widget=D)
+    ends_on = forms.DateField(label=_("Fin"), widget=D, required=False)
     elected_at = forms.ModelChoiceField(
-        Meeting.objects.none(), label="Élu·e lors de", required=False, empty_label="—"
+        Meeting.objects.none(), label=_("Élu·e lors de"), required=False, empty_label=_("—")
     )
 
     def __init__(self, *args, **kwargs):
@@ -320,16 +324,16 @@ class MandateForm(DateBoundsMixin, forms.Form):
 
 
 class MandateEditForm(DateBoundsMixin, forms.Form):
-    role = forms.CharField(label="Fonction", max_length=100)
-    is_chair = forms.BooleanField(label="Préside l’instance", required=False)
+    role = forms.CharField(label=_("Fonction"), max_length=100)
+    is_chair = forms.BooleanField(label=_("Préside l’instance"), required=False)
     college = forms.ModelChoiceField(
-        Contact.objects.none(), label="Collège", required=False, empty_label="—"
+        Contact.objects.none(), label=_("Collège"), required=False, empty_label=_("—")
     )
-    starts_on = forms.DateField(label="Début", widget=D)
-    ends_on = forms.DateField(label="Fin", widget=D, required=False)
-    end_reason = forms.CharField(label="Motif de fin", max_length=200, required=False)
+    starts_on = forms.DateField(label=_("Début"), widget=D)
+    ends_on = forms.DateField(label=_("Fin"), widget=D, required=False)
+    end_reason = forms.CharField(label=_("Motif de fin"), max_length=200, required=False)
     elected_at = forms.ModelChoiceField(
-        Meeting.objects.none(), label="Élu·e lors de", required=False, empty_label="—"
+        Meeting.objects.none(), label=_("Élu·e lors de"), required=False, empty_label=_("—")
     )
 
     def __init__(self, *args, **kwargs):
@@ -338,18 +342,18 @@ class MandateEditForm(DateBoundsMixin, forms.Form):
 
 
 class MandateEndForm(DateBoundsMixin, forms.Form):
-    ends_on = forms.DateField(label="Dernier jour du mandat", widget=D)
+    ends_on = forms.DateField(label=_("Dernier jour du mandat"), widget=D)
     reason = forms.CharField(
-        label="Motif",
+        label=_("Motif"),
         max_length=200,
-        help_text="Par exemple : fin de mandat, démission, révocation par l’AG, décès.",
+        help_text=_("Par exemple : fin de mandat, démission, révocation par l’AG, décès."),
     )
 
 
 class DecisionFilterForm(forms.Form):
-    q = forms.CharField(label="Rechercher", required=False)
+    q = forms.CharField(label=_("Rechercher"), required=False)
     body = forms.ModelChoiceField(
-        Body.objects.all(), label="Instance", required=False, empty_label="Toutes"
+        Body.objects.all(), label=_("Instance"), required=False, empty_label=_("Toutes")
     )
 
 

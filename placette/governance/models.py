@@ -34,19 +34,19 @@ def one_per(*fields: str, name: str, message: str) -> models.UniqueConstraint:
 
 
 class BodyKind(models.TextChoices):
-    AG = "ag", "Assemblée générale"
-    BOARD = "board", "Conseil d’administration"
-    BUREAU = "bureau", "Bureau"
-    COMMITTEE = "committee", "Comité"
+    AG = "ag", gettext_lazy("Assemblée générale")
+    BOARD = "board", gettext_lazy("Conseil d’administration")
+    BUREAU = "bureau", gettext_lazy("Bureau")
+    COMMITTEE = "committee", gettext_lazy("Comité")
 
 
 class Body(models.Model):
-    kind = models.CharField("type", max_length=20, choices=BodyKind.choices)
-    name = models.CharField("nom", max_length=150, unique=True)
-    description = models.TextField("rôle", blank=True)
+    kind = models.CharField(gettext_lazy("type"), max_length=20, choices=BodyKind.choices)
+    name = models.CharField(gettext_lazy("nom"), max_length=150, unique=True)
+    description = models.TextField(gettext_lazy("rôle"), blank=True)
 
     class Meta:
-        verbose_name = "instance"
+        verbose_name = gettext_lazy("instance")
         ordering = ["kind", "name"]
 
     def __str__(self) -> str:
@@ -61,32 +61,35 @@ class Mandate(models.Model):
 
     body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="mandates")
     contact = models.ForeignKey(
-        Contact, on_delete=models.PROTECT, related_name="mandates", verbose_name="personne"
+        Contact,
+        on_delete=models.PROTECT,
+        related_name="mandates",
+        verbose_name=gettext_lazy("personne"),
     )
-    role = models.CharField("fonction", max_length=100, default="Administrateur·rice")
-    is_chair = models.BooleanField("préside l’instance", default=False)
+    role = models.CharField(gettext_lazy("fonction"), max_length=100, default="Administrateur·rice")
+    is_chair = models.BooleanField(gettext_lazy("préside l’instance"), default=False)
     college = models.ForeignKey(
         "membership.College",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="collège",
+        verbose_name=gettext_lazy("collège"),
     )
-    starts_on = models.DateField("début")
-    ends_on = models.DateField("fin", null=True, blank=True)
+    starts_on = models.DateField(gettext_lazy("début"))
+    ends_on = models.DateField(gettext_lazy("fin"), null=True, blank=True)
     elected_at = models.ForeignKey(
         "Meeting",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="elected_mandates",
-        verbose_name="élu·e lors de",
+        verbose_name=gettext_lazy("élu·e lors de"),
     )
-    end_reason = models.CharField("motif de fin", max_length=200, blank=True)
+    end_reason = models.CharField(gettext_lazy("motif de fin"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = "mandat"
+        verbose_name = gettext_lazy("mandat")
         ordering = ["body", "-is_chair", "contact__name_key"]
         constraints = [
             models.CheckConstraint(
@@ -111,57 +114,63 @@ class Mandate(models.Model):
 
 
 class MeetingKind(models.TextChoices):
-    AGO = "AGO", "Assemblée générale ordinaire"
-    AGE = "AGE", "Assemblée générale extraordinaire"
-    MIXED = "MIXED", "Assemblée générale mixte"
-    BOARD = "CA", "Conseil d’administration"
+    AGO = "AGO", gettext_lazy("Assemblée générale ordinaire")
+    AGE = "AGE", gettext_lazy("Assemblée générale extraordinaire")
+    MIXED = "MIXED", gettext_lazy("Assemblée générale mixte")
+    BOARD = "CA", gettext_lazy("Conseil d’administration")
 
 
 class MeetingStatus(models.TextChoices):
-    DRAFT = "draft", "En préparation"
-    CONVENED = "convened", "Convoquée"
-    CLOSED = "closed", "Close"
+    DRAFT = "draft", gettext_lazy("En préparation")
+    CONVENED = "convened", gettext_lazy("Convoquée")
+    CLOSED = "closed", gettext_lazy("Close")
 
 
 class Meeting(models.Model):
     body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="meetings")
-    kind = models.CharField("type", max_length=5, choices=MeetingKind.choices)
+    kind = models.CharField(gettext_lazy("type"), max_length=5, choices=MeetingKind.choices)
     call = models.PositiveSmallIntegerField(
         "convocation", default=1, choices=[(1, "Première convocation"), (2, "Seconde convocation")]
     )
-    title = models.CharField("intitulé", max_length=200)
-    starts_at = models.DateTimeField("date et heure")
-    place = models.CharField("lieu", max_length=300, blank=True)
-    video_link = models.URLField("lien de visioconférence", blank=True)
+    title = models.CharField(gettext_lazy("intitulé"), max_length=200)
+    starts_at = models.DateTimeField(gettext_lazy("date et heure"))
+    place = models.CharField(gettext_lazy("lieu"), max_length=300, blank=True)
+    video_link = models.URLField(gettext_lazy("lien de visioconférence"), blank=True)
     cutoff_date = models.DateField(
         "date d’arrêté de la liste des votants",
-        help_text="Les associés inscrits au registre à cette date peuvent voter.",
+        help_text=gettext_lazy("Les associés inscrits au registre à cette date peuvent voter."),
     )
-    vote_opens_at = models.DateTimeField("ouverture du vote en ligne", null=True, blank=True)
+    vote_opens_at = models.DateTimeField(
+        gettext_lazy("ouverture du vote en ligne"), null=True, blank=True
+    )
     status = models.CharField(
         "état", max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.DRAFT
     )
     # Settings copied when the roll is frozen / the meeting is created (statutes may change later).
-    legal_form = models.CharField("forme juridique", max_length=4, default="SAS")
-    sas_quorum_as = models.CharField("quorum d’une SAS", max_length=4, default="SA")
+    legal_form = models.CharField(gettext_lazy("forme juridique"), max_length=4, default="SAS")
+    sas_quorum_as = models.CharField(gettext_lazy("quorum d’une SAS"), max_length=4, default="SA")
     proxy_cap = models.PositiveSmallIntegerField(
-        "pouvoirs au plus par mandataire", default=5, help_text="Paramètre statutaire."
+        "pouvoirs au plus par mandataire",
+        default=5,
+        help_text=gettext_lazy("Paramètre statutaire."),
     )
-    casting_vote = models.BooleanField("voix prépondérante du président", default=True)
-    colleges_enabled = models.BooleanField("vote par collèges", default=False)
-    college_weights = models.JSONField("poids des collèges", default=dict, blank=True)
+    casting_vote = models.BooleanField(
+        gettext_lazy("voix prépondérante du président"), default=True
+    )
+    colleges_enabled = models.BooleanField(gettext_lazy("vote par collèges"), default=False)
+    college_weights = models.JSONField(gettext_lazy("poids des collèges"), default=dict, blank=True)
     empty_college_policy = models.CharField(
         "collège sans votant", max_length=20, default="redistribute"
     )
-    roll_frozen_at = models.DateTimeField("liste arrêtée le", null=True, blank=True)
-    convened_at = models.DateTimeField("convoquée le", null=True, blank=True)
+    roll_frozen_at = models.DateTimeField(gettext_lazy("liste arrêtée le"), null=True, blank=True)
+    convened_at = models.DateTimeField(gettext_lazy("convoquée le"), null=True, blank=True)
     chair = models.ForeignKey(
         Contact,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="président·e de séance",
+        verbose_name=gettext_lazy("président·e de séance"),
     )
     secretary = models.ForeignKey(
         Contact,
@@ -169,10 +178,10 @@ class Meeting(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="secrétaire de séance",
+        verbose_name=gettext_lazy("secrétaire de séance"),
     )
     scrutineers = models.ManyToManyField(
-        Contact, blank=True, related_name="+", verbose_name="scrutateurs"
+        Contact, blank=True, related_name="+", verbose_name=gettext_lazy("scrutateurs")
     )
     first_call = models.ForeignKey(
         "self",
@@ -180,17 +189,21 @@ class Meeting(models.Model):
         null=True,
         blank=True,
         related_name="second_calls",
-        verbose_name="première convocation",
-        help_text="Réunion de première convocation dont le quorum n’a pas été atteint.",
+        verbose_name=gettext_lazy("première convocation"),
+        help_text=gettext_lazy(
+            "Réunion de première convocation dont le quorum n’a pas été atteint."
+        ),
     )
-    quorum_failed_at = models.DateTimeField("quorum constaté non atteint le", null=True, blank=True)
-    minutes = models.TextField("procès-verbal (markdown)", blank=True)
+    quorum_failed_at = models.DateTimeField(
+        gettext_lazy("quorum constaté non atteint le"), null=True, blank=True
+    )
+    minutes = models.TextField(gettext_lazy("procès-verbal (markdown)"), blank=True)
     minutes_updated_at = models.DateTimeField(null=True, blank=True)
-    closed_at = models.DateTimeField("close le", null=True, blank=True)
+    closed_at = models.DateTimeField(gettext_lazy("close le"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "réunion"
+        verbose_name = gettext_lazy("réunion")
         ordering = ["-starts_at"]
         constraints = [
             models.CheckConstraint(
@@ -245,12 +258,12 @@ class Meeting(models.Model):
 
 class AgendaItem(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda")
-    order = models.PositiveSmallIntegerField("ordre", default=0)
-    title = models.CharField("point", max_length=300)
-    description = models.TextField("présentation", blank=True)
+    order = models.PositiveSmallIntegerField(gettext_lazy("ordre"), default=0)
+    title = models.CharField(gettext_lazy("point"), max_length=300)
+    description = models.TextField(gettext_lazy("présentation"), blank=True)
 
     class Meta:
-        verbose_name = "point de l’ordre du jour"
+        verbose_name = gettext_lazy("point de l’ordre du jour")
         ordering = ["order", "id"]
 
     def __str__(self) -> str:
@@ -258,13 +271,13 @@ class AgendaItem(models.Model):
 
 
 class ResolutionKind(models.TextChoices):
-    ORDINARY = "ordinary", "ordinaire"
-    EXTRAORDINARY = "extraordinary", "extraordinaire"
+    ORDINARY = "ordinary", gettext_lazy("ordinaire")
+    EXTRAORDINARY = "extraordinary", gettext_lazy("extraordinaire")
 
 
 class ChairVote(models.TextChoices):
-    YES = "yes", "pour"
-    NO = "no", "contre"
+    YES = "yes", gettext_lazy("pour")
+    NO = "no", gettext_lazy("contre")
 
 
 class Resolution(models.Model):
@@ -272,27 +285,29 @@ class Resolution(models.Model):
     agenda_item = models.ForeignKey(
         AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="resolutions"
     )
-    number = models.PositiveSmallIntegerField("n°")
-    title = models.CharField("intitulé", max_length=300)
-    text = models.TextField("texte de la résolution", blank=True)
+    number = models.PositiveSmallIntegerField(gettext_lazy("n°"))
+    title = models.CharField(gettext_lazy("intitulé"), max_length=300)
+    text = models.TextField(gettext_lazy("texte de la résolution"), blank=True)
     kind = models.CharField(
         "nature", max_length=15, choices=ResolutionKind.choices, default=ResolutionKind.ORDINARY
     )
-    board_approved = models.BooleanField("agréée par le conseil d’administration", default=True)
+    board_approved = models.BooleanField(
+        gettext_lazy("agréée par le conseil d’administration"), default=True
+    )
     chair_vote = models.CharField(
         "vote du président (CA)", max_length=3, choices=ChairVote.choices, blank=True
     )
     secret = models.BooleanField(
         "scrutin secret",
         default=False,
-        help_text="On enregistre qui a voté, jamais ce qu’il ou elle a voté.",
+        help_text=gettext_lazy("On enregistre qui a voté, jamais ce qu’il ou elle a voté."),
     )
-    closed_at = models.DateTimeField("vote clos le", null=True, blank=True)
-    adopted = models.BooleanField("adoptée", null=True, blank=True)
-    result = models.JSONField("résultat figé", default=dict, blank=True)
+    closed_at = models.DateTimeField(gettext_lazy("vote clos le"), null=True, blank=True)
+    adopted = models.BooleanField(gettext_lazy("adoptée"), null=True, blank=True)
+    result = models.JSONField(gettext_lazy("résultat figé"), default=dict, blank=True)
 
     class Meta:
-        verbose_name = "résolution"
+        verbose_name = gettext_lazy("résolution")
         ordering = ["meeting", "number"]
         constraints = [
             one_per(
@@ -321,20 +336,23 @@ class MeetingDocument(models.Model):
     "governance.meeting" (readable by the voters on the roll once the meeting is convened)."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="documents")
-    title = models.CharField("titre", max_length=200)
+    title = models.CharField(gettext_lazy("titre"), max_length=200)
     document = models.OneToOneField(
-        "lib.Document", verbose_name="fichier", on_delete=models.PROTECT, related_name="+"
+        "lib.Document",
+        verbose_name=gettext_lazy("fichier"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     added_at = models.DateTimeField(auto_now_add=True)
     published_on = models.DateField(
         "mis à disposition des associés le",
         null=True,
         blank=True,
-        help_text="Par défaut, le délai légal avant la réunion (15 jours).",
+        help_text=gettext_lazy("Par défaut, le délai légal avant la réunion (15 jours)."),
     )
 
     class Meta:
-        verbose_name = "document joint"
+        verbose_name = gettext_lazy("document joint")
         ordering = ["added_at"]
 
     def __str__(self) -> str:
@@ -350,7 +368,7 @@ class DocumentOpening(models.Model):
     opened_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name = "consultation d’un document"
+        verbose_name = gettext_lazy("consultation d’un document")
         ordering = ["-opened_at"]
 
     def __str__(self) -> str:
@@ -363,10 +381,10 @@ class DocumentOpening(models.Model):
 
 
 class Attendance(models.TextChoices):
-    PRESENT = "present", "présent·e"
-    REMOTE = "remote", "à distance"
-    REPRESENTED = "represented", "représenté·e"
-    POSTAL = "postal", "vote à distance reçu"
+    PRESENT = "present", gettext_lazy("présent·e")
+    REMOTE = "remote", gettext_lazy("à distance")
+    REPRESENTED = "represented", gettext_lazy("représenté·e")
+    POSTAL = "postal", gettext_lazy("vote à distance reçu")
 
 
 class RollEntry(models.Model):
@@ -374,16 +392,20 @@ class RollEntry(models.Model):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="roll")
     contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="roll_entries")
-    member_number = models.PositiveIntegerField("n° de sociétaire", null=True, blank=True)
-    name = models.CharField("nom", max_length=250)
-    category = models.CharField("catégorie", max_length=100, blank=True)
-    college = models.CharField("collège", max_length=100, blank=True)
-    shares = models.PositiveIntegerField("parts", default=0)
-    attendance = models.CharField("présence", max_length=12, choices=Attendance.choices, blank=True)
+    member_number = models.PositiveIntegerField(
+        gettext_lazy("n° de sociétaire"), null=True, blank=True
+    )
+    name = models.CharField(gettext_lazy("nom"), max_length=250)
+    category = models.CharField(gettext_lazy("catégorie"), max_length=100, blank=True)
+    college = models.CharField(gettext_lazy("collège"), max_length=100, blank=True)
+    shares = models.PositiveIntegerField(gettext_lazy("parts"), default=0)
+    attendance = models.CharField(
+        gettext_lazy("présence"), max_length=12, choices=Attendance.choices, blank=True
+    )
     attendance_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "inscrit·e"
+        verbose_name = gettext_lazy("inscrit·e")
         ordering = ["meeting", "member_number", "id"]
         constraints = [
             one_per(
@@ -407,8 +429,8 @@ class RollEntry(models.Model):
 
 
 class Channel(models.TextChoices):
-    EMAIL = "email", "e-mail"
-    LETTER = "letter", "courrier"
+    EMAIL = "email", gettext_lazy("e-mail")
+    LETTER = "letter", gettext_lazy("courrier")
 
 
 class Convocation(models.Model):
@@ -416,21 +438,23 @@ class Convocation(models.Model):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="convocations")
     contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="convocations")
-    channel = models.CharField("canal", max_length=10, choices=Channel.choices)
-    email = models.EmailField("adresse", blank=True)
-    address = models.TextField("adresse postale", blank=True)
+    channel = models.CharField(gettext_lazy("canal"), max_length=10, choices=Channel.choices)
+    email = models.EmailField(gettext_lazy("adresse"), blank=True)
+    address = models.TextField(gettext_lazy("adresse postale"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField("envoyée le", null=True, blank=True)
+    sent_at = models.DateTimeField(gettext_lazy("envoyée le"), null=True, blank=True)
     email_refused_at = models.DateTimeField(
         "e-mail refusé le",
         null=True,
         blank=True,
-        help_text="La convocation par e-mail n’a pas été remise : elle part par courrier.",
+        help_text=gettext_lazy(
+            "La convocation par e-mail n’a pas été remise : elle part par courrier."
+        ),
     )
-    reminded_at = models.DateTimeField("relancé le", null=True, blank=True)
+    reminded_at = models.DateTimeField(gettext_lazy("relancé le"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "convocation"
+        verbose_name = gettext_lazy("convocation")
         ordering = ["meeting", "id"]
         constraints = [
             one_per(
@@ -484,9 +508,9 @@ class Convocation(models.Model):
 
 
 class ProxySource(models.TextChoices):
-    ONLINE = "online", "en ligne"
-    PAPER = "paper", "formulaire papier reçu"
-    MEETING = "meeting", "remis en séance"
+    ONLINE = "online", gettext_lazy("en ligne")
+    PAPER = "paper", gettext_lazy("formulaire papier reçu")
+    MEETING = "meeting", gettext_lazy("remis en séance")
 
 
 class Proxy(models.Model):
@@ -504,7 +528,7 @@ class Proxy(models.Model):
         null=True,
         blank=True,
         related_name="proxies_held",
-        verbose_name="mandataire",
+        verbose_name=gettext_lazy("mandataire"),
     )
     holder_name = models.CharField(
         "conjoint·e ou partenaire de PACS mandataire", max_length=250, blank=True
@@ -515,7 +539,9 @@ class Proxy(models.Model):
         blank=True,
         choices=[("spouse", "conjoint·e"), ("pacs", "partenaire de PACS")],
     )
-    holder_present = models.BooleanField("mandataire hors liste présent·e", default=False)
+    holder_present = models.BooleanField(
+        gettext_lazy("mandataire hors liste présent·e"), default=False
+    )
     source = models.CharField(
         "forme", max_length=8, choices=ProxySource.choices, default=ProxySource.ONLINE
     )
@@ -525,12 +551,12 @@ class Proxy(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="formulaire numérisé",
+        verbose_name=gettext_lazy("formulaire numérisé"),
     )
     given_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name = "pouvoir"
+        verbose_name = gettext_lazy("pouvoir")
         constraints = [
             models.CheckConstraint(
                 condition=Q(holder__isnull=True) | ~Q(holder=models.F("giver")),
@@ -565,16 +591,16 @@ class Proxy(models.Model):
 
 
 class Choice(models.TextChoices):
-    YES = "yes", "pour"
-    NO = "no", "contre"
-    ABSTAIN = "abstain", "abstention"
+    YES = "yes", gettext_lazy("pour")
+    NO = "no", gettext_lazy("contre")
+    ABSTAIN = "abstain", gettext_lazy("abstention")
 
 
 class BallotChannel(models.TextChoices):
-    ONLINE = "online", "en ligne avant la séance"
-    PAPER = "paper", "formulaire papier de vote par correspondance"
-    MEETING = "meeting", "en séance"
-    PROXY = "proxy", "par pouvoir"
+    ONLINE = "online", gettext_lazy("en ligne avant la séance")
+    PAPER = "paper", gettext_lazy("formulaire papier de vote par correspondance")
+    MEETING = "meeting", gettext_lazy("en séance")
+    PROXY = "proxy", gettext_lazy("par pouvoir")
 
 
 class PostalForm(models.Model):
@@ -585,19 +611,19 @@ class PostalForm(models.Model):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="postal_forms")
     voter = models.OneToOneField(RollEntry, on_delete=models.CASCADE, related_name="postal_form")
-    channel = models.CharField("forme", max_length=7, choices=BallotChannel.choices)
-    received_at = models.DateTimeField("reçu le")
+    channel = models.CharField(gettext_lazy("forme"), max_length=7, choices=BallotChannel.choices)
+    received_at = models.DateTimeField(gettext_lazy("reçu le"))
     document = models.ForeignKey(
         "lib.Document",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="formulaire numérisé",
+        verbose_name=gettext_lazy("formulaire numérisé"),
     )
 
     class Meta:
-        verbose_name = "formulaire de vote par correspondance"
+        verbose_name = gettext_lazy("formulaire de vote par correspondance")
         ordering = ["meeting", "received_at"]
 
     def __str__(self) -> str:
@@ -609,13 +635,13 @@ class Ballot(models.Model):
 
     resolution = models.ForeignKey(Resolution, on_delete=models.CASCADE, related_name="ballots")
     voter = models.ForeignKey(RollEntry, on_delete=models.CASCADE, related_name="ballots")
-    college = models.CharField("collège", max_length=100, blank=True)
-    choice = models.CharField("vote", max_length=7, choices=Choice.choices)
-    channel = models.CharField("mode", max_length=7, choices=BallotChannel.choices)
+    college = models.CharField(gettext_lazy("collège"), max_length=100, blank=True)
+    choice = models.CharField(gettext_lazy("vote"), max_length=7, choices=Choice.choices)
+    channel = models.CharField(gettext_lazy("mode"), max_length=7, choices=BallotChannel.choices)
     cast_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name = "bulletin"
+        verbose_name = gettext_lazy("bulletin")
         constraints = [
             one_per(
                 "resolution",
@@ -637,10 +663,10 @@ class VoteMark(models.Model):
 
     resolution = models.ForeignKey(Resolution, on_delete=models.CASCADE, related_name="marks")
     voter = models.ForeignKey(RollEntry, on_delete=models.CASCADE, related_name="marks")
-    channel = models.CharField("mode", max_length=7, choices=BallotChannel.choices)
+    channel = models.CharField(gettext_lazy("mode"), max_length=7, choices=BallotChannel.choices)
 
     class Meta:
-        verbose_name = "émargement d’un scrutin secret"
+        verbose_name = gettext_lazy("émargement d’un scrutin secret")
         constraints = [
             one_per(
                 "resolution",
@@ -663,12 +689,12 @@ class SecretBallot(models.Model):
     resolution = models.ForeignKey(
         Resolution, on_delete=models.CASCADE, related_name="secret_ballots"
     )
-    college = models.CharField("collège", max_length=100, blank=True)
-    choice = models.CharField("vote", max_length=7, choices=Choice.choices)
-    fingerprint = models.CharField("empreinte", max_length=64, unique=True)
+    college = models.CharField(gettext_lazy("collège"), max_length=100, blank=True)
+    choice = models.CharField(gettext_lazy("vote"), max_length=7, choices=Choice.choices)
+    fingerprint = models.CharField(gettext_lazy("empreinte"), max_length=64, unique=True)
 
     class Meta:
-        verbose_name = "bulletin secret"
+        verbose_name = gettext_lazy("bulletin secret")
         ordering = ["resolution", "fingerprint"]
         indexes = [models.Index(fields=["resolution", "college", "choice"], name="secret_tally")]
 
@@ -680,13 +706,13 @@ class HandCount(models.Model):
     """Per-college counts of a show of hands in the meeting (college "" without colleges)."""
 
     resolution = models.ForeignKey(Resolution, on_delete=models.CASCADE, related_name="hands")
-    college = models.CharField("collège", max_length=100, blank=True)
-    yes = models.PositiveIntegerField("pour", default=0)
-    no = models.PositiveIntegerField("contre", default=0)
-    abstain = models.PositiveIntegerField("abstentions", default=0)
+    college = models.CharField(gettext_lazy("collège"), max_length=100, blank=True)
+    yes = models.PositiveIntegerField(gettext_lazy("pour"), default=0)
+    no = models.PositiveIntegerField(gettext_lazy("contre"), default=0)
+    abstain = models.PositiveIntegerField(gettext_lazy("abstentions"), default=0)
 
     class Meta:
-        verbose_name = "décompte à main levée"
+        verbose_name = gettext_lazy("décompte à main levée")
         constraints = [
             one_per(
                 "resolution",
@@ -714,15 +740,15 @@ class Decision(models.Model):
     resolution = models.OneToOneField(
         Resolution, on_delete=models.PROTECT, null=True, blank=True, related_name="decision"
     )
-    decided_on = models.DateField("date")
-    title = models.CharField("décision", max_length=300)
-    text = models.TextField("texte", blank=True)
-    adopted = models.BooleanField("adoptée", default=True)
-    summary = models.CharField("résultat", max_length=300, blank=True)
+    decided_on = models.DateField(gettext_lazy("date"))
+    title = models.CharField(gettext_lazy("décision"), max_length=300)
+    text = models.TextField(gettext_lazy("texte"), blank=True)
+    adopted = models.BooleanField(gettext_lazy("adoptée"), default=True)
+    summary = models.CharField(gettext_lazy("résultat"), max_length=300, blank=True)
     search_text = models.TextField(editable=False, blank=True)
 
     class Meta:
-        verbose_name = "décision"
+        verbose_name = gettext_lazy("décision")
         ordering = ["-decided_on", "-id"]
 
     def __str__(self) -> str:
@@ -733,29 +759,29 @@ class Decision(models.Model):
 
 
 class ActionStatus(models.TextChoices):
-    TODO = "todo", "à faire"
-    DOING = "doing", "en cours"
-    DONE = "done", "faite"
+    TODO = "todo", gettext_lazy("à faire")
+    DOING = "doing", gettext_lazy("en cours")
+    DONE = "done", gettext_lazy("faite")
 
 
 class Action(models.Model):
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="actions")
-    title = models.CharField("action", max_length=300)
+    title = models.CharField(gettext_lazy("action"), max_length=300)
     owner = models.ForeignKey(
         Contact,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="responsable",
+        verbose_name=gettext_lazy("responsable"),
     )
-    due_on = models.DateField("échéance", null=True, blank=True)
+    due_on = models.DateField(gettext_lazy("échéance"), null=True, blank=True)
     status = models.CharField(
         "état", max_length=5, choices=ActionStatus.choices, default=ActionStatus.TODO
     )
 
     class Meta:
-        verbose_name = "action de suivi"
+        verbose_name = gettext_lazy("action de suivi")
         ordering = ["due_on", "id"]
 
     def __str__(self) -> str:
@@ -777,13 +803,17 @@ class EvaluationAnswer(models.Model):
     information = models.PositiveSmallIntegerField(
         "information reçue avant la réunion", choices=SCORE_CHOICES
     )
-    debate = models.PositiveSmallIntegerField("temps laissé au débat", choices=SCORE_CHOICES)
-    clarity = models.PositiveSmallIntegerField("clarté des décisions", choices=SCORE_CHOICES)
-    comment = models.TextField("remarque", blank=True)
+    debate = models.PositiveSmallIntegerField(
+        gettext_lazy("temps laissé au débat"), choices=SCORE_CHOICES
+    )
+    clarity = models.PositiveSmallIntegerField(
+        gettext_lazy("clarté des décisions"), choices=SCORE_CHOICES
+    )
+    comment = models.TextField(gettext_lazy("remarque"), blank=True)
     answered_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "réponse au questionnaire"
+        verbose_name = gettext_lazy("réponse au questionnaire")
         constraints = [
             one_per(
                 "meeting",

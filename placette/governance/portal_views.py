@@ -12,6 +12,7 @@ from django.db.models import Count, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from placette.contacts.models import ConsentPurpose, Contact
@@ -119,8 +120,12 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
             )
             messages.success(
                 request,
-                f"Votre vote est enregistré ({n} résolution(s)). Vous pouvez modifier un vote "
-                "à main nominative jusqu’à la clôture du vote en ligne, pas un bulletin secret.",
+                _(
+                    "Votre vote est enregistré (%(n)s résolution(s)). Vous pouvez modifier "
+                    "un vote à main nominative jusqu’à la clôture du vote en ligne, pas un "
+                    "bulletin secret."
+                )
+                % {"n": n},
             )
             # Shown once on the next page: the receipt is stored nowhere else.
             request.session[f"governance.receipts.{meeting.pk}"] = [
@@ -144,12 +149,13 @@ def proxy(request: HttpRequest, pk: int) -> HttpResponse:
             services.proxy_give(
                 actor=request.user, meeting=meeting, giver=entry.contact, holder=holder
             )
-            messages.success(request, "Votre pouvoir est enregistré.")
+            messages.success(request, _("Votre pouvoir est enregistré."))
         except Refusal as exc:
             refusal_show(request, exc)
     else:
         messages.error(
-            request, "Cherchez votre mandataire par son nom, puis choisissez-le (ou la présidence)."
+            request,
+            _("Cherchez votre mandataire par son nom, puis choisissez-le (ou la présidence)."),
         )
     return redirect("governance_portal:meeting", pk=meeting.pk)
 
@@ -161,7 +167,7 @@ def proxy_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _entry(request, meeting)
     try:
         services.proxy_withdraw(actor=request.user, meeting=meeting, giver=entry.contact)
-        messages.success(request, "Votre pouvoir est retiré : vous pouvez voter vous-même.")
+        messages.success(request, _("Votre pouvoir est retiré : vous pouvez voter vous-même."))
     except Refusal as exc:
         refusal_show(request, exc)
     return redirect("governance_portal:meeting", pk=meeting.pk)
@@ -178,11 +184,11 @@ def evaluation(request: HttpRequest, pk: int) -> HttpResponse:
             services.evaluation_answer(
                 actor=request.user, meeting=meeting, contact=entry.contact, **form.cleaned_data
             )
-            messages.success(request, "Merci pour vos réponses !")
+            messages.success(request, _("Merci pour vos réponses !"))
         except Refusal as exc:
             refusal_show(request, exc)
     else:
-        messages.error(request, "Donnez une note de 1 à 5 à chaque question.")
+        messages.error(request, _("Donnez une note de 1 à 5 à chaque question."))
     return redirect("governance_portal:meeting", pk=meeting.pk)
 
 

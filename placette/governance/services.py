@@ -200,11 +200,11 @@ def _check_mandate(
     on a body (two overlapping mandates would count the same director twice)."""
     if ends_on is not None and ends_on < starts_on:
         raise Refusal(
-            f"La fin du mandat ({ends_on:%d/%m/%Y}) ne peut pas précéder son début "
-            f"({starts_on:%d/%m/%Y})."
+            _("La fin du mandat (%(ends_on)s) ne peut pas précéder son début (%(starts_on)s).")
+            % {"ends_on": format(ends_on, "%d/%m/%Y"), "starts_on": format(starts_on, "%d/%m/%Y")}
         )
     if elected_at is not None and elected_at.body.kind != BodyKind.AG:
-        raise Refusal("Un mandat est conféré par une assemblée générale : choisissez une AG.")
+        raise Refusal(_("Un mandat est conféré par une assemblée générale : choisissez une AG."))
     overlapping = (
         Mandate.objects.filter(body=body, contact=contact)
         .exclude(pk=getattr(mandate, "pk", None))  # type: ignore[misc]  # pk=None is valid (IS NULL)
@@ -215,10 +215,18 @@ def _check_mandate(
     other = overlapping.order_by("starts_on").first()
     if other is not None:
         raise Refusal(
-            f"{contact.display_name} a déjà un mandat « {other.role} » à l’instance "
-            f"« {body.name} » {_period(other.starts_on, other.ends_on)} : deux mandats de la même "
-            "personne dans la même instance ne peuvent pas se chevaucher. Terminez ou modifiez "
-            "d’abord le mandat existant."
+            _(
+                "%(display_name)s a déjà un mandat « %(role)s » à l’instance « %(name)s "
+                "» %(period)s : deux mandats de la même personne dans la même instance "
+                "ne peuvent pas se chevaucher. Terminez ou modifiez d’abord le mandat "
+                "existant."
+            )
+            % {
+                "display_name": contact.display_name,
+                "role": other.role,
+                "name": body.name,
+                "period": _period(other.starts_on, other.ends_on),
+            }
         )
 
 
@@ -256,7 +264,8 @@ def mandate_add(
     timeline_append(
         contact=contact,
         kind=TimelineKind.NOTE,
-        title=f"Mandat : {role} — {body.name} depuis le {starts_on:%d/%m/%Y}",
+        title=_("Mandat : %(role)s — %(name)s depuis le %(starts_on)s")
+        % {"role": role, "name": body.name, "starts_on": format(starts_on, "%d/%m/%Y")},
         actor=actor,
         area=AREA,
     )
@@ -273,7 +282,7 @@ def mandate_update(*, actor: Any, mandate: Mandate, data: dict[str, Any]) -> Man
     mandate = Mandate.objects.select_related("body", "contact").get(pk=mandate.pk)
     unknown = set(data) - set(MANDATE_FIELDS)
     if unknown:
-        raise Refusal(f"Champ inconnu : {', '.join(sorted(unknown))}.")
+        raise Refusal(_("Champ inconnu : %(join)s.") % {"join": ", ".join(sorted(unknown))})
     values = {f: data.get(f, getattr(mandate, f)) for f in MANDATE_FIELDS}
     _check_mandate(
         body=mandate.body,
@@ -294,7 +303,7 @@ def mandate_update(*, actor: Any, mandate: Mandate, data: dict[str, Any]) -> Man
 def mandate_end(*, actor: Any, mandate: Mandate, ends_on: dt.date, reason: str) -> Mandate:
     """End a mandate on a date, with a reason (end of term, resignation, revocation…)."""
     if not reason.strip():
-        raise Refusal("Indiquez le motif de la fin du mandat (fin de mandat, démission…).")
+        raise Refusal(_("Indiquez le motif de la fin du mandat (fin de mandat, démission…)."))
     mandate = mandate_update(
         actor=actor, mandate=mandate, data={"ends_on": ends_on, "end_reason": reason.strip()}
     )
@@ -305,8 +314,13 @@ def mandate_end(*, actor: Any, mandate: Mandate, ends_on: dt.date, reason: str) 
         contact=mandate.contact,
         kind=TimelineKind.NOTE,
         title=(
-            f"Fin de mandat : {mandate.role} — {mandate.body.name} le {ends_on:%d/%m/%Y} "
-            f"({reason.strip()})"
+            _("Fin de mandat : %(role)s — %(name)s le %(ends_on)s (%(strip)s)")
+            % {
+                "role": mandate.role,
+                "name": mandate.body.name,
+                "ends_on": format(ends_on, "%d/%m/%Y"),
+                "strip": reason.strip(),
+            }
         ),
         actor=actor,
         area=AREA,
@@ -336,19 +350,21 @@ def meeting_create(
     _check_second_call(body=body, kind=kind, call=call, first_call=first_call)
     if (kind == MeetingKind.BOARD) != (body.kind != BodyKind.AG):
         raise Refusal(
-            "Une assemblée générale se tient pour l’instance « assemblée générale » et un "
-            "conseil pour une autre instance."
+            _(
+                "Une assemblée générale se tient pour l’instance « assemblée générale » "
+                "et un conseil pour une autre instance."
+            )
         )
     date_check(starts_at, label="Date de la réunion", field="starts_at")
     date_check(cutoff_date, label="Arrêté de la liste des votants", field="cutoff_date")
     date_check(vote_opens_at, label="Ouverture du vote", field="vote_opens_at")
     if vote_opens_at is not None and vote_opens_at >= starts_at:
         raise Refusal(
-            "L’ouverture du vote en ligne doit précéder le début de la réunion.",
+            _("L’ouverture du vote en ligne doit précéder le début de la réunion."),
             field="vote_opens_at",
         )
     if cutoff_date > timezone.localdate(starts_at):
-        raise Refusal("La date d’arrêté de la liste des votants ne peut pas suivre la réunion.")
+        raise Refusal(_("La date d’arrêté de la liste des votants ne peut pas suivre la réunion."))
     meeting = Meeting.objects.create(
         body=body,
         kind=kind,
@@ -372,21 +388,29 @@ def _check_second_call(*, body: Body, kind: str, call: int, first_call: Meeting 
         return
     if first_call is None:
         raise Refusal(
-            "Une seconde convocation suit une première réunion dont le quorum n’a pas été "
-            "atteint : choisissez cette réunion de première convocation.",
+            _(
+                "Une seconde convocation suit une première réunion dont le quorum n’a "
+                "pas été atteint : choisissez cette réunion de première convocation."
+            ),
             field="first_call",
         )
     if first_call.body_id != body.pk or first_call.kind != kind or first_call.call != 1:
         raise Refusal(
-            f"« {first_call.title} » n’est pas une première convocation de la même instance et "
-            "du même type : une seconde convocation reprend le même ordre du jour.",
+            _(
+                "« %(title)s » n’est pas une première convocation de la même instance et "
+                "du même type : une seconde convocation reprend le même ordre du jour."
+            )
+            % {"title": first_call.title},
             field="first_call",
         )
     if first_call.quorum_failed_at is None:
         raise Refusal(
-            f"« {first_call.title} » n’a pas été constatée sans quorum : une seconde "
-            "convocation n’est possible qu’après une première réunion qui n’a pas pu "
-            "délibérer faute de quorum.",
+            _(
+                "« %(title)s » n’a pas été constatée sans quorum : une seconde "
+                "convocation n’est possible qu’après une première réunion qui n’a pas pu "
+                "délibérer faute de quorum."
+            )
+            % {"title": first_call.title},
             field="first_call",
         )
 
@@ -400,14 +424,19 @@ def meeting_quorum_fail(*, actor: Any, meeting: Meeting, now: dt.datetime | None
     now = now or timezone.now()
     _check_in_session(meeting)
     if now < meeting.starts_at:
-        raise Refusal("La réunion n’a pas encore commencé : le quorum ne peut pas être constaté.")
+        raise Refusal(
+            _("La réunion n’a pas encore commencé : le quorum ne peut pas être constaté.")
+        )
     if meeting.resolutions.filter(closed_at__isnull=False).exists():
-        raise Refusal("Des résolutions ont déjà été votées : la réunion a délibéré.")
+        raise Refusal(_("Des résolutions ont déjà été votées : la réunion a délibéré."))
     quorum = quorum_status(meeting, now=now)
     if quorum.reached:
         raise Refusal(
-            f"Le quorum est atteint ({quorum.counted} sur {quorum.on_roll}, {quorum.label}) : "
-            "la réunion peut délibérer."
+            _(
+                "Le quorum est atteint (%(counted)s sur %(on_roll)s, %(label)s) : la "
+                "réunion peut délibérer."
+            )
+            % {"counted": quorum.counted, "on_roll": quorum.on_roll, "label": quorum.label}
         )
     meeting.quorum_failed_at = now
     meeting.status = MeetingStatus.CLOSED
@@ -433,8 +462,10 @@ def meeting_update(*, actor: Any, meeting: Meeting, data: dict[str, Any]) -> Mee
         changed = [f for f in frozen if f in data and data[f] != getattr(meeting, f)]
         if changed:
             raise Refusal(
-                "La réunion est déjà convoquée : sa date, son type et sa convocation ne se "
-                "modifient plus (convoquez une nouvelle réunion)."
+                _(
+                    "La réunion est déjà convoquée : sa date, son type et sa convocation ne "
+                    "se modifient plus (convoquez une nouvelle réunion)."
+                )
             )
     for field, value in data.items():
         setattr(meeting, field, value)
@@ -442,7 +473,7 @@ def meeting_update(*, actor: Any, meeting: Meeting, data: dict[str, Any]) -> Mee
     date_check(meeting.vote_opens_at, label="Ouverture du vote", field="vote_opens_at")
     if meeting.vote_opens_at and meeting.vote_opens_at >= meeting.starts_at:
         raise Refusal(
-            "L’ouverture du vote en ligne doit précéder le début de la réunion.",
+            _("L’ouverture du vote en ligne doit précéder le début de la réunion."),
             field="vote_opens_at",
         )
     meeting.save()
@@ -455,7 +486,7 @@ def agenda_item_add(
     *, actor: Any, meeting: Meeting, title: str, description: str = ""
 ) -> AgendaItem:
     if meeting.convened_at:
-        raise Refusal("La convocation est partie : l’ordre du jour ne se modifie plus.")
+        raise Refusal(_("La convocation est partie : l’ordre du jour ne se modifie plus."))
     order = meeting.agenda.count() + 1
     item = AgendaItem.objects.create(
         meeting=meeting, order=order, title=title, description=description
@@ -478,15 +509,17 @@ def resolution_add(
 ) -> Resolution:
     """Only agenda items can be decided: resolutions are fixed before the convocation."""
     if meeting.convened_at:
-        raise Refusal("La convocation est partie : aucune résolution ne peut être ajoutée.")
+        raise Refusal(_("La convocation est partie : aucune résolution ne peut être ajoutée."))
     if meeting.kind == MeetingKind.AGO and kind == ResolutionKind.EXTRAORDINARY:
         raise Refusal(
-            "Une assemblée générale ordinaire ne vote pas de résolution extraordinaire : "
-            "choisissez une assemblée extraordinaire ou mixte."
+            _(
+                "Une assemblée générale ordinaire ne vote pas de résolution "
+                "extraordinaire : choisissez une assemblée extraordinaire ou mixte."
+            )
         )
     if meeting.kind == MeetingKind.AGE and kind == ResolutionKind.ORDINARY:
         raise Refusal(
-            "Une assemblée générale extraordinaire ne vote que des résolutions extraordinaires."
+            _("Une assemblée générale extraordinaire ne vote que des résolutions extraordinaires.")
         )
     number = meeting.resolutions.count() + 1
     resolution = Resolution.objects.create(
@@ -522,8 +555,12 @@ def meeting_document_add(
     published_on = published_on or legal
     if published_on > legal:
         raise Refusal(
-            f"Les documents doivent être à la disposition des associés au plus tard le "
-            f"{legal:%d/%m/%Y} (15 jours avant la réunion) : choisissez une date antérieure.",
+            _(
+                "Les documents doivent être à la disposition des associés au plus tard "
+                "le %(legal)s (15 jours avant la réunion) : choisissez une date "
+                "antérieure."
+            )
+            % {"legal": format(legal, "%d/%m/%Y")},
             field="published_on",
         )
     stored = document_store(
@@ -585,7 +622,7 @@ def roll_freeze(*, actor: Any, meeting: Meeting) -> int:
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.convened_at:
         raise Refusal(
-            "La convocation est partie : la liste des votants est définitivement arrêtée."
+            _("La convocation est partie : la liste des votants est définitivement arrêtée.")
         )
     if meeting.is_board:
         mandates = _directors_mandates(meeting)
@@ -605,8 +642,11 @@ def roll_freeze(*, actor: Any, meeting: Meeting) -> int:
         statutes = Statutes.objects.in_force(meeting.cutoff_date)
         if statutes is None:
             raise Refusal(
-                f"Aucune version des statuts n’est en vigueur au {meeting.cutoff_date:%d/%m/%Y} : "
-                "enregistrez les statuts dans le sociétariat."
+                _(
+                    "Aucune version des statuts n’est en vigueur au %(cutoff_date)s : "
+                    "enregistrez les statuts dans le sociétariat."
+                )
+                % {"cutoff_date": format(meeting.cutoff_date, "%d/%m/%Y")}
             )
         meeting.legal_form = statutes.legal_form
         meeting.sas_quorum_as = statutes.sas_quorum_as
@@ -640,8 +680,11 @@ def roll_freeze(*, actor: Any, meeting: Meeting) -> int:
         ]
     if not entries:
         raise Refusal(
-            f"Personne n’a le droit de vote au {meeting.cutoff_date:%d/%m/%Y} : la liste des "
-            "votants serait vide."
+            _(
+                "Personne n’a le droit de vote au %(cutoff_date)s : la liste des votants "
+                "serait vide."
+            )
+            % {"cutoff_date": format(meeting.cutoff_date, "%d/%m/%Y")}
         )
     _roll_replace(meeting, entries)
     meeting.roll_frozen_at = timezone.now()
@@ -733,8 +776,11 @@ def _on_roll(meeting: Meeting, contact: Contact | int | None) -> RollEntry:
     entry = roll_entry_of(meeting, contact)
     if entry is None:
         raise Refusal(
-            f"Vous n’êtes pas inscrit·e sur la liste des votants de « {meeting.title} » "
-            f"(liste arrêtée au {meeting.cutoff_date:%d/%m/%Y})."
+            _(
+                "Vous n’êtes pas inscrit·e sur la liste des votants de « %(title)s » "
+                "(liste arrêtée au %(cutoff_date)s)."
+            )
+            % {"title": meeting.title, "cutoff_date": format(meeting.cutoff_date, "%d/%m/%Y")}
         )
     return entry
 
@@ -767,12 +813,15 @@ def meeting_convene(
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     now = now or timezone.now()
     if meeting.convened_at:
-        raise Refusal(f"La réunion est déjà convoquée depuis le {_local(meeting.convened_at)}.")
+        raise Refusal(
+            _("La réunion est déjà convoquée depuis le %(local)s.")
+            % {"local": _local(meeting.convened_at)}
+        )
     if meeting.roll_frozen_at is None:
-        raise Refusal("Arrêtez d’abord la liste des votants.")
+        raise Refusal(_("Arrêtez d’abord la liste des votants."))
     if not meeting.is_board and not meeting.resolutions.exists():
         raise Refusal(
-            "L’ordre du jour ne contient aucune résolution : la convocation doit les porter."
+            _("L’ordre du jour ne contient aucune résolution : la convocation doit les porter.")
         )
     today = timezone.localdate(now)
     required = (
@@ -784,9 +833,17 @@ def meeting_convene(
     if days < required:
         latest = timezone.localdate(meeting.starts_at) - dt.timedelta(days=required)
         raise Refusal(
-            f"Convocation trop tardive : il faut convoquer au moins {required} jours avant la "
-            f"réunion ({'première' if meeting.call == 1 else 'seconde'} convocation), soit au "
-            f"plus tard le {latest:%d/%m/%Y} ; il ne reste que {max(days, 0)} jours."
+            _(
+                "Convocation trop tardive : il faut convoquer au moins %(required)s "
+                "jours avant la réunion (%(value)s convocation), soit au plus tard le "
+                "%(latest)s ; il ne reste que %(max)s jours."
+            )
+            % {
+                "required": required,
+                "value": "première" if meeting.call == 1 else "seconde",
+                "latest": format(latest, "%d/%m/%Y"),
+                "max": max(days, 0),
+            }
         )
     consenting = _electronic_consents(meeting, now)
     rows = []
@@ -999,9 +1056,9 @@ def convocations_send(*, meeting: Meeting, reminder: bool = False, limit: int | 
 def reminders_send(*, actor: Any, meeting: Meeting) -> None:
     meeting = Meeting.objects.get(pk=meeting.pk)
     if not meeting.convened_at:
-        raise Refusal("La réunion n’est pas encore convoquée.")
+        raise Refusal(_("La réunion n’est pas encore convoquée."))
     if timezone.now() >= meeting.starts_at:
-        raise Refusal("La réunion a commencé : il est trop tard pour relancer.")
+        raise Refusal(_("La réunion a commencé : il est trop tard pour relancer."))
     audit_log(actor=actor, action="governance.convocation.reminders_requested", obj=meeting)
     convocations_send(meeting=meeting, reminder=True)
 
@@ -1015,13 +1072,19 @@ def letters_mark_posted(*, actor: Any, meeting: Meeting, posted_on: dt.date | No
     nobody."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if not meeting.convened_at:
-        raise Refusal("La réunion n’est pas encore convoquée : aucun courrier n’est prêt.")
+        raise Refusal(_("La réunion n’est pas encore convoquée : aucun courrier n’est prêt."))
     posted_on = posted_on or timezone.localdate()
     date_check(posted_on, label="Date de dépôt des courriers", field="posted_on")
     if posted_on < timezone.localdate(meeting.convened_at):
         raise Refusal(
-            f"Les courriers ne peuvent pas avoir été postés le {posted_on:%d/%m/%Y}, avant la "
-            f"convocation du {timezone.localdate(meeting.convened_at):%d/%m/%Y}.",
+            _(
+                "Les courriers ne peuvent pas avoir été postés le %(posted_on)s, avant "
+                "la convocation du %(localdate)s."
+            )
+            % {
+                "posted_on": format(posted_on, "%d/%m/%Y"),
+                "localdate": format(timezone.localdate(meeting.convened_at), "%d/%m/%Y"),
+            },
             field="posted_on",
         )
     required = (
@@ -1033,10 +1096,18 @@ def letters_mark_posted(*, actor: Any, meeting: Meeting, posted_on: dt.date | No
     days = (day - posted_on).days
     if days < required:
         raise Refusal(
-            f"Courriers postés le {posted_on:%d/%m/%Y}, {max(days, 0)} jour(s) avant la "
-            f"réunion du {day:%d/%m/%Y} : il en faut au moins {required} (délai de "
-            "convocation des statuts). Ces associés ne sont pas régulièrement convoqués : "
-            "reportez la réunion ou convoquez-la à nouveau.",
+            _(
+                "Courriers postés le %(posted_on)s, %(max)s jour(s) avant la réunion du "
+                "%(day)s : il en faut au moins %(required)s (délai de convocation des "
+                "statuts). Ces associés ne sont pas régulièrement convoqués : reportez "
+                "la réunion ou convoquez-la à nouveau."
+            )
+            % {
+                "posted_on": format(posted_on, "%d/%m/%Y"),
+                "max": max(days, 0),
+                "day": format(day, "%d/%m/%Y"),
+                "required": required,
+            },
             field="posted_on",
         )
     pending = list(
@@ -1076,33 +1147,42 @@ def _check_window(meeting: Meeting, now: dt.datetime) -> None:
     """Online votes and proxies: from `vote_opens_at` until the electronic deadline (R225-77:
     15:00 the day before the meeting, statutes setting `electronic_deadline_hour`)."""
     if meeting.status == MeetingStatus.CLOSED or meeting.roll_frozen_at is None:
-        raise Refusal("Le vote à distance n’est pas ouvert pour cette réunion.")
+        raise Refusal(_("Le vote à distance n’est pas ouvert pour cette réunion."))
     if meeting.vote_opens_at is None or now < meeting.vote_opens_at:
         opens = f" ; il ouvrira le {_local(meeting.vote_opens_at)}" if meeting.vote_opens_at else ""
-        raise Refusal(f"Le vote à distance n’est pas encore ouvert{opens}.")
+        raise Refusal(_("Le vote à distance n’est pas encore ouvert%(opens)s.") % {"opens": opens})
     deadline = deadlines.electronic_deadline(meeting)
     if now >= deadline:
         raise Refusal(
-            f"Le vote à distance est clos depuis le {_local(deadline)}, ainsi que les pouvoirs "
-            "en ligne (la veille de la réunion, délai fixé par les statuts) : rien n’a été "
-            "enregistré. "
-            "Vous pouvez encore venir à la réunion ou y faire porter un pouvoir."
+            _(
+                "Le vote à distance est clos depuis le %(local)s, ainsi que les pouvoirs "
+                "en ligne (la veille de la réunion, délai fixé par les statuts) : rien "
+                "n’a été enregistré. Vous pouvez encore venir à la réunion ou y faire "
+                "porter un pouvoir."
+            )
+            % {"local": _local(deadline)}
         )
 
 
 def _holder_checks(meeting: Meeting, giver_entry: RollEntry, holder_entry: RollEntry) -> None:
     if holder_entry.pk == giver_entry.pk:
-        raise Refusal("Vous ne pouvez pas vous donner un pouvoir à vous-même.")
+        raise Refusal(_("Vous ne pouvez pas vous donner un pouvoir à vous-même."))
     if Proxy.objects.filter(giver=holder_entry).exists():
         raise Refusal(
-            f"{holder_entry.name} a elle-même ou lui-même donné son pouvoir : un pouvoir ne "
-            "se transmet pas en chaîne. Choisissez un autre mandataire."
+            _(
+                "%(name)s a elle-même ou lui-même donné son pouvoir : un pouvoir ne se "
+                "transmet pas en chaîne. Choisissez un autre mandataire."
+            )
+            % {"name": holder_entry.name}
         )
     held = Proxy.objects.filter(holder=holder_entry).exclude(giver=giver_entry).count()
     if held >= meeting.proxy_cap:
         raise Refusal(
-            f"{holder_entry.name} détient déjà {held} pouvoir(s), le maximum fixé par les "
-            f"statuts ({meeting.proxy_cap}) : choisissez un autre mandataire."
+            _(
+                "%(name)s détient déjà %(held)s pouvoir(s), le maximum fixé par les "
+                "statuts (%(proxy_cap)s) : choisissez un autre mandataire."
+            )
+            % {"name": holder_entry.name, "held": held, "proxy_cap": meeting.proxy_cap}
         )
 
 
@@ -1122,42 +1202,55 @@ def _proxy_write(
     holder_entry = None
     holder_name = " ".join(holder_name.split())
     if holder is not None and holder_name:
-        raise Refusal("Un pouvoir va à un associé ou au conjoint, pas aux deux.")
+        raise Refusal(_("Un pouvoir va à un associé ou au conjoint, pas aux deux."))
     if holder is not None:
         holder_entry = roll_entry_of(meeting, holder)
         if holder_entry is None:
             raise Refusal(
-                "La personne choisie n’est pas sur la liste des votants : elle ne peut pas "
-                "recevoir de pouvoir (seul le conjoint ou le partenaire de PACS d’un associé "
-                "peut être mandataire sans être associé, dans une SA)."
+                _(
+                    "La personne choisie n’est pas sur la liste des votants : elle ne peut "
+                    "pas recevoir de pouvoir (seul le conjoint ou le partenaire de PACS d’un "
+                    "associé peut être mandataire sans être associé, dans une SA)."
+                )
             )
         _holder_checks(meeting, giver_entry, holder_entry)
     elif holder_name:
         if holder_relation not in ("spouse", "pacs"):
             raise Refusal(
-                f"{holder_name} n’est pas sur la liste des votants : un pouvoir ne peut aller "
-                "qu’à un associé ou, dans une SA, au conjoint ou au partenaire de PACS de "
-                "l’associé (L225-106). Indiquez le lien ou choisissez un associé."
+                _(
+                    "%(holder_name)s n’est pas sur la liste des votants : un pouvoir ne peut "
+                    "aller qu’à un associé ou, dans une SA, au conjoint ou au partenaire de "
+                    "PACS de l’associé (L225-106). Indiquez le lien ou choisissez un associé."
+                )
+                % {"holder_name": holder_name}
             )
         if meeting.is_board or meeting.legal_form != "SA":
             raise Refusal(
-                "Le pouvoir au conjoint ou au partenaire de PACS non associé n’est prévu que "
-                "dans une assemblée de SA (L225-106) : choisissez un associé sur la liste."
+                _(
+                    "Le pouvoir au conjoint ou au partenaire de PACS non associé n’est prévu "
+                    "que dans une assemblée de SA (L225-106) : choisissez un associé sur la "
+                    "liste."
+                )
             )
     elif meeting.is_board and not statute("board_blank_proxies", meeting.cutoff_date):
         raise Refusal(
-            "Les statuts n’admettent pas de pouvoir en blanc au conseil d’administration : "
-            "désignez un autre administrateur."
+            _(
+                "Les statuts n’admettent pas de pouvoir en blanc au conseil "
+                "d’administration : désignez un autre administrateur."
+            )
         )
     if Proxy.objects.filter(holder=giver_entry).exists():
         raise Refusal(
-            f"{giver_entry.name} détient des pouvoirs d’autres associés : impossible de donner "
-            "le sien (pas de pouvoir en chaîne)."
+            _(
+                "%(name)s détient des pouvoirs d’autres associés : impossible de donner "
+                "le sien (pas de pouvoir en chaîne)."
+            )
+            % {"name": giver_entry.name}
         )
     if giver_entry.ballots.exists() or giver_entry.marks.exists():
         raise Refusal(
-            f"{giver_entry.name} a déjà voté à distance : retirez d’abord ses votes pour donner "
-            "un pouvoir."
+            _("%(name)s a déjà voté à distance : retirez d’abord ses votes pour donner un pouvoir.")
+            % {"name": giver_entry.name}
         )
     Proxy.objects.filter(giver=giver_entry).delete()
     proxy = Proxy.objects.create(
@@ -1256,14 +1349,14 @@ def proxy_paper_record(
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _check_in_session(meeting)
     if giver.meeting_id != meeting.pk:
-        raise Refusal("Cette personne n’est pas sur la liste des votants de cette réunion.")
+        raise Refusal(_("Cette personne n’est pas sur la liste des votants de cette réunion."))
     if received_at > now:
-        raise Refusal("La date de réception d’un pouvoir ne peut pas être dans le futur.")
+        raise Refusal(_("La date de réception d’un pouvoir ne peut pas être dans le futur."))
     convened_at = cast("dt.datetime", meeting.convened_at)  # checked by _check_in_session
     if timezone.localdate(received_at) < timezone.localdate(convened_at):
         raise Refusal(
-            f"Un pouvoir reçu avant la convocation ({_local(convened_at)}) ne vaut pas "
-            "pour cette réunion."
+            _("Un pouvoir reçu avant la convocation (%(local)s) ne vaut pas pour cette réunion.")
+            % {"local": _local(convened_at)}
         )
     source = ProxySource.MEETING if received_at >= meeting.starts_at else ProxySource.PAPER
     document = _scan_store(actor, meeting, file, "pouvoir") if file is not None else None
@@ -1286,7 +1379,7 @@ def proxy_holder_checked_in(*, actor: Any, proxy: Proxy, present: bool = True) -
     proxy counts in the quorum and the holder can vote for the giver."""
     _check_in_session(proxy.meeting)
     if not proxy.holder_name:
-        raise Refusal("Ce mandataire est sur la liste des votants : notez sa présence.")
+        raise Refusal(_("Ce mandataire est sur la liste des votants : notez sa présence."))
     proxy.holder_present = present
     proxy.save(update_fields=["holder_present"])
     audit_log(
@@ -1315,13 +1408,13 @@ def proxy_withdraw(
     entry = _on_roll(meeting, giver)
     deleted, _count = Proxy.objects.filter(giver=entry).delete()
     if not deleted:
-        raise Refusal("Vous n’avez pas donné de pouvoir pour cette réunion.")
+        raise Refusal(_("Vous n’avez pas donné de pouvoir pour cette réunion."))
     RollEntry.objects.filter(pk=entry.pk).update(attendance="", attendance_at=None)
     audit_log(actor=actor, action="governance.proxy.withdrawn", obj=meeting, giver=entry.contact_id)
     timeline_append(
         contact=entry.contact,
         kind=TimelineKind.VOTE,
-        title=f"Pouvoir retiré : {meeting.title}",
+        title=_("Pouvoir retiré : %(title)s") % {"title": meeting.title},
         actor=actor,
         area=AREA,
     )
@@ -1373,8 +1466,11 @@ def secret_ballot_cast(
     choice without voter, time or sequence. Neither the choice nor the receipt is logged."""
     if VoteMark.objects.filter(resolution=resolution, voter=entry).exists():
         raise Refusal(
-            f"{entry.name} a déjà voté à la résolution n° {resolution.number}, à bulletin "
-            "secret : un bulletin secret ne se modifie pas et ne se donne qu’une fois."
+            _(
+                "%(name)s a déjà voté à la résolution n° %(number)s, à bulletin secret : "
+                "un bulletin secret ne se modifie pas et ne se donne qu’une fois."
+            )
+            % {"name": entry.name, "number": resolution.number}
         )
     VoteMark.objects.create(resolution=resolution, voter=entry, channel=channel)
     code = secrets.token_hex(12)
@@ -1397,14 +1493,20 @@ def _cast(
 
 def _check_choices(meeting: Meeting, choices: dict[Resolution, str]) -> None:
     if not choices:
-        raise Refusal("Aucun vote à enregistrer.")
+        raise Refusal(_("Aucun vote à enregistrer."))
     for resolution, choice in choices.items():
         if resolution.meeting_id != meeting.pk:
-            raise Refusal("Cette résolution n’est pas à l’ordre du jour de cette réunion.")
+            raise Refusal(_("Cette résolution n’est pas à l’ordre du jour de cette réunion."))
         if choice not in Choice.values:
-            raise Refusal(f"Vote inconnu « {choice} » : choisissez pour, contre ou abstention.")
+            raise Refusal(
+                _("Vote inconnu « %(choice)s » : choisissez pour, contre ou abstention.")
+                % {"choice": choice}
+            )
         if resolution.closed_at:
-            raise Refusal(f"Le vote de la résolution n° {resolution.number} est clos.")
+            raise Refusal(
+                _("Le vote de la résolution n° %(number)s est clos.")
+                % {"number": resolution.number}
+            )
 
 
 def _numbers(choices: dict[Resolution, str]) -> str:
@@ -1430,13 +1532,16 @@ def ballot_cast(
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.is_board and not statute("board_remote_votes", meeting.cutoff_date):
         raise Refusal(
-            "Les statuts ne prévoient pas de vote avant la séance du conseil d’administration : "
-            "les administrateurs votent en séance ou donnent pouvoir à un autre administrateur."
+            _(
+                "Les statuts ne prévoient pas de vote avant la séance du conseil "
+                "d’administration : les administrateurs votent en séance ou donnent "
+                "pouvoir à un autre administrateur."
+            )
         )
     _check_window(meeting, now)
     entry = _on_roll(meeting, voter)
     if Proxy.objects.filter(giver=entry).exists():
-        raise Refusal("Vous avez donné un pouvoir : retirez-le d’abord pour voter vous-même.")
+        raise Refusal(_("Vous avez donné un pouvoir : retirez-le d’abord pour voter vous-même."))
     _check_choices(meeting, choices)
     made = _cast(entry, choices, BallotChannel.ONLINE, now)
     if receipts is not None:
@@ -1483,29 +1588,45 @@ def postal_form_record(
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _check_in_session(meeting)
     if voter.meeting_id != meeting.pk:
-        raise Refusal("Cette personne n’est pas sur la liste des votants de cette réunion.")
+        raise Refusal(_("Cette personne n’est pas sur la liste des votants de cette réunion."))
     date_check(received_on, label="Date de réception du formulaire", field="received_on")
     last = deadlines.paper_form_last_day(meeting)
     if received_on > last:
         raise Refusal(
-            f"Formulaire reçu le {received_on:%d/%m/%Y} : un formulaire papier de vote par "
-            f"correspondance doit parvenir au plus tard le {last:%d/%m/%Y} (délai des "
-            "statuts avant la réunion). Il ne peut pas être compté ; rien n’a été enregistré.",
+            _(
+                "Formulaire reçu le %(received_on)s : un formulaire papier de vote par "
+                "correspondance doit parvenir au plus tard le %(last)s (délai des "
+                "statuts avant la réunion). Il ne peut pas être compté ; rien n’a été "
+                "enregistré."
+            )
+            % {"received_on": format(received_on, "%d/%m/%Y"), "last": format(last, "%d/%m/%Y")},
             field="received_on",
         )
     convened = timezone.localdate(meeting.convened_at)  # type: ignore[arg-type]
     if received_on < convened:
         raise Refusal(
-            f"Un formulaire reçu le {received_on:%d/%m/%Y}, avant la convocation du "
-            f"{convened:%d/%m/%Y}, ne vaut pas pour cette réunion.",
+            _(
+                "Un formulaire reçu le %(received_on)s, avant la convocation du "
+                "%(convened)s, ne vaut pas pour cette réunion."
+            )
+            % {
+                "received_on": format(received_on, "%d/%m/%Y"),
+                "convened": format(convened, "%d/%m/%Y"),
+            },
             field="received_on",
         )
     if Proxy.objects.filter(giver=voter).exists():
-        raise Refusal(f"{voter.name} a donné un pouvoir : un formulaire de vote ne s’y ajoute pas.")
+        raise Refusal(
+            _("%(name)s a donné un pouvoir : un formulaire de vote ne s’y ajoute pas.")
+            % {"name": voter.name}
+        )
     if PostalForm.objects.filter(voter=voter).exists():
         raise Refusal(
-            f"{voter.name} a déjà un formulaire de vote par correspondance enregistré "
-            "(en ligne ou papier) : un seul formulaire compte."
+            _(
+                "%(name)s a déjà un formulaire de vote par correspondance enregistré (en "
+                "ligne ou papier) : un seul formulaire compte."
+            )
+            % {"name": voter.name}
         )
     _check_choices(meeting, choices)
     received_at = timezone.make_aware(dt.datetime.combine(received_on, dt.time(12, 0)))
@@ -1548,9 +1669,9 @@ def postal_form_record(
 
 def _check_in_session(meeting: Meeting) -> None:
     if meeting.status == MeetingStatus.CLOSED:
-        raise Refusal("La réunion est close : plus rien ne peut y être enregistré.")
+        raise Refusal(_("La réunion est close : plus rien ne peut y être enregistré."))
     if not meeting.convened_at:
-        raise Refusal("La réunion n’a pas été convoquée.")
+        raise Refusal(_("La réunion n’a pas été convoquée."))
 
 
 @transaction.atomic
@@ -1559,9 +1680,9 @@ def attendance_set(*, actor: Any, meeting: Meeting, entry: RollEntry, mode: str)
     and postal voting forms."""
     _check_in_session(meeting)
     if entry.meeting_id != meeting.pk:
-        raise Refusal("Cette personne n’est pas sur la liste des votants de cette réunion.")
+        raise Refusal(_("Cette personne n’est pas sur la liste des votants de cette réunion."))
     if mode not in ("", Attendance.PRESENT, Attendance.REMOTE):
-        raise Refusal("Choisissez présent·e, à distance ou absent·e.")
+        raise Refusal(_("Choisissez présent·e, à distance ou absent·e."))
     if mode == "":
         if hasattr(entry, "proxy_given"):
             mode = Attendance.REPRESENTED
@@ -1590,19 +1711,23 @@ def ballot_record(
     meeting = resolution.meeting
     _check_in_session(meeting)
     if voter.meeting_id != meeting.pk:
-        raise Refusal("Cette personne n’est pas sur la liste des votants de cette réunion.")
+        raise Refusal(_("Cette personne n’est pas sur la liste des votants de cette réunion."))
     _check_choices(meeting, {resolution: choice})
     proxy = Proxy.objects.filter(giver=voter).first()
     if proxy is not None and proxy.is_blank:
         raise Refusal(
-            f"{voter.name} a donné un pouvoir en blanc : son vote est celui de la présidence."
+            _("%(name)s a donné un pouvoir en blanc : son vote est celui de la présidence.")
+            % {"name": voter.name}
         )
     if proxy is None and voter.attendance not in (
         Attendance.PRESENT,
         Attendance.REMOTE,
         Attendance.POSTAL,
     ):
-        raise Refusal(f"{voter.name} n’est pas noté·e présent·e : enregistrez d’abord sa présence.")
+        raise Refusal(
+            _("%(name)s n’est pas noté·e présent·e : enregistrez d’abord sa présence.")
+            % {"name": voter.name}
+        )
     channel = BallotChannel.PROXY if proxy else BallotChannel.MEETING
     made = _cast(voter, {resolution: choice}, channel, timezone.now())
     audit_log(
@@ -1659,7 +1784,9 @@ def hands_record(
     meeting = resolution.meeting
     _check_in_session(meeting)
     if resolution.closed_at:
-        raise Refusal(f"Le vote de la résolution n° {resolution.number} est clos.")
+        raise Refusal(
+            _("Le vote de la résolution n° %(number)s est clos.") % {"number": resolution.number}
+        )
     names = college_names(meeting)
     available = _hands_available(resolution)
     problems = []
@@ -1931,15 +2058,27 @@ def resolution_close(*, actor: Any, resolution: Resolution) -> Resolution:
     meeting = resolution.meeting
     _check_in_session(meeting)
     if resolution.closed_at:
-        raise Refusal(f"Le vote de la résolution n° {resolution.number} est déjà clos.")
+        raise Refusal(
+            _("Le vote de la résolution n° %(number)s est déjà clos.")
+            % {"number": resolution.number}
+        )
     if timezone.now() < meeting.starts_at:
-        raise Refusal("La réunion n’a pas encore commencé : le vote ne peut pas être clos.")
+        raise Refusal(_("La réunion n’a pas encore commencé : le vote ne peut pas être clos."))
     quorum = quorum_status(meeting, resolution.kind)
     if not quorum.reached:
         raise Refusal(
-            f"Le quorum n’est pas atteint ({quorum.counted} sur {quorum.on_roll} ; il en faut "
-            f"{quorum.threshold}, {quorum.label}) : le vote ne peut pas être clos. Il manque "
-            f"{quorum.missing} votant(s) ; à défaut, convoquez une seconde assemblée."
+            _(
+                "Le quorum n’est pas atteint (%(counted)s sur %(on_roll)s ; il en faut "
+                "%(threshold)s, %(label)s) : le vote ne peut pas être clos. Il manque "
+                "%(missing)s votant(s) ; à défaut, convoquez une seconde assemblée."
+            )
+            % {
+                "counted": quorum.counted,
+                "on_roll": quorum.on_roll,
+                "threshold": quorum.threshold,
+                "label": quorum.label,
+                "missing": quorum.missing,
+            }
         )
     result = resolution_result(resolution)
     snapshot: dict[str, Any] = {
@@ -1999,7 +2138,7 @@ def _index_decision(decision: Decision) -> None:
 @transaction.atomic
 def chair_vote_set(*, actor: Any, resolution: Resolution, vote: str) -> None:
     if vote not in ("", "yes", "no"):
-        raise Refusal("Vote du président inconnu.")
+        raise Refusal(_("Vote du président inconnu."))
     resolution.chair_vote = vote
     resolution.save(update_fields=["chair_vote"])
     audit_log(actor=actor, action="governance.resolution.chair_vote", obj=resolution, vote=vote)
@@ -2104,7 +2243,7 @@ def action_add(
 @transaction.atomic
 def action_update(*, actor: Any, action: Action, status: str) -> Action:
     if status not in ActionStatus.values:
-        raise Refusal("État inconnu.")
+        raise Refusal(_("État inconnu."))
     action.status = status
     action.save(update_fields=["status"])
     audit_log(
@@ -2130,14 +2269,14 @@ def evaluation_answer(
 ) -> EvaluationAnswer:
     entry = _on_roll(meeting, contact)
     if not entry.attendance:
-        raise Refusal("Le questionnaire s’adresse aux participants de la réunion.")
+        raise Refusal(_("Le questionnaire s’adresse aux participants de la réunion."))
     if timezone.now() < meeting.starts_at:
-        raise Refusal("Le questionnaire ouvre après la réunion.")
+        raise Refusal(_("Le questionnaire ouvre après la réunion."))
     if EvaluationAnswer.objects.filter(meeting=meeting, contact=contact).exists():
-        raise Refusal("Vous avez déjà répondu à ce questionnaire : merci !")
+        raise Refusal(_("Vous avez déjà répondu à ce questionnaire : merci !"))
     for score in (information, debate, clarity):
         if not 1 <= score <= 5:
-            raise Refusal("Chaque note va de 1 à 5.")
+            raise Refusal(_("Chaque note va de 1 à 5."))
     answer = EvaluationAnswer.objects.create(
         meeting=meeting,
         contact=contact,

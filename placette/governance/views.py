@@ -94,7 +94,9 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
         except Refusal as exc:
             refusal_show(request, exc, form)
         else:
-            messages.success(request, "Réunion créée : ajoutez l’ordre du jour et les résolutions.")
+            messages.success(
+                request, _("Réunion créée : ajoutez l’ordre du jour et les résolutions.")
+            )
             return redirect(meeting)
     return render(
         request, "governance/meeting_form.html", {"form": form, "title": "Nouvelle réunion"}
@@ -115,7 +117,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except Refusal as exc:
             refusal_show(request, exc, form)
         else:
-            messages.success(request, "Réunion enregistrée.")
+            messages.success(request, _("Réunion enregistrée."))
             return redirect(meeting)
     return render(
         request,
@@ -158,11 +160,11 @@ def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.agenda_item_add(actor=request.user, meeting=meeting, **form.cleaned_data)
-            messages.success(request, "Point ajouté à l’ordre du jour.")
+            messages.success(request, _("Point ajouté à l’ordre du jour."))
         except Refusal as exc:
             refusal_show(request, exc)
     else:
-        messages.error(request, "Indiquez l’intitulé du point.")
+        messages.error(request, _("Indiquez l’intitulé du point."))
     return redirect(meeting)
 
 
@@ -174,11 +176,11 @@ def resolution_add(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.resolution_add(actor=request.user, meeting=meeting, **form.cleaned_data)
-            messages.success(request, "Résolution ajoutée.")
+            messages.success(request, _("Résolution ajoutée."))
         except Refusal as exc:
             refusal_show(request, exc)
     else:
-        messages.error(request, "Indiquez l’intitulé et la nature de la résolution.")
+        messages.error(request, _("Indiquez l’intitulé et la nature de la résolution."))
     return redirect(meeting)
 
 
@@ -190,7 +192,7 @@ def document_add(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.meeting_document_add(actor=request.user, meeting=meeting, **form.cleaned_data)
-            messages.success(request, "Document joint.")
+            messages.success(request, _("Document joint."))
         except Refusal as exc:
             refusal_show(request, exc)
     else:
@@ -254,7 +256,9 @@ def roll_freeze(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         n = services.roll_freeze(actor=request.user, meeting=meeting)
         messages.success(
-            request, f"Liste des votants arrêtée au {meeting.cutoff_date:%d/%m/%Y} : {n} votant(s)."
+            request,
+            _("Liste des votants arrêtée au %(cutoff_date)s : %(n)s votant(s).")
+            % {"cutoff_date": format(meeting.cutoff_date, "%d/%m/%Y"), "n": n},
         )
     except Refusal as exc:
         refusal_show(request, exc)
@@ -291,9 +295,11 @@ def convocation(request: HttpRequest, pk: int) -> HttpResponse:
             counts = services.meeting_convene(actor=request.user, meeting=meeting)
             messages.success(
                 request,
-                f"Réunion convoquée : {counts['email']} convocation(s) par e-mail "
-                f"en cours d’envoi, "
-                f"{counts['letter']} courrier(s) à imprimer.",
+                _(
+                    "Réunion convoquée : %(email)s convocation(s) par e-mail en cours "
+                    "d’envoi, %(letter)s courrier(s) à imprimer."
+                )
+                % {"email": counts["email"], "letter": counts["letter"]},
             )
         except Refusal as exc:
             refusal_show(request, exc)
@@ -411,7 +417,7 @@ def reminders(request: HttpRequest, pk: int) -> HttpResponse:
         return response
     try:
         services.reminders_send(actor=request.user, meeting=meeting)
-        messages.success(request, "Rappels envoyés à ceux qui n’ont ni voté ni donné pouvoir.")
+        messages.success(request, _("Rappels envoyés à ceux qui n’ont ni voté ni donné pouvoir."))
     except Refusal as exc:
         refusal_show(request, exc)
     return redirect("governance:convocation", pk=meeting.pk)
@@ -535,7 +541,10 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
         proxy = get_object_or_404(Proxy, pk=request.POST["spouse_proxy"], meeting=meeting)
         try:
             services.proxy_holder_checked_in(actor=request.user, proxy=proxy)
-            messages.success(request, f"{proxy.holder_label} est noté·e présent·e.")
+            messages.success(
+                request,
+                _("%(holder_label)s est noté·e présent·e.") % {"holder_label": proxy.holder_label},
+            )
         except Refusal as exc:
             refusal_show(request, exc)
         return redirect(request.get_full_path())
@@ -600,9 +609,11 @@ def resolution_vote(request: HttpRequest, pk: int) -> HttpResponse:
                 try:
                     counts[name] = tuple(int(v) for v in values)
                 except ValueError:
-                    raise Refusal(f"Collège « {name} » : saisissez des nombres entiers.") from None
+                    raise Refusal(
+                        _("Collège « %(name)s » : saisissez des nombres entiers.") % {"name": name}
+                    ) from None
             services.hands_record(actor=request.user, resolution=resolution, counts=counts)
-            messages.success(request, "Décompte à main levée enregistré.")
+            messages.success(request, _("Décompte à main levée enregistré."))
         except Refusal as exc:
             refusal_show(request, exc)
         return redirect("governance:resolution", pk=resolution.pk)
@@ -646,7 +657,7 @@ def ballot_record(request: HttpRequest, pk: int) -> HttpResponse:
             voter=entry,
             choice=request.POST.get("choice", ""),
         )
-        messages.success(request, f"Bulletin de {entry.name} enregistré.")
+        messages.success(request, _("Bulletin de %(name)s enregistré.") % {"name": entry.name})
     except Refusal as exc:
         refusal_show(request, exc)
     return redirect("governance:resolution", pk=resolution.pk)
@@ -684,8 +695,11 @@ def resolution_close(request: HttpRequest, pk: int) -> HttpResponse:
         resolution = services.resolution_close(actor=request.user, resolution=resolution)
         messages.success(
             request,
-            f"Vote clos : résolution n° {resolution.number} "
-            f"{'adoptée' if resolution.adopted else 'rejetée'}.",
+            _("Vote clos : résolution n° %(number)s %(value)s.")
+            % {
+                "number": resolution.number,
+                "value": _("adoptée") if resolution.adopted else _("rejetée"),
+            },
         )
     except Refusal as exc:
         refusal_show(request, exc)
@@ -801,7 +815,7 @@ def paper(request: HttpRequest, pk: int) -> HttpResponse:
                     )
                     if data["to"] == "member" and holder_entry is None:
                         raise Refusal(
-                            "Cherchez et choisissez le mandataire sur la liste des votants.",
+                            _("Cherchez et choisissez le mandataire sur la liste des votants."),
                             field="holder",
                         )
                     services.proxy_paper_record(
@@ -816,7 +830,9 @@ def paper(request: HttpRequest, pk: int) -> HttpResponse:
                         received_at=data["received_at"],
                         file=data["file"],
                     )
-                    messages.success(request, f"Pouvoir papier de {voter.name} enregistré.")
+                    messages.success(
+                        request, _("Pouvoir papier de %(name)s enregistré.") % {"name": voter.name}
+                    )
                 else:
                     services.postal_form_record(
                         actor=request.user,
@@ -828,7 +844,8 @@ def paper(request: HttpRequest, pk: int) -> HttpResponse:
                     )
                     messages.success(
                         request,
-                        f"Formulaire de vote par correspondance de {voter.name} enregistré.",
+                        _("Formulaire de vote par correspondance de %(name)s enregistré.")
+                        % {"name": voter.name},
                     )
                 return redirect("governance:paper", pk=meeting.pk)
             except Refusal as exc:
@@ -920,7 +937,7 @@ def meeting_close(request: HttpRequest, pk: int) -> HttpResponse:
         return response
     try:
         services.meeting_close(actor=request.user, meeting=meeting)
-        messages.success(request, "Réunion close ; le procès-verbal est prêt à relire.")
+        messages.success(request, _("Réunion close ; le procès-verbal est prêt à relire."))
     except Refusal as exc:
         refusal_show(request, exc)
     return redirect(meeting)
@@ -935,9 +952,9 @@ def decision_add(request: HttpRequest, pk: int) -> HttpResponse:
         decision = services.decision_record(
             actor=request.user, meeting=meeting, **form.cleaned_data
         )
-        messages.success(request, "Décision inscrite au registre.")
+        messages.success(request, _("Décision inscrite au registre."))
         return redirect(decision)
-    messages.error(request, "Indiquez l’intitulé de la décision.")
+    messages.error(request, _("Indiquez l’intitulé de la décision."))
     return redirect(meeting)
 
 
@@ -952,7 +969,7 @@ def minutes(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         services.minutes_save(actor=request.user, meeting=meeting, text=form.cleaned_data["text"])
-        messages.success(request, "Procès-verbal enregistré.")
+        messages.success(request, _("Procès-verbal enregistré."))
         return redirect("governance:minutes", pk=meeting.pk)
     preview = render_markdown(services.minutes_text(meeting))
     return render(
@@ -1037,7 +1054,7 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = ActionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.action_add(actor=request.user, decision=decision, **form.cleaned_data)
-        messages.success(request, "Action de suivi ajoutée.")
+        messages.success(request, _("Action de suivi ajoutée."))
         return redirect(decision)
     context = {
         "decision": decision,
@@ -1058,7 +1075,7 @@ def action_update(request: HttpRequest, pk: int) -> HttpResponse:
         services.action_update(
             actor=request.user, action=action, status=form.cleaned_data["status"]
         )
-        messages.success(request, "Action mise à jour.")
+        messages.success(request, _("Action mise à jour."))
     return redirect(action.decision)
 
 
@@ -1088,7 +1105,7 @@ def bodies_defaults(request: HttpRequest) -> HttpResponse:
     if created:
         messages.success(request, "Instances créées : " + ", ".join(b.name for b in created) + ".")
     else:
-        messages.info(request, "L’assemblée générale et le conseil existent déjà.")
+        messages.info(request, _("L’assemblée générale et le conseil existent déjà."))
     return redirect("governance:bodies")
 
 
@@ -1101,7 +1118,7 @@ def body_create(request: HttpRequest) -> HttpResponse:
         except Refusal as exc:
             refusal_show(request, exc, form)
         else:
-            messages.success(request, f"Instance « {body.name} » créée.")
+            messages.success(request, _("Instance « %(name)s » créée.") % {"name": body.name})
             return redirect(body)
     return render(
         request,
@@ -1123,7 +1140,7 @@ def body_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except Refusal as exc:
             refusal_show(request, exc, form)
         else:
-            messages.success(request, "Instance enregistrée.")
+            messages.success(request, _("Instance enregistrée."))
             return redirect(body)
     return render(
         request,
@@ -1142,7 +1159,7 @@ def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
         except Refusal as exc:
             refusal_show(request, exc, form)
         else:
-            messages.success(request, "Mandat enregistré.")
+            messages.success(request, _("Mandat enregistré."))
             return redirect(body)
     today = timezone.localdate()
     mandates = body.mandates.select_related("contact", "college", "elected_at").order_by(
@@ -1184,7 +1201,7 @@ def mandate_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except Refusal as exc:
             refusal_show(request, exc, form)
         else:
-            messages.success(request, "Mandat enregistré.")
+            messages.success(request, _("Mandat enregistré."))
             return redirect(mandate.body)
     return render(
         request,
@@ -1226,7 +1243,11 @@ def mandate_end(request: HttpRequest, pk: int) -> HttpResponse:
         except Refusal as exc:
             refusal_show(request, exc, form)
         else:
-            messages.success(request, f"Mandat de {mandate.contact.display_name} terminé.")
+            messages.success(
+                request,
+                _("Mandat de %(display_name)s terminé.")
+                % {"display_name": mandate.contact.display_name},
+            )
             return redirect(mandate.body)
     return render(
         request,
