@@ -22,6 +22,8 @@ urlpatterns = [
     path("gestion/societariat/", include("placette.membership.urls")),
     path("gestion/lieux/", include("placette.places.urls")),
     path("gestion/impact/", include("placette.impact.urls")),
+    # Public questionnaires of the impact area: personal links and inhabitants' links.
+    path("questionnaire/", include("placette.impact.public_urls")),
     path("gestion/etudes/", include("placette.studies.urls")),
     path("gestion/communaute/", include("placette.community.urls")),
     # Public iCal feed of the events and trainings.

@@ -13,5 +13,7 @@ class ImpactConfig(AppConfig):
     tabs = {
         "": [
             (_("Référentiels"), "impact:frameworks"),
+            (_("Campagnes"), "impact:campaigns"),
+            (_("Résultats"), "impact:results_latest"),
         ],
     }

@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from placette.impact.models import Dimension, Framework, Indicator, IndicatorKind, Respondent
 from placette.impact.sources import source_choices
+from placette.lib.dates import DateBoundsMixin
+from placette.places.models import Place
 
 
 class FrameworkCreateForm(forms.Form):
@@ -81,3 +83,23 @@ class IndicatorForm(forms.ModelForm):
         data["items"] = _lines(data.pop("items_text"))
         data["source"] = data.get("source") or ""
         return data
+
+
+class CampaignForm(DateBoundsMixin, forms.Form):
+    framework = forms.ModelChoiceField(label=_("Référentiel"), queryset=Framework.objects.all())
+    title = forms.CharField(label=_("Titre"), max_length=200, required=False)
+    opens_on = forms.DateField(label=_("Ouverture"), widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = forms.DateField(
+        label=_("Date limite des réponses"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    places = forms.ModelMultipleChoiceField(
+        label=_("Lieux"),
+        queryset=Place.objects.order_by("name"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    inhabitants = forms.BooleanField(
+        label=_("Questionnaire habitants"), required=False, initial=True
+    )
+    reminder_days = forms.IntegerField(
+        label=_("Relancer au plus tous les (jours)"), min_value=1, max_value=60, initial=7
+    )

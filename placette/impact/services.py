@@ -141,3 +141,32 @@ def indicator_add(*, framework: Framework, actor: Any, **fields: Any) -> Indicat
     indicator.save()
     audit_log(actor=actor, action="impact.indicator.add", obj=indicator, framework=framework.pk)
     return indicator
+
+
+from placette.impact.campaigns import (  # noqa: E402  (re-exported: one import for the views)
+    activities_to_invite,
+    campaign_close,
+    campaign_create,
+    campaign_launch,
+    inhabitant_submit,
+    questions,
+    reminders_due,
+    response_save,
+)
+
+__all__ = [
+    "activities_to_invite",
+    "campaign_close",
+    "campaign_create",
+    "campaign_launch",
+    "dimension_add",
+    "framework_copy",
+    "framework_create",
+    "framework_import",
+    "framework_seed",
+    "indicator_add",
+    "inhabitant_submit",
+    "questions",
+    "reminders_due",
+    "response_save",
+]

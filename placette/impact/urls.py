@@ -1,6 +1,6 @@
 from django.urls import path
 
-from placette.impact import views
+from placette.impact import views, views_campaigns, views_results
 
 app_name = "impact"
 urlpatterns = [
@@ -14,4 +14,13 @@ urlpatterns = [
         views.framework_export,
         name="framework_export",
     ),
+    path("campagnes/", views_campaigns.campaign_list, name="campaigns"),
+    path("campagnes/<int:pk>/", views_campaigns.campaign_detail, name="campaign"),
+    path("campagnes/<int:pk>/lancer/", views_campaigns.campaign_launch, name="campaign_launch"),
+    path("campagnes/<int:pk>/relancer/", views_campaigns.campaign_remind, name="campaign_remind"),
+    path("campagnes/<int:pk>/clore/", views_campaigns.campaign_close, name="campaign_close"),
+    path("resultats/", views_results.results, name="results_latest"),
+    path("resultats/<int:year>/", views_results.results, name="results"),
+    path("resultats/<int:year>/rapport.pdf", views_results.report_pdf, name="report_pdf"),
+    path("liens-habitants/<int:pk>/papier/", views_campaigns.paper_entry, name="paper_entry"),
 ]
