@@ -40,6 +40,7 @@ urlpatterns = [
     path("espace/societariat/", include("placette.membership.portal_urls")),
     path("espace/gouvernance/", include("placette.governance.portal_urls")),
     path("espace/communaute/", include("placette.community.portal_urls")),
+    path("espace/communication/", include("placette.mailing.portal_urls")),
     path("comptes/", include("placette.accounts.signin_urls")),
     # Every stored file is read through this one guarded view; MEDIA_ROOT has no URL at all.
     path("documents/", include("placette.lib.urls")),

@@ -565,3 +565,57 @@ def consent_set(
         at=at,
     )
     return record
+
+
+# -- Data-protection rights (GDPR art. 17): the kernel's part of an erasure --------------------
+
+ERASED_NAME = "EFFACÉE"
+
+
+def contact_legal_holds(contact: Contact) -> list[str]:
+    """What other areas keep about `contact` because the law requires it: every relation an area
+    declared with `on_delete=PROTECT` that holds rows (share register movements, a member's
+    number, holdings of an instrument, invoices…), except the consent ledger, which keeps its own
+    proof. The names are the models' plural names, for the staff's explanation."""
+    holds = []
+    for relation in Contact._meta.related_objects:
+        if relation.on_delete is not models.PROTECT or relation.related_model is ConsentRecord:
+            continue
+        model = relation.related_model
+        if model._base_manager.filter(**{relation.field.name: contact}).exists():
+            holds.append(str(model._meta.verbose_name_plural))
+    return holds
+
+
+@transaction.atomic
+def contact_anonymise(*, actor: Any, contact: Contact) -> list[str]:
+    """Erase a person's data from their contact card (GDPR art. 17) and return the legal holds.
+
+    The card itself stays (the rows that must be kept point at it). Always erased: e-mail,
+    phone, website, tags, organisations and the history (a note may say anything about the
+    person). The name and postal address are erased too unless a legal hold needs them (the
+    share register names its holders: `contact_legal_holds`). The consent ledger is never
+    touched (append-only: it is the proof the law asks for). One audit entry, one history line."""
+    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    if not contact.is_person:
+        raise Refusal(_("Seules les données d’une personne peuvent être effacées."))
+    holds = contact_legal_holds(contact)
+    contact.email = contact.phone = contact.website = ""
+    if not holds:
+        contact.first_name = ""
+        contact.last_name = f"{ERASED_NAME} {contact.pk}"
+        contact.address_line1 = contact.address_line2 = contact.postcode = ""
+        contact.commune_code = ""
+    contact.tags.clear()
+    Affiliation.objects.filter(person=contact).delete()
+    TimelineEntry.objects.filter(contact=contact).delete()
+    contact.refresh_derived(organisation_names=[])
+    contact.save()
+    timeline_append(
+        contact=contact,
+        kind=TimelineKind.OTHER,
+        title=_("Données personnelles effacées (RGPD, art. 17)"),
+        actor=actor,
+    )
+    audit_log(actor=actor, action="contacts.contact.anonymised", obj=contact, kept=holds)
+    return holds

@@ -21,6 +21,6 @@ def panels(contact: Contact) -> list[Panel]:
         Panel(
             _("Lettres"),
             "mailing/contact_panel.html",
-            {"suppression": suppression, "deliveries": deliveries},
+            {"suppression": suppression, "deliveries": deliveries, "contact": contact},
         )
     ]

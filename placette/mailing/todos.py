@@ -1,6 +1,6 @@
 """What communication has to do (placette.lib.dashboard): campaigns whose scheduled time has
 passed without starting, sends still under way, and the complaint rate over Gmail's limit.
-Two queries whatever the number of campaigns."""
+Three queries whatever the number of campaigns; then the prospects due for erasure (one count)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from placette.lib.dashboard import Todo, Urgency
 from placette.mailing.deliverability import complaint_rate
 from placette.mailing.models import Campaign, CampaignStatus
+from placette.mailing.privacy import prospects_due
 
 AREA = "Communication"
 
@@ -25,6 +26,7 @@ def todos() -> list[Todo]:
     )
     url = reverse("mailing:campaigns")
     rate = complaint_rate()
+    due = prospects_due().count()
     return [
         Todo(
             label=ngettext(
@@ -61,5 +63,19 @@ def todos() -> list[Todo]:
             area=AREA,
             detail=_("Gmail filtre au-delà : revoyez les segments et la fréquence."),
             key="mailing.complaints",
+        ),
+        Todo(
+            label=ngettext(
+                "%(n)s prospect sans contact depuis trois ans à effacer",
+                "%(n)s prospects sans contact depuis trois ans à effacer",
+                due,
+            )
+            % {"n": due},
+            count=due,
+            url=reverse("mailing:retention"),
+            urgency=Urgency.ROUTINE,
+            area=AREA,
+            detail=_("Règle de la CNIL : effacer ou redemander l’accord après trois ans."),
+            key="mailing.retention",
         ),
     ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from placette.mailing import views
+from placette.mailing import views, views_privacy
 
 app_name = "mailing"
 urlpatterns = [
@@ -31,4 +31,8 @@ urlpatterns = [
     path("imports/", views.import_view, name="imports"),
     path("imports/<int:pk>/", views.import_detail, name="import"),
     path("delivrabilite/", views.deliverability, name="deliverability"),
+    path("personnes/<int:pk>/", views_privacy.person, name="person"),
+    path("personnes/<int:pk>/export/", views_privacy.person_export, name="person_export"),
+    path("personnes/<int:pk>/effacer/", views_privacy.person_erase, name="person_erase"),
+    path("conservation/", views_privacy.retention, name="retention"),
 ]
