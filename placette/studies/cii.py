@@ -60,8 +60,13 @@ def _party(
     city: str = "",
     vat_number: str = "",
     email: str = "",
+    establishment: str = "",
 ) -> None:
     party = _el(parent, tag)
+    if establishment:
+        # BT-29, the party's identifier: the SIRET of the establishment (ISO 6523 0009), by
+        # which Chorus Pro finds a supplier; BT-30 below stays the legal registration.
+        _el(party, "ram:GlobalID", establishment, schemeID="0009")
     _el(party, "ram:Name", name)
     if siret or siren:
         legal = _el(party, "ram:SpecifiedLegalOrganization")
@@ -143,6 +148,7 @@ def invoice_xml(invoice: Any, lines: list[Any]) -> bytes:
         "ram:SellerTradeParty",
         name=seller["name"],
         siren=seller["siren"],
+        establishment=seller.get("siret", ""),
         address=seller["address"],
         postcode=seller["postcode"],
         city=seller["city"],

@@ -109,8 +109,15 @@ class RoleTests(BaseTestCase):
         self.login(self.staff_admin)
         self.assertEqual(self.client.get("/admin/").status_code, 200)
 
-    def test_the_navigation_shows_the_built_areas_only(self):
+    def test_the_navigation_shows_every_area_that_declares_itself_in_its_order(self):
+        from django.apps import apps
+
+        areas = sorted(
+            (c for c in apps.get_app_configs() if getattr(c, "nav_label", None)),
+            key=lambda c: c.nav_order,
+        )
+        self.assertEqual(len(areas), 8)  # the eight areas of the design, all built
         self.login(self.staff)
-        response = self.client.get(reverse("backoffice:dashboard"))
-        self.assertContains(response, 'href="/gestion/contacts/"')
-        self.assertNotContains(response, "Utilité sociale")
+        page = self.client.get(reverse("backoffice:dashboard")).content.decode()
+        positions = [page.index(f'href="{reverse(c.nav_url)}"') for c in areas]
+        self.assertEqual(positions, sorted(positions))

@@ -41,6 +41,8 @@ class AccountsOfficeTests(BaseTestCase):
         seller = tree.find(".//ram:SellerTradeParty", NS)
         legal = seller.find("ram:SpecifiedLegalOrganization/ram:ID", NS)
         self.assertEqual((legal.text, legal.get("schemeID")), ("123456789", "0002"))
+        siret = seller.find("ram:GlobalID", NS)  # Chorus Pro finds the supplier by its SIRET
+        self.assertEqual((siret.text, siret.get("schemeID")), ("12345678900017", "0009"))
         self.assertEqual(
             seller.findtext("ram:SpecifiedTaxRegistration/ram:ID", namespaces=NS), "FR32123456789"
         )
