@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -204,7 +205,10 @@ def parse_csv(text: str) -> dict[str, Any]:
             respondents = _starter_respondents(row.get("answered_by") or "")
             source = (
                 STARTER_SOURCES.get(number, "")
-                if "computed" in ((row.get("answered_by") or "") + (row.get("notes") or ""))
+                # the reference's English words, or the app's own French copy of it
+                if re.search(
+                    r"computed|calcul", (row.get("answered_by") or "") + (row.get("notes") or "")
+                )
                 else ""
             )
         items = [i for i in (row.get("items") or "").split("|") if i]
@@ -232,7 +236,7 @@ def parse_csv(text: str) -> dict[str, Any]:
             "item_max": row.get("item_max"),
             "threshold": threshold,
             "optional": (row.get("optional") or "").lower() in ("1", "oui", "true", "optional")
-            or (row.get("notes") or "").strip().lower() == "optional",
+            or (row.get("notes") or "").strip().lower() in ("optional", "facultatif"),
             "notes": row.get("notes"),
         }
         dimension = (row.get("dimension") or "").strip()
