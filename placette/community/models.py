@@ -101,7 +101,7 @@ class Session(models.Model):
 
     @property
     def where(self) -> str:
-        parts = [self.place.name if self.place_id else "", self.location]
+        parts = [self.place.name if self.place is not None else "", self.location]
         return " — ".join(p for p in parts if p)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.db.models import Q
@@ -21,8 +22,11 @@ from placette.contacts.models import Contact, TimelineKind
 from placette.contacts.services import timeline_append
 from placette.lib.models import OutgoingMessage
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
-def one_per(*fields: str, name: str, message: str) -> models.UniqueConstraint:
+
+def one_per(*fields: str, name: str, message: _StrOrPromise) -> models.UniqueConstraint:
     """A uniqueness rule of the governance models, with the French message shown when it is
     broken (one ballot per voter, one number per meeting…)."""
     return models.UniqueConstraint(fields=list(fields), name=name, violation_error_message=message)
