@@ -1103,7 +1103,10 @@ def body_list(request: HttpRequest) -> HttpResponse:
 def bodies_defaults(request: HttpRequest) -> HttpResponse:
     created = services.bodies_default_ensure(actor=request.user)
     if created:
-        messages.success(request, "Instances créées : " + ", ".join(b.name for b in created) + ".")
+        messages.success(
+            request,
+            _("Instances créées : %(names)s.") % {"names": ", ".join(b.name for b in created)},
+        )
     else:
         messages.info(request, _("L’assemblée générale et le conseil existent déjà."))
     return redirect("governance:bodies")

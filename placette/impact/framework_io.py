@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from placette.impact.sources import SOURCES
 from placette.lib.refusals import Refusal
@@ -71,7 +72,7 @@ def _starter_kind(kind: str) -> tuple[str, str]:
         return "yesno", nature
     if "choice" in text:
         return "choice", nature
-    raise Refusal(f"Type d’indicateur inconnu : « {kind} ».", field="file")
+    raise Refusal(_("Type d’indicateur inconnu : « %(kind)s ».") % {"kind": kind}, field="file")
 
 
 def _starter_respondents(answered_by: str) -> list[str]:
@@ -96,9 +97,16 @@ def _int(value: Any, default: int, what: str) -> int:
     try:
         number = int(str(value))
     except ValueError:
-        raise Refusal(f"{what} : « {value} » n’est pas un nombre entier.", field="file") from None
+        raise Refusal(
+            _("%(what)s : « %(value)s » n’est pas un nombre entier.")
+            % {"what": what, "value": value},
+            field="file",
+        ) from None
     if not 0 <= number <= 1000:
-        raise Refusal(f"{what} : « {value} » est hors limites.", field="file")
+        raise Refusal(
+            _("%(what)s : « %(value)s » est hors limites.") % {"what": what, "value": value},
+            field="file",
+        )
     return number
 
 
@@ -108,29 +116,49 @@ def _threshold(value: Any, what: str) -> Decimal | None:
     try:
         number = Decimal(str(value).replace(",", "."))
     except InvalidOperation:
-        raise Refusal(f"{what} : le seuil « {value} » n’est pas un nombre.", field="file") from None
+        raise Refusal(
+            _("%(what)s : le seuil « %(value)s » n’est pas un nombre.")
+            % {"what": what, "value": value},
+            field="file",
+        ) from None
     if not number.is_finite() or abs(number) >= 10000:
-        raise Refusal(f"{what} : le seuil « {value} » est hors limites.", field="file")
+        raise Refusal(
+            _("%(what)s : le seuil « %(value)s » est hors limites.")
+            % {"what": what, "value": value},
+            field="file",
+        )
     return number
 
 
 def _indicator(raw: dict[str, Any], position: int) -> dict[str, Any]:
     label = str(raw.get("label") or "").strip()
-    what = f"Indicateur {position}"
+    what = _("Indicateur %(n)s") % {"n": position}
     if not label:
-        raise Refusal(f"{what} : l’intitulé manque.", field="file")
+        raise Refusal(_("%(what)s : l’intitulé manque.") % {"what": what}, field="file")
     kind = str(raw.get("kind") or "")
     if kind not in KINDS:
-        raise Refusal(f"{what} : type « {kind} » inconnu.", field="file")
+        raise Refusal(
+            _("%(what)s : type « %(kind)s » inconnu.") % {"what": what, "kind": kind}, field="file"
+        )
     respondents = [str(r) for r in raw.get("respondents") or []]
     if not respondents or not set(respondents) <= RESPONDENTS:
-        raise Refusal(f"{what} : qui répond n’est pas dit ou pas reconnu.", field="file")
+        raise Refusal(
+            _("%(what)s : qui répond n’est pas dit ou pas reconnu.") % {"what": what}, field="file"
+        )
     source = str(raw.get("source") or "")
     if source and source not in SOURCES:
-        raise Refusal(f"{what} : source calculée « {source} » inconnue.", field="file")
+        raise Refusal(
+            _("%(what)s : source calculée « %(source)s » inconnue.")
+            % {"what": what, "source": source},
+            field="file",
+        )
     nature = str(raw.get("nature") or "flow")
     if nature not in ("flow", "stock"):
-        raise Refusal(f"{what} : « {nature} » n’est ni un flux ni un stock.", field="file")
+        raise Refusal(
+            _("%(what)s : « %(nature)s » n’est ni un flux ni un stock.")
+            % {"what": what, "nature": nature},
+            field="file",
+        )
     code = slugify(str(raw.get("code") or "")) or f"i{position:02d}-{slugify(label)[:40]}"
     return {
         "position": _int(raw.get("position"), position, what),
@@ -153,24 +181,24 @@ def _indicator(raw: dict[str, Any], position: int) -> dict[str, Any]:
 
 def _decode(content: bytes) -> str:
     if len(content) > MAX_BYTES:
-        raise Refusal("Le fichier dépasse 1 Mo : ce n’est pas un référentiel.", field="file")
+        raise Refusal(_("Le fichier dépasse 1 Mo : ce n’est pas un référentiel."), field="file")
     if b"\x00" in content:
-        raise Refusal("Ce fichier n’est pas un texte (fichier binaire).", field="file")
+        raise Refusal(_("Ce fichier n’est pas un texte (fichier binaire)."), field="file")
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return content.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise Refusal("Le fichier n’est ni en UTF-8 ni en Windows-1252.", field="file")
+    raise Refusal(_("Le fichier n’est ni en UTF-8 ni en Windows-1252."), field="file")
 
 
 def parse_json(text: str) -> dict[str, Any]:
     try:
         data = json.loads(text)
     except ValueError:
-        raise Refusal("Ce fichier n’est pas un JSON lisible.", field="file") from None
+        raise Refusal(_("Ce fichier n’est pas un JSON lisible."), field="file") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise Refusal("Ce JSON n’est pas un référentiel exporté par Placette.", field="file")
+        raise Refusal(_("Ce JSON n’est pas un référentiel exporté par Placette."), field="file")
     dimensions = []
     position = 0
     for dim in data.get("dimensions") or []:
@@ -186,16 +214,16 @@ def parse_json(text: str) -> dict[str, Any]:
 def parse_csv(text: str) -> dict[str, Any]:
     first = text.splitlines()[0] if text.strip() else ""
     if not first:
-        raise Refusal("Le fichier est vide.", field="file")
+        raise Refusal(_("Le fichier est vide."), field="file")
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     if not {"dimension", "indicator"} <= set(reader.fieldnames or []):
         raise Refusal(
-            "Colonnes attendues : « dimension » et « indicator » (au moins).", field="file"
+            _("Colonnes attendues : « dimension » et « indicator » (au moins)."), field="file"
         )
     dimensions: dict[str, list[dict[str, Any]]] = {}
     for position, row in enumerate(reader, start=1):
-        number = _int(row.get("number"), position, f"Ligne {position + 1}")
+        number = _int(row.get("number"), position, _("Ligne %(n)s") % {"n": position + 1})
         if row.get("kind"):
             kind, nature = row["kind"], row.get("nature") or "flow"
             respondents = [r for r in (row.get("respondents") or "").split("|") if r]
@@ -241,10 +269,12 @@ def parse_csv(text: str) -> dict[str, Any]:
         }
         dimension = (row.get("dimension") or "").strip()
         if not dimension:
-            raise Refusal(f"Ligne {position + 1} : la dimension manque.", field="file")
+            raise Refusal(
+                _("Ligne %(n)s : la dimension manque.") % {"n": position + 1}, field="file"
+            )
         dimensions.setdefault(dimension, []).append(_indicator(raw, number))
     if not dimensions:
-        raise Refusal("Le fichier n’a que la ligne d’en-tête.", field="file")
+        raise Refusal(_("Le fichier n’a que la ligne d’en-tête."), field="file")
     return {
         "title": "",
         "dimensions": [{"name": name, "indicators": rows} for name, rows in dimensions.items()],
@@ -258,7 +288,7 @@ def framework_parse(content: bytes, name: str) -> dict[str, Any]:
         return parse_json(text)
     if name.lower().endswith(".csv"):
         return parse_csv(text)
-    raise Refusal("Envoyez un fichier .json ou .csv.", field="file")
+    raise Refusal(_("Envoyez un fichier .json ou .csv."), field="file")
 
 
 def indicator_dict(indicator: Any) -> dict[str, Any]:
