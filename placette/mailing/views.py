@@ -4,7 +4,6 @@ staff_required; writes go through sending.py, services.py and importing.py."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from placette.lib.confirm import Confirmation, confirm
 from placette.lib.models import SavedView
+from placette.lib.paging import paginate
 from placette.lib.permissions import staff_required
 from placette.lib.refusals import Refusal
 from placette.lib.views import refusal_show
@@ -38,7 +38,7 @@ from placette.mailing.segments import segment_counts
 @require_GET
 def campaign_list(request: HttpRequest) -> HttpResponse:
     campaigns = Campaign.objects.select_related("segment", "purpose").order_by("-created_at", "-id")
-    page = Paginator(campaigns, 50).get_page(request.GET.get("page"))
+    page = paginate(request, campaigns)
     return render(request, "mailing/campaign_list.html", {"page": page})
 
 
@@ -394,7 +394,7 @@ def suppression_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip().lower()
     if query:
         rows = rows.filter(email_normalized__contains=query)
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page = paginate(request, rows)
     return render(
         request, "mailing/suppression_list.html", {"page": page, "form": form, "q": query}
     )

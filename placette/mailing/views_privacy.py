@@ -4,7 +4,6 @@ list of old prospects, and the member's own export under /espace/communication/.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from placette.contacts.models import Contact
 from placette.contacts.services import contact_legal_holds
 from placette.lib.confirm import Confirmation, confirm
 from placette.lib.jobs import job_start
+from placette.lib.paging import paginate
 from placette.lib.permissions import contact_of_user, signed_in_required, staff_required
 from placette.lib.refusals import Refusal
 from placette.lib.views import refusal_show
@@ -122,7 +122,7 @@ def retention(request: HttpRequest) -> HttpResponse:
             return_url=reverse("mailing:retention"),
         )
         return redirect(job)
-    page = Paginator(due, 50).get_page(request.GET.get("page"))
+    page = paginate(request, due)
     return render(
         request, "mailing/retention.html", {"page": page, "count": count, "cutoff": cutoff}
     )
